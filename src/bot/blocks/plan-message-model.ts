@@ -1,0 +1,116 @@
+import type { Plan } from '../../db/plans.ts';
+import type { StageRun } from '../../db/stage-runs.ts';
+import { CHANNEL_LABELS, type ChannelId } from '../../orchestrator/channels.ts';
+import { STAGE_STATUS, STAGES, type Stage } from '../../orchestrator/plan-status.ts';
+import type { PlanMessageModel, StageState, StageView } from './plan-message.ts';
+
+export type ScoreFacts = { revisions: number; words: number; sources: number };
+
+/** Derives what the root message shows from the plan row and its stage runs (current revision only). */
+export function derivePlanMessageModel(plan: Plan, runs: readonly StageRun[], facts?: ScoreFacts): PlanMessageModel {
+  const current = runs.filter((run) => run.revision === plan.revision);
+  const variantChannels = plan.channels.filter((channel) => channel !== 'blog');
+  const stages = STAGES.map((stage) => deriveStageView(plan, stage, current, variantChannels));
+  const hasScores = plan.seoScore !== null && plan.readabilityScore !== null && facts !== undefined;
+  return {
+    planId: plan.id,
+    number: plan.number,
+    topic: plan.topic,
+    authorId: plan.authorId,
+    keyphrase: plan.keyphrase,
+    channels: plan.channels,
+    status: plan.status,
+    stages,
+    ...(hasScores
+      ? {
+          scores: {
+            seo: plan.seoScore ?? 0,
+            initialSeo: plan.initialSeoScore ?? plan.seoScore ?? 0,
+            readability: plan.readabilityScore ?? 0,
+            ...facts,
+          },
+        }
+      : {}),
+    ...(plan.status === 'failed' ? { failure: { stage: plan.failedStage, message: plan.error ?? 'Something went wrong.' } } : {}),
+  };
+}
+
+function runsOf(runs: readonly StageRun[], stage: Stage): StageRun[] {
+  return runs.filter((run) => (stage === 'variants' ? run.stage.startsWith('variant:') : run.stage === stage));
+}
+
+function deriveStageView(plan: Plan, stage: Stage, runs: readonly StageRun[], variantChannels: readonly ChannelId[]): StageView {
+  const stageRuns = runsOf(runs, stage);
+  const isActive = plan.status === STAGE_STATUS[stage];
+  const hasFailed = plan.status === 'failed' && plan.failedStage === stage;
+  const durationMs = totalDuration(stageRuns.filter((run) => run.status === 'succeeded' || run.status === 'skipped'));
+
+  if (stage === 'research') {
+    const skipped = stageRuns.find((run) => run.status === 'skipped');
+    if (skipped) return { stage, state: 'skipped', detail: skipped.error ?? 'skipped' };
+    const done = stageRuns.find((run) => run.status === 'succeeded');
+    if (done) return { stage, state: 'done', detail: `${countSources(done.output)} sources`, durationMs };
+  }
+  if (stage === 'draft') {
+    const done = stageRuns.findLast((run) => run.status === 'succeeded');
+    if (done && !isActive) return { stage, state: 'done', detail: `${formatWords(done.output)} words`, durationMs };
+  }
+  if (stage === 'optimize') {
+    const finished = stageRuns.filter((run) => run.status === 'succeeded');
+    const last = finished.at(-1)?.output as { done?: boolean; scoreBefore?: number; scoreAfter?: number; iteration?: number } | undefined;
+    if (last?.done) {
+      const revisions = finished.filter((run) => run.iteration > 0).length;
+      return { stage, state: 'done', detail: revisions === 1 ? '1 revision' : `${revisions} revisions`, durationMs };
+    }
+    if (isActive) {
+      const iteration = (finished.at(-1)?.iteration ?? -1) + 1;
+      const detail = iteration === 0 ? 'analysing' : `revision ${iteration} · SEO ${last?.scoreAfter ?? last?.scoreBefore ?? '…'} → …`;
+      return { stage, state: 'running', detail };
+    }
+  }
+  if (stage === 'variants') {
+    const landed = new Set(stageRuns.filter((run) => run.status === 'succeeded').map((run) => run.stage.slice('variant:'.length)));
+    const labels = variantChannels.map((channel) => CHANNEL_LABELS[channel]).join(', ');
+    if (variantChannels.length === 0) return { stage, state: isLaterThan(plan, stage) ? 'skipped' : 'pending', detail: 'no channel variants' };
+    if (variantChannels.every((channel) => landed.has(channel)) && !hasFailed) {
+      return { stage, state: 'done', detail: `${variantChannels.length}`, durationMs: spanDuration(stageRuns) };
+    }
+    if (isActive) return { stage, state: 'running', detail: `${landed.size} of ${variantChannels.length} · ${labels}` };
+    if (!hasFailed) return { stage, state: 'pending', detail: labels };
+  }
+  if (hasFailed) return { stage, state: 'failed' };
+  if (isActive) return { stage, state: 'running' };
+  return { stage, state: isLaterThan(plan, stage) ? 'done' : 'pending' };
+}
+
+const PIPELINE_ORDER = ['queued', 'researching', 'drafting', 'optimizing', 'generating_variants'];
+
+/** True when the plan is past the stage (in review or later), for stages without run rows. */
+function isLaterThan(plan: Plan, stage: Stage): boolean {
+  const index = PIPELINE_ORDER.indexOf(plan.status);
+  if (index === -1) return plan.status !== 'failed' && plan.status !== 'changes_requested';
+  return index > PIPELINE_ORDER.indexOf(STAGE_STATUS[stage]);
+}
+
+function totalDuration(runs: readonly StageRun[]): number | undefined {
+  if (runs.length === 0) return undefined;
+  return runs.reduce((sum, run) => sum + ((run.finishedAt?.getTime() ?? run.startedAt.getTime()) - run.startedAt.getTime()), 0);
+}
+
+/** Variants run in parallel, so their duration is the span from the first start to the last finish. */
+function spanDuration(runs: readonly StageRun[]): number | undefined {
+  if (runs.length === 0) return undefined;
+  const start = Math.min(...runs.map((run) => run.startedAt.getTime()));
+  const end = Math.max(...runs.map((run) => run.finishedAt?.getTime() ?? run.startedAt.getTime()));
+  return end - start;
+}
+
+function countSources(output: unknown): number {
+  const sources = (output as { sources?: unknown[] } | null)?.sources;
+  return Array.isArray(sources) ? sources.length : 0;
+}
+
+function formatWords(output: unknown): string {
+  const words = (output as { wordCount?: number } | null)?.wordCount;
+  return typeof words === 'number' ? words.toLocaleString('en-US') : '?';
+}

@@ -1,0 +1,12 @@
+import type { Logger } from 'pino';
+import type { Database } from '../db/client.ts';
+import type { EnqueueJob } from '../jobs/enqueue.ts';
+
+/** What listeners need; built once in main.ts. Bolt passes each listener the Slack client for its workspace. */
+export type BotDeps = {
+  db: Database;
+  logger: Logger;
+  enqueue: EnqueueJob;
+  envApprovers: readonly string[];
+  now: () => Date;
+};

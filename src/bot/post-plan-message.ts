@@ -1,0 +1,83 @@
+import type { WebClient } from '@slack/web-api';
+import { setPlanMessage, type Plan } from '../db/plans.ts';
+import { renderJobKey } from '../jobs/enqueue.ts';
+import { buildPostFailedMessage } from './blocks/post-failed.ts';
+import { buildPlanMessage, pendingStages } from './blocks/plan-message.ts';
+import type { BotDeps } from './deps.ts';
+
+/**
+ * Posts the plan's root message and records where it is. When Slack refuses (for example
+ * the app is not in the channel) the plan is kept and its author is told how to fix it.
+ */
+export async function postPlanRootMessage({
+  client,
+  deps,
+  plan,
+  channelId,
+  fallbackChannelId,
+}: {
+  client: WebClient;
+  deps: Pick<BotDeps, 'db' | 'logger' | 'enqueue'>;
+  plan: Plan;
+  channelId: string;
+  fallbackChannelId: string | null;
+}): Promise<boolean> {
+  const message = buildPlanMessage({
+    planId: plan.id,
+    number: plan.number,
+    topic: plan.topic,
+    authorId: plan.authorId,
+    keyphrase: plan.keyphrase,
+    channels: plan.channels,
+    status: plan.status,
+    stages: pendingStages(),
+  });
+  try {
+    const posted = await client.chat.postMessage({ channel: channelId, ...message, unfurl_links: false });
+    const ts = posted.ts;
+    const postedChannel = posted.channel ?? channelId;
+    if (!ts) throw new Error('chat.postMessage returned no ts');
+    const permalink = await client.chat
+      .getPermalink({ channel: postedChannel, message_ts: ts })
+      .then((result) => result.permalink ?? null)
+      .catch(() => null);
+    await setPlanMessage(deps.db, { teamId: plan.teamId, planId: plan.id, channelId: postedChannel, ts, permalink });
+    // The pipeline may already have moved on while the message was being posted.
+    await deps.enqueue('render_plan_message', { teamId: plan.teamId, planId: plan.id }, { jobKey: renderJobKey(plan.id) });
+    return true;
+  } catch (error) {
+    const slackError = (error as { data?: { error?: string } }).data?.error ?? 'unknown_error';
+    deps.logger.warn({ err: error, planId: plan.id, channelId }, 'could not post the plan message');
+    await tellAuthorPostFailed({ client, deps, plan, channelId, fallbackChannelId, slackError });
+    return false;
+  }
+}
+
+async function tellAuthorPostFailed({
+  client,
+  deps,
+  plan,
+  channelId,
+  fallbackChannelId,
+  slackError,
+}: {
+  client: WebClient;
+  deps: Pick<BotDeps, 'logger'>;
+  plan: Plan;
+  channelId: string;
+  fallbackChannelId: string | null;
+  slackError: string;
+}): Promise<void> {
+  const message = buildPostFailedMessage({ planId: plan.id, number: plan.number, channelId, slackError, fallbackChannelId });
+  if (fallbackChannelId && fallbackChannelId !== channelId) {
+    try {
+      await client.chat.postEphemeral({ channel: fallbackChannelId, user: plan.authorId, ...message });
+      return;
+    } catch (error) {
+      deps.logger.warn({ err: error }, 'could not send the ephemeral notice; sending a direct message instead');
+    }
+  }
+  await client.chat.postMessage({ channel: plan.authorId, ...message }).catch((error: unknown) => {
+    deps.logger.error({ err: error, planId: plan.id }, 'could not tell the author that the plan message failed');
+  });
+}

@@ -1,0 +1,22 @@
+import type { App } from '@slack/bolt';
+import { registerHomeActions } from './actions/home-actions.ts';
+import { registerPostElsewhere } from './actions/post-elsewhere.ts';
+import { registerReviewActions } from './actions/review-actions.ts';
+import { registerContentCommand } from './commands/content-command.ts';
+import type { BotDeps } from './deps.ts';
+import { registerAppHomeOpened } from './events/app-home-opened.ts';
+import { COMMAND } from './ids.ts';
+import { registerPlanModalSubmission } from './views/plan-modal-submission.ts';
+
+/** What the app listens to; the manifest test checks manifest.yml against it. */
+export const REGISTERED_COMMANDS = [COMMAND] as const;
+export const REGISTERED_EVENTS = ['app_home_opened'] as const;
+
+export function registerListeners(app: App, deps: BotDeps): void {
+  registerContentCommand(app, deps);
+  registerPlanModalSubmission(app, deps);
+  registerPostElsewhere(app, deps);
+  registerHomeActions(app, deps);
+  registerReviewActions(app, deps);
+  registerAppHomeOpened(app, deps);
+}

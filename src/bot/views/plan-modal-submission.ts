@@ -1,0 +1,62 @@
+import type { App } from '@slack/bolt';
+import { createPlan } from '../../db/plans.ts';
+import { getWorkspaceSettings } from '../../db/settings.ts';
+import type { BotDeps } from '../deps.ts';
+import { PLAN_MODAL } from '../ids.ts';
+import { postPlanRootMessage } from '../post-plan-message.ts';
+import { parsePlanSubmission } from './plan-modal.ts';
+
+const SAVE_FAILED = "I couldn't save the plan just now. Your answers are still here: press Create again in a moment.";
+
+export function registerPlanModalSubmission(app: App, deps: BotDeps): void {
+  app.view(PLAN_MODAL.callbackId, async ({ ack, body, view, client, context }) => {
+    const submission = parsePlanSubmission(view);
+    if (!submission.ok) {
+      await ack({ response_action: 'errors', errors: submission.errors as Record<string, string> });
+      return;
+    }
+    const teamId = context.teamId ?? body.team?.id;
+    if (!teamId) {
+      await ack({ response_action: 'errors', errors: { [PLAN_MODAL.blocks.topic]: 'This workspace could not be identified.' } });
+      return;
+    }
+    const { input, metadata } = submission;
+
+    let created: Awaited<ReturnType<typeof createPlan>>;
+    try {
+      const settings = await getWorkspaceSettings(deps.db, teamId);
+      created = await createPlan(deps.db, {
+        teamId,
+        // A retried or duplicated submission of the same modal carries the same view id.
+        sourceKey: `view:${view.id}`,
+        fields: {
+          authorId: body.user.id,
+          topic: input.topic,
+          keyphrase: input.keyphrase,
+          keywords: input.keywords,
+          audience: input.audience,
+          tone: input.tone ?? settings.defaultTone,
+          channels: input.channels,
+          competitorUrls: input.competitorUrls,
+          brief: input.brief,
+          skipResearch: input.skipResearch,
+          postChannelId: input.postChannelId,
+          settings: { ...settings, envApprovers: deps.envApprovers },
+        },
+      });
+    } catch (error) {
+      deps.logger.error({ err: error }, 'could not save a plan');
+      await ack({ response_action: 'errors', errors: { [PLAN_MODAL.blocks.topic]: SAVE_FAILED } });
+      return;
+    }
+    await ack();
+    if (!created.isNew) return;
+    await postPlanRootMessage({
+      client,
+      deps,
+      plan: created.plan,
+      channelId: input.postChannelId,
+      fallbackChannelId: metadata.originChannelId,
+    });
+  });
+}

@@ -1,0 +1,27 @@
+import postgres from 'postgres';
+import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
+import * as schema from './schema.ts';
+
+export type Database = PostgresJsDatabase<typeof schema>;
+export type Sql = postgres.Sql;
+
+export type DatabaseHandle = {
+  db: Database;
+  sql: Sql;
+  close(): Promise<void>;
+};
+
+export function makeDatabase({ url, max = 10 }: { url: string; max?: number }): DatabaseHandle {
+  const sql = postgres(url, { max, onnotice: () => {}, connect_timeout: 10 });
+  const db = drizzle(sql, { schema });
+  return { db, sql, close: () => sql.end({ timeout: 5 }) };
+}
+
+export async function isDatabaseReachable(sql: Sql): Promise<boolean> {
+  try {
+    await sql`select 1`;
+    return true;
+  } catch {
+    return false;
+  }
+}

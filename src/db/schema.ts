@@ -1,0 +1,235 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigserial,
+  boolean,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  index,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+import type { ChannelId } from '../orchestrator/channels.ts';
+import type { PlanStatus, Stage } from '../orchestrator/plan-status.ts';
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
+
+export const installations = pgTable(
+  'installations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    teamId: text('team_id').notNull(),
+    enterpriseId: text('enterprise_id'),
+    isEnterpriseInstall: boolean('is_enterprise_install').notNull().default(false),
+    botTokenEncrypted: text('bot_token_encrypted'),
+    botUserId: text('bot_user_id'),
+    botId: text('bot_id'),
+    installerUserId: text('installer_user_id'),
+    scopes: text('scopes').array().notNull().default(sql`'{}'::text[]`),
+    installedAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (table) => [uniqueIndex('installations_team_enterprise').on(table.teamId, table.enterpriseId)],
+);
+
+export const workspaceSettings = pgTable('workspace_settings', {
+  teamId: text('team_id').primaryKey(),
+  approvers: text('approvers').array().notNull().default(sql`'{}'::text[]`),
+  admins: text('admins').array().notNull().default(sql`'{}'::text[]`),
+  requiredApprovals: integer('required_approvals').notNull().default(1),
+  allowSelfApproval: boolean('allow_self_approval').notNull().default(false),
+  defaultChannelId: text('default_channel_id'),
+  defaultChannels: text('default_channels').array().notNull().default(sql`'{blog}'::text[]`),
+  defaultTone: text('default_tone'),
+  targetWords: integer('target_words').notNull().default(1200),
+  brandVoice: jsonb('brand_voice').$type<BrandVoice>(),
+  seoThreshold: integer('seo_threshold').notNull().default(75),
+  readabilityThreshold: integer('readability_threshold').notNull().default(60),
+  maxRefinements: integer('max_refinements').notNull().default(3),
+  promptOverrides: jsonb('prompt_overrides').$type<Record<string, string>>().notNull().default({}),
+  updatedAt: updatedAt(),
+});
+
+export type BrandVoice = { description: string; dos: string[]; donts: string[]; examples: string[] };
+
+/** Gives each plan a short number per workspace that people can type. */
+export const planCounters = pgTable('plan_counters', {
+  teamId: text('team_id').primaryKey(),
+  lastNumber: integer('last_number').notNull().default(0),
+});
+
+export const contentPlans = pgTable(
+  'content_plans',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    teamId: text('team_id').notNull(),
+    number: integer('number').notNull(),
+    sourceKey: text('source_key').notNull(),
+    authorId: text('author_id').notNull(),
+    topic: text('topic').notNull(),
+    keyphrase: text('keyphrase').notNull(),
+    keywords: text('keywords').array().notNull().default(sql`'{}'::text[]`),
+    audience: text('audience'),
+    tone: text('tone'),
+    channels: text('channels').array().$type<ChannelId[]>().notNull(),
+    competitorUrls: text('competitor_urls').array().notNull().default(sql`'{}'::text[]`),
+    brief: text('brief'),
+    skipResearch: boolean('skip_research').notNull().default(false),
+    settings: jsonb('settings').$type<Record<string, unknown>>().notNull().default({}),
+    status: text('status').$type<PlanStatus>().notNull().default('queued'),
+    revision: integer('revision').notNull().default(0),
+    postChannelId: text('post_channel_id').notNull(),
+    messageChannelId: text('message_channel_id'),
+    messageTs: text('message_ts'),
+    messagePermalink: text('message_permalink'),
+    seoScore: integer('seo_score'),
+    initialSeoScore: integer('initial_seo_score'),
+    readabilityScore: integer('readability_score'),
+    failedStage: text('failed_stage').$type<Stage>(),
+    error: text('error'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (table) => [
+    uniqueIndex('content_plans_team_number').on(table.teamId, table.number),
+    uniqueIndex('content_plans_team_source').on(table.teamId, table.sourceKey),
+    index('content_plans_team_created').on(table.teamId, table.createdAt),
+  ],
+);
+
+export const stageRuns = pgTable(
+  'stage_runs',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    teamId: text('team_id').notNull(),
+    planId: uuid('plan_id')
+      .notNull()
+      .references(() => contentPlans.id, { onDelete: 'cascade' }),
+    stage: text('stage').notNull(),
+    revision: integer('revision').notNull().default(0),
+    iteration: integer('iteration').notNull().default(0),
+    attempt: integer('attempt').notNull(),
+    jobId: text('job_id'),
+    status: text('status').notNull(),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+    tokensIn: integer('tokens_in').notNull().default(0),
+    tokensOut: integer('tokens_out').notNull().default(0),
+    error: text('error'),
+    output: jsonb('output'),
+  },
+  (table) => [index('stage_runs_plan').on(table.teamId, table.planId, table.stage)],
+);
+
+export const researchResults = pgTable(
+  'research_results',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    teamId: text('team_id').notNull(),
+    planId: uuid('plan_id')
+      .notNull()
+      .references(() => contentPlans.id, { onDelete: 'cascade' }),
+    skipped: boolean('skipped').notNull().default(false),
+    skipReason: text('skip_reason'),
+    data: jsonb('data'),
+    failures: jsonb('failures').notNull().default([]),
+    createdAt: createdAt(),
+  },
+  (table) => [uniqueIndex('research_results_plan').on(table.teamId, table.planId)],
+);
+
+export const contentItems = pgTable(
+  'content_items',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    teamId: text('team_id').notNull(),
+    planId: uuid('plan_id')
+      .notNull()
+      .references(() => contentPlans.id, { onDelete: 'cascade' }),
+    revision: integer('revision').notNull(),
+    version: integer('version').notNull(),
+    origin: text('origin').notNull(),
+    title: text('title').notNull(),
+    slug: text('slug').notNull(),
+    metaDescription: text('meta_description').notNull(),
+    markdown: text('markdown').notNull(),
+    analysis: jsonb('analysis'),
+    seoScore: integer('seo_score'),
+    readabilityScore: integer('readability_score'),
+    isCurrent: boolean('is_current').notNull().default(false),
+    createdAt: createdAt(),
+  },
+  (table) => [uniqueIndex('content_items_version').on(table.teamId, table.planId, table.revision, table.version)],
+);
+
+export const refinements = pgTable(
+  'refinements',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    teamId: text('team_id').notNull(),
+    planId: uuid('plan_id')
+      .notNull()
+      .references(() => contentPlans.id, { onDelete: 'cascade' }),
+    revision: integer('revision').notNull(),
+    iteration: integer('iteration').notNull(),
+    fromVersion: integer('from_version').notNull(),
+    toVersion: integer('to_version').notNull(),
+    scoreBefore: integer('score_before').notNull(),
+    scoreAfter: integer('score_after').notNull(),
+    instructions: jsonb('instructions').$type<string[]>().notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [uniqueIndex('refinements_iteration').on(table.teamId, table.planId, table.revision, table.iteration)],
+);
+
+export const contentVariants = pgTable(
+  'content_variants',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    teamId: text('team_id').notNull(),
+    planId: uuid('plan_id')
+      .notNull()
+      .references(() => contentPlans.id, { onDelete: 'cascade' }),
+    revision: integer('revision').notNull(),
+    channel: text('channel').notNull(),
+    content: jsonb('content').notNull(),
+    violations: jsonb('violations').$type<string[]>().notNull().default([]),
+    createdAt: createdAt(),
+  },
+  (table) => [uniqueIndex('content_variants_channel').on(table.teamId, table.planId, table.revision, table.channel)],
+);
+
+/** Thread replies are posted once and then updated in place; this remembers their ts. */
+export const threadReplies = pgTable(
+  'thread_replies',
+  {
+    teamId: text('team_id').notNull(),
+    planId: uuid('plan_id')
+      .notNull()
+      .references(() => contentPlans.id, { onDelete: 'cascade' }),
+    key: text('key').notNull(),
+    ts: text('ts'),
+    contentHash: text('content_hash'),
+    updatedAt: updatedAt(),
+  },
+  (table) => [primaryKey({ columns: [table.teamId, table.planId, table.key] })],
+);
+
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    teamId: text('team_id').notNull(),
+    planId: uuid('plan_id').references(() => contentPlans.id, { onDelete: 'set null' }),
+    actorId: text('actor_id').notNull(),
+    action: text('action').notNull(),
+    details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: createdAt(),
+  },
+  (table) => [index('audit_log_team_plan').on(table.teamId, table.planId)],
+);

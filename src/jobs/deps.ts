@@ -1,0 +1,14 @@
+import type { WebClient } from '@slack/web-api';
+import type { Logger } from 'pino';
+import type { Database } from '../db/client.ts';
+import type { EnqueueJob } from './enqueue.ts';
+
+/** What tasks need; built once in main.ts. */
+export type JobDeps = {
+  db: Database;
+  logger: Logger;
+  enqueue: EnqueueJob;
+  /** The Slack client for a workspace, set to throw on 429 so a job can reschedule instead of blocking. */
+  slackFor: (teamId: string) => Promise<WebClient>;
+  now: () => Date;
+};

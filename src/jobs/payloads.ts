@@ -1,0 +1,18 @@
+import { z } from 'zod';
+import { AppError } from '../errors.ts';
+
+export const planJobPayload = z.object({ teamId: z.string().min(1), planId: z.uuid() });
+export type PlanJobPayload = z.infer<typeof planJobPayload>;
+
+export const variantJobPayload = planJobPayload.extend({ channel: z.string().min(1), revision: z.number().int().min(0) });
+export type VariantJobPayload = z.infer<typeof variantJobPayload>;
+
+export const optimizeJobPayload = planJobPayload.extend({ revision: z.number().int().min(0), iteration: z.number().int().min(0) });
+export type OptimizeJobPayload = z.infer<typeof optimizeJobPayload>;
+
+/** Payloads arrive as unknown JSON and are checked at the door. */
+export function parsePayload<T>(schema: z.ZodType<T>, payload: unknown): T {
+  const parsed = schema.safeParse(payload);
+  if (!parsed.success) throw new AppError('INVALID_INPUT', `invalid job payload: ${parsed.error.message}`);
+  return parsed.data;
+}

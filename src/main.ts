@@ -1,0 +1,163 @@
+import { serve, type ServerType } from '@hono/node-server';
+import { App, LogLevel } from '@slack/bolt';
+import { WebClient } from '@slack/web-api';
+import type { DestinationStream, Logger } from 'pino';
+import { registerListeners } from './bot/register.ts';
+import { loadConfig, type Config, type Environment } from './config.ts';
+import { isDatabaseReachable, makeDatabase, type DatabaseHandle } from './db/client.ts';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.ts';
+import { migrateDatabase } from './db/migrate.ts';
+import { isAppError } from './errors.ts';
+import { makeEnqueue } from './jobs/enqueue.ts';
+import { startWorker, type Worker } from './jobs/runner.ts';
+import { makeTaskList } from './jobs/task-list.ts';
+import { makeLogger, toBoltLogger } from './logger.ts';
+import { makeHttpApp, type HealthReport } from './server/http-app.ts';
+import { HonoSlackReceiver } from './server/slack-receiver.ts';
+
+export type RunningApp = {
+  config: Config;
+  url: string;
+  port: number;
+  database: DatabaseHandle;
+  databaseUrl: string;
+  logger: Logger;
+  stop(): Promise<void>;
+};
+
+export type StartOptions = {
+  env: Environment;
+  argv?: readonly string[];
+  logDestination?: DestinationStream;
+  /** Overrides for tests: how often the worker polls when LISTEN/NOTIFY is quiet. */
+  workerPollInterval?: number;
+};
+
+/** The composition root: config, database, Slack app, HTTP server and worker. */
+export async function startApp({ env, argv = [], logDestination, workerPollInterval }: StartOptions): Promise<RunningApp> {
+  const config = loadConfig(env, argv);
+  const logger = makeLogger({ level: config.logLevel, destination: logDestination });
+  const stops: Array<() => Promise<void>> = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) {
+      await stop().catch((error: unknown) => logger.error({ err: error }, 'error during shutdown'));
+    }
+    stops.length = 0;
+  };
+
+  try {
+    let embedded: EmbeddedDatabase | undefined;
+    if (!config.databaseUrl) {
+      embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, logger });
+      const stopEmbedded = embedded.stop;
+      stops.push(() => stopEmbedded());
+    }
+    const databaseUrl = config.databaseUrl ?? embedded?.url ?? '';
+    await migrateDatabase(databaseUrl);
+    const database = makeDatabase({ url: databaseUrl });
+    stops.push(() => database.close());
+
+    const enqueue = makeEnqueue(database.db);
+    const now = () => new Date();
+    const jobSlack = new WebClient(config.slack.botToken, {
+      slackApiUrl: config.slack.apiUrl,
+      rejectRateLimitedCalls: true,
+      logger: toBoltLogger(logger),
+    });
+
+    let worker: Worker | undefined;
+    if (config.role !== 'web') {
+      worker = await startWorker({
+        connectionString: databaseUrl,
+        concurrency: config.workerConcurrency,
+        pollInterval: workerPollInterval,
+        logger,
+        taskList: makeTaskList({ db: database.db, logger, enqueue, now, slackFor: async () => jobSlack }),
+      });
+      const stopWorker = worker.stop;
+      stops.push(() => stopWorker());
+    }
+
+    let receiver: HonoSlackReceiver | undefined;
+    if (config.role !== 'worker') {
+      const bolt = makeBoltApp({ config, logger, receiver: (receiver = makeReceiver(config, logger)) });
+      registerListeners(bolt, { db: database.db, logger, enqueue, envApprovers: config.slack.approvers, now });
+      if (config.slack.appToken) {
+        await bolt.start();
+        stops.push(async () => void (await bolt.stop()));
+      } else {
+        await bolt.init();
+      }
+    }
+
+    const checkHealth = async (): Promise<HealthReport> => {
+      const isUp = await isDatabaseReachable(database.sql);
+      return { ok: isUp, database: isUp ? 'up' : 'down', worker: worker ? worker.state() : 'not in this process' };
+    };
+    const http = makeHttpApp({ receiver, checkHealth });
+    const server = await listen(http.fetch, config.port);
+    stops.push(() => closeServer(server.server));
+
+    const url = `http://127.0.0.1:${server.port}`;
+    logger.info({ url, role: config.role, socketMode: Boolean(config.slack.appToken), embeddedDatabase: Boolean(embedded) }, 'Content Broadcaster is running');
+    return { config, url, port: server.port, database, databaseUrl, logger, stop: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+function makeReceiver(config: Config, logger: Logger): HonoSlackReceiver | undefined {
+  if (config.slack.appToken || !config.slack.signingSecret) return undefined;
+  return new HonoSlackReceiver({ signingSecret: config.slack.signingSecret, logger });
+}
+
+function makeBoltApp({ config, logger, receiver }: { config: Config; logger: Logger; receiver: HonoSlackReceiver | undefined }): App {
+  const common = {
+    token: config.slack.botToken,
+    logger: toBoltLogger(logger),
+    logLevel: LogLevel.INFO,
+    clientOptions: { slackApiUrl: config.slack.apiUrl },
+    deferInitialization: true,
+  };
+  if (config.slack.appToken) return new App({ ...common, appToken: config.slack.appToken, socketMode: true });
+  return new App({ ...common, receiver });
+}
+
+function listen(fetch: (request: Request) => Response | Promise<Response>, port: number): Promise<{ server: ServerType; port: number }> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch, port, hostname: '0.0.0.0' }, (info) => resolve({ server, port: info.port }));
+    server.once('error', reject);
+  });
+}
+
+function closeServer(server: ServerType): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    if ('closeIdleConnections' in server) server.closeIdleConnections();
+  });
+}
+
+async function main(): Promise<void> {
+  let app: RunningApp;
+  try {
+    app = await startApp({ env: process.env, argv: process.argv.slice(2) });
+  } catch (error) {
+    console.error(isAppError(error, 'CONFIG') ? `Configuration error: ${error.message}` : error);
+    process.exit(1);
+  }
+  let isStopping = false;
+  const shutdown = (signal: string) => {
+    if (isStopping) return;
+    isStopping = true;
+    app.logger.info({ signal }, 'shutting down: finishing running jobs');
+    app.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+if (import.meta.main) await main();

@@ -1,0 +1,46 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { HonoSlackReceiver } from './slack-receiver.ts';
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export type HealthReport = { ok: boolean; database: 'up' | 'down'; worker: string };
+
+export type HttpAppOptions = {
+  receiver: HonoSlackReceiver | undefined;
+  checkHealth: () => Promise<HealthReport>;
+  renderMetrics?: () => Promise<string>;
+};
+
+export function makeHttpApp({ receiver, checkHealth, renderMetrics }: HttpAppOptions): Hono {
+  const app = new Hono();
+
+  app.get('/healthz', async (c) => {
+    const report = await checkHealth();
+    return c.json(report, report.ok ? 200 : 503);
+  });
+
+  if (renderMetrics) {
+    app.get('/metrics', async (c) => c.text(await renderMetrics(), 200, { 'content-type': 'text/plain; version=0.0.4' }));
+  }
+
+  if (receiver) {
+    app.post(
+      '/slack/events',
+      bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.text('payload too large', 413) }),
+      async (c) => {
+        const response = await receiver.handle({
+          rawBody: await c.req.text(),
+          contentType: c.req.header('content-type'),
+          signature: c.req.header('x-slack-signature'),
+          timestamp: c.req.header('x-slack-request-timestamp'),
+          retryNum: c.req.header('x-slack-retry-num'),
+          retryReason: c.req.header('x-slack-retry-reason'),
+        });
+        return c.body(response.body, response.status as 200, response.contentType ? { 'content-type': response.contentType } : {});
+      },
+    );
+  }
+
+  return app;
+}

@@ -1,0 +1,194 @@
+import { writeFileSync } from 'node:fs';
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { PLAN_MODAL } from '../../src/bot/ids.ts';
+import { planModalSubmissionView } from '../support/plan-modal-values.ts';
+import { slashCommandBody, urlVerificationBody, viewSubmissionBody } from '../support/slack-requests.ts';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
+
+const TEAM = 'T0FAKE0001';
+const AUTHOR = 'U0MIA';
+
+let t: TestApp;
+
+beforeAll(async () => {
+  // Web role only: the queued job must still be there for the assertions.
+  t = await startTestApp({ role: 'web' });
+});
+afterAll(async () => {
+  if (process.env['DUMP_LOGS']) writeFileSync('/tmp/logs.txt', t.logs.join(''));
+  await t?.close();
+});
+
+async function countRows() {
+  const [plans] = await t.database.sql<{ count: number }[]>`select count(*)::int as count from content_plans`;
+  const [jobs] = await t.database.sql<{ count: number }[]>`
+    select count(*)::int as count from graphile_worker.jobs where task_identifier = 'research_plan'`;
+  const [audits] = await t.database.sql<{ count: number }[]>`select count(*)::int as count from audit_log`;
+  return { plans: plans?.count, jobs: jobs?.count, audits: audits?.count };
+}
+
+function submit(answers: Parameters<typeof planModalSubmissionView>[0], viewOptions?: Parameters<typeof planModalSubmissionView>[1]) {
+  return viewSubmissionBody({ teamId: TEAM, userId: AUTHOR, view: planModalSubmissionView(answers, viewOptions) });
+}
+
+describe('/content', () => {
+  test('opens the plan modal within Slack limits', async () => {
+    const response = await t.send(
+      slashCommandBody({ teamId: TEAM, userId: AUTHOR, channelId: 'C0ORIGIN', text: '', triggerId: t.slack.issueTriggerId() }),
+    );
+    expect(response.status).toBe(200);
+    const [call] = await t.slack.waitFor((c) => c.method === 'views.open');
+    expect(call?.outcome).toBe('ok');
+    const view = call?.args['view'] as { callback_id: string; blocks: { block_id: string }[] };
+    expect(view.callback_id).toBe(PLAN_MODAL.callbackId);
+    expect(view.blocks.map((block) => block.block_id)).toEqual(Object.values(PLAN_MODAL.blocks));
+  });
+
+  test('`new <topic>` prefills the topic', async () => {
+    const before = t.slack.callsTo('views.open').length;
+    await t.send(
+      slashCommandBody({ teamId: TEAM, userId: AUTHOR, channelId: 'C0ORIGIN', text: 'new Hybrid work for agencies', triggerId: t.slack.issueTriggerId() }),
+    );
+    const calls = await t.slack.waitFor((c) => c.method === 'views.open', 5000, before + 1);
+    const view = calls.at(-1)?.args['view'] as { blocks: { block_id: string; element: { initial_value?: string } }[] };
+    expect(view.blocks.find((block) => block.block_id === PLAN_MODAL.blocks.topic)?.element.initial_value).toBe('Hybrid work for agencies');
+  });
+
+  test('help, an unknown subcommand, list and status answer ephemerally', async () => {
+    const ask = async (text: string) => {
+      const response = await t.send(slashCommandBody({ teamId: TEAM, userId: AUTHOR, channelId: 'C0ORIGIN', text, triggerId: t.slack.issueTriggerId() }));
+      expect(response.status).toBe(200);
+      return (await response.json()) as { response_type: string; text: string };
+    };
+    expect((await ask('help')).text).toContain('researches');
+    const unknown = await ask('frobnicate');
+    expect(unknown.response_type).toBe('ephemeral');
+    expect(unknown.text).toContain('frobnicate');
+    expect((await ask('status 999')).text).toContain('no plan #999');
+    expect((await ask('list')).response_type).toBe('ephemeral');
+  });
+});
+
+describe('plan submission', () => {
+  beforeEach(async () => {
+    await t.database.sql`truncate content_plans, plan_counters, audit_log cascade`;
+    await t.database.sql`delete from graphile_worker._private_jobs`;
+  });
+
+  test('bad values are answered inline under their fields', async () => {
+    const response = await t.send(
+      submit({
+        topic: 'ab',
+        keyphrase: 'one two three four five six seven eight',
+        keywords: Array.from({ length: 11 }, (_, i) => `keyword ${i}`).join(', '),
+        channels: [],
+        competitorUrls: 'ftp://example.com/file',
+      }),
+    );
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { response_action: string; errors: Record<string, string> };
+    expect(body.response_action).toBe('errors');
+    expect(body.errors).toEqual({
+      topic: 'Give the topic at least 3 characters.',
+      keyphrase: 'Use 1–4 words: this has 8.',
+      keywords: 'Use at most 10 keywords: this has 11.',
+      channels: 'Pick at least one channel.',
+      competitor_urls: '"ftp://example.com/file" is not an http(s) URL.',
+    });
+    expect(await countRows()).toEqual({ plans: 0, jobs: 0, audits: 0 });
+  });
+
+  test('six competitor URLs are too many', async () => {
+    const urls = Array.from({ length: 6 }, (_, i) => `https://site${i}.example.com/post`).join('\n');
+    const response = await t.send(submit({ competitorUrls: urls }));
+    const body = (await response.json()) as { errors: Record<string, string> };
+    expect(body.errors).toEqual({ competitor_urls: 'Use at most 5 URLs: this has 6.' });
+  });
+
+  test('a good submission saves one plan, one audit row, one job and posts one root message', async () => {
+    const posts = t.slack.callsTo('chat.postMessage').length;
+    const response = await t.send(submit({}, { viewId: 'V0GOOD1' }));
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe('');
+
+    const [post] = await t.slack.waitFor((c) => c.method === 'chat.postMessage' && c.outcome === 'ok', 5000, posts + 1).then((calls) => calls.slice(posts));
+    expect(post?.args['channel']).toBe('C0MARKETING');
+    const text = JSON.stringify(post?.args['blocks']);
+    for (const expected of ['Hybrid work playbook for small teams', `<@${AUTHOR}>`, 'hybrid work', 'LinkedIn', 'X thread', 'Research', 'Draft', 'SEO', 'Variants']) {
+      expect(text).toContain(expected);
+    }
+    expect(text.match(/⬜/g)).toHaveLength(4);
+
+    await expect.poll(async () => (await t.database.sql`select message_ts from content_plans`)[0]?.['message_ts']).toBe(post?.response?.['ts']);
+    expect(await countRows()).toEqual({ plans: 1, jobs: 1, audits: 1 });
+    const [plan] = await t.database.sql`select number, status, team_id, channels, keywords from content_plans`;
+    expect(plan).toMatchObject({ number: 1, status: 'queued', team_id: TEAM, channels: ['blog', 'linkedin', 'x_thread'], keywords: ['remote work policy', 'async meetings'] });
+  });
+
+  test('a retried or duplicated submission leaves one plan and one message', async () => {
+    const posts = t.slack.callsTo('chat.postMessage').length;
+    const first = await t.send(submit({}, { viewId: 'V0DUP1' }));
+    expect(first.status).toBe(200);
+    const [retry, duplicate] = await Promise.all([
+      t.send(submit({}, { viewId: 'V0DUP1' }), { retryNum: 1, retryReason: 'http_timeout' }),
+      t.send(submit({}, { viewId: 'V0DUP1' })),
+    ]);
+    expect([retry.status, duplicate.status]).toEqual([200, 200]);
+    await t.slack.waitFor((c) => c.method === 'chat.postMessage', 5000, posts + 1);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(t.slack.callsTo('chat.postMessage').length).toBe(posts + 1);
+    expect(await countRows()).toEqual({ plans: 1, jobs: 1, audits: 1 });
+  });
+
+  test('plans get consecutive numbers per workspace', async () => {
+    await t.send(submit({}, { viewId: 'V0NUM1' }));
+    await t.send(submit({ topic: 'Second topic' }, { viewId: 'V0NUM2' }));
+    const rows = await t.database.sql`select number from content_plans order by number`;
+    expect(rows.map((row) => row['number'])).toEqual([1, 2]);
+  });
+
+  test('when the app is not in the channel the plan is kept and the author is told how to fix it', async () => {
+    t.slack.denyChannel('C0PRIVATE', 'not_in_channel');
+    const response = await t.send(submit({ postChannel: 'C0PRIVATE' }, { viewId: 'V0DENIED', originChannelId: 'C0ORIGIN' }));
+    expect(response.status).toBe(200);
+    const [ephemeral] = await t.slack.waitFor((c) => c.method === 'chat.postEphemeral' && c.args['user'] === AUTHOR);
+    expect(ephemeral?.args['channel']).toBe('C0ORIGIN');
+    expect(String(ephemeral?.args['text'])).toContain('/invite @Content Broadcaster');
+    expect(JSON.stringify(ephemeral?.args['blocks'])).toContain('conversations_select');
+    const [plan] = await t.database.sql`select status, message_ts from content_plans`;
+    expect(plan).toMatchObject({ status: 'queued', message_ts: null });
+  });
+});
+
+describe('the Slack endpoint', () => {
+  const command = () => slashCommandBody({ teamId: TEAM, userId: AUTHOR, channelId: 'C0ORIGIN', text: 'help', triggerId: 'x' });
+
+  test('a bad signature gets 401', async () => {
+    expect((await t.send(command(), { badSignature: true })).status).toBe(401);
+  });
+
+  test('a timestamp over 5 minutes old or ahead gets 401', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    expect((await t.send(command(), { timestamp: now - 6 * 60 })).status).toBe(401);
+    expect((await t.send(command(), { timestamp: now + 6 * 60 })).status).toBe(401);
+    expect((await t.send(command(), { timestamp: now - 60 })).status).toBe(200);
+  });
+
+  test('answers url_verification with the challenge', async () => {
+    const response = await t.send(urlVerificationBody('challenge-123'));
+    expect(await response.json()).toEqual({ challenge: 'challenge-123' });
+  });
+
+  test('parses form bodies whatever their charset parameter', async () => {
+    const body = command();
+    const response = await t.send({ ...body, contentType: 'application/x-www-form-urlencoded; charset=utf-8' });
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { text: string }).text).toContain('researches');
+  });
+
+  test('healthz reports the database and the worker', async () => {
+    const response = await fetch(`${t.app.url}/healthz`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ ok: true, database: 'up', worker: 'not in this process' });
+  });
+});

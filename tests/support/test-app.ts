@@ -1,0 +1,82 @@
+import { Writable } from 'node:stream';
+import { startApp, type RunningApp } from '../../src/main.ts';
+import { createTestDatabase, type TestDatabase } from './database.ts';
+import { startFakeFirecrawl, type FakeFirecrawl } from './fake-firecrawl.ts';
+import { startFakeOpenAI, type FakeOpenAI } from './fake-openai.ts';
+import { startFakeSlack, type FakeSlack } from './fake-slack.ts';
+import { sendSlackRequest, type SlackRequestBody } from './slack-requests.ts';
+
+export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
+export const BOT_TOKEN = 'xoxb-test-bot-token-1234567890';
+export const OPENAI_KEY = 'sk-test-openai-key-1234567890';
+export const FIRECRAWL_KEY = 'fc-test-firecrawl-key-1234567890';
+
+export type TestApp = {
+  app: RunningApp;
+  slack: FakeSlack;
+  openai: FakeOpenAI;
+  firecrawl: FakeFirecrawl;
+  database: TestDatabase;
+  logs: string[];
+  send(request: SlackRequestBody, options?: { retryNum?: number; retryReason?: string; timestamp?: number; badSignature?: boolean }): Promise<Response>;
+  restart(options?: { role?: 'all' | 'web' | 'worker'; env?: Record<string, string> }): Promise<void>;
+  close(): Promise<void>;
+};
+
+/**
+ * The whole app in HTTP mode on a random port, on its own database, pointed at fake Slack,
+ * OpenAI and Firecrawl servers on loopback.
+ */
+export async function startTestApp({
+  role = 'all',
+  env = {},
+  openaiLatencyMs = 0,
+}: { role?: 'all' | 'web' | 'worker'; env?: Record<string, string>; openaiLatencyMs?: number } = {}): Promise<TestApp> {
+  const [slack, openai, firecrawl, database] = await Promise.all([
+    startFakeSlack(),
+    startFakeOpenAI({ latencyMs: openaiLatencyMs }),
+    startFakeFirecrawl({ apiKey: FIRECRAWL_KEY }),
+    createTestDatabase(),
+  ]);
+  const logs: string[] = [];
+  const logDestination = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      logs.push(chunk.toString('utf8'));
+      callback();
+    },
+  });
+  const baseEnv = {
+    PORT: '0',
+    DATABASE_URL: database.url,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    SLACK_API_URL: slack.url,
+    OPENAI_API_KEY: OPENAI_KEY,
+    OPENAI_BASE_URL: openai.url,
+    FIRECRAWL_API_KEY: FIRECRAWL_KEY,
+    FIRECRAWL_API_URL: firecrawl.url,
+    LOG_LEVEL: 'debug',
+  };
+  const boot = (currentRole: string, extraEnv: Record<string, string>) =>
+    startApp({ env: { ...baseEnv, ...env, ...extraEnv }, argv: ['--role', currentRole], logDestination, workerPollInterval: 200 });
+
+  const testApp: TestApp = {
+    app: await boot(role, {}),
+    slack,
+    openai,
+    firecrawl,
+    database,
+    logs,
+    send: (request, options = {}) => sendSlackRequest(testApp.app.url, request, { signingSecret: SIGNING_SECRET, ...options }),
+    restart: async (options = {}) => {
+      await testApp.app.stop();
+      testApp.app = await boot(options.role ?? role, options.env ?? {});
+    },
+    close: async () => {
+      await testApp.app.stop();
+      await Promise.all([slack.close(), openai.close(), firecrawl.close()]);
+      await database.drop();
+    },
+  };
+  return testApp;
+}
