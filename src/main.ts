@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { serve, type ServerType } from '@hono/node-server';
 import { App, LogLevel } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
@@ -139,6 +140,7 @@ function closeServer(server: ServerType): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  if (existsSync('.env')) process.loadEnvFile('.env');
   let app: RunningApp;
   try {
     app = await startApp({ env: process.env, argv: process.argv.slice(2) });

@@ -11,6 +11,8 @@ import { registerPlanModalSubmission } from './views/plan-modal-submission.ts';
 /** What the app listens to; the manifest test checks manifest.yml against it. */
 export const REGISTERED_COMMANDS = [COMMAND] as const;
 export const REGISTERED_EVENTS = ['app_home_opened'] as const;
+export const USES_INTERACTIVITY = true;
+export const USES_HOME_TAB = true;
 
 export function registerListeners(app: App, deps: BotDeps): void {
   registerContentCommand(app, deps);

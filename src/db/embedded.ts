@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import path from 'node:path';
@@ -15,6 +15,7 @@ export async function startEmbeddedPostgres({ dataDir, logger }: { dataDir: stri
   const databaseDir = path.resolve(dataDir, 'postgres');
   const port = await findFreePort();
   const password = 'content-broadcaster';
+  const isRoot = process.getuid?.() === 0;
   const cluster = new EmbeddedPostgres({
     databaseDir,
     port,
@@ -22,13 +23,15 @@ export async function startEmbeddedPostgres({ dataDir, logger }: { dataDir: stri
     password,
     persistent: true,
     // Postgres refuses to run as root; the package then runs it as a dedicated user.
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: isRoot,
     onLog: (message) => logger.debug({ embeddedPostgres: String(message).trim() }, 'embedded postgres'),
     onError: (error) => logger.debug({ embeddedPostgres: String(error).trim() }, 'embedded postgres'),
   });
   const isInitialised = existsSync(path.join(databaseDir, 'PG_VERSION'));
   if (!isInitialised) {
     mkdirSync(path.dirname(databaseDir), { recursive: true });
+    // As root, Postgres runs as its own user, which must be able to enter the data folder.
+    if (isRoot) chmodSync(path.dirname(databaseDir), 0o755);
     logger.info({ databaseDir }, 'initialising the embedded Postgres');
     await cluster.initialise();
   }

@@ -47,20 +47,26 @@ export function makeSeoPool({
       dispatch();
     });
     slot.worker.on('error', (error) => {
-      slot.task?.reject(new AppError('INTERNAL', 'The SEO analysis crashed; try again.', { cause: error }));
-      slot.task = undefined;
+      discard(slot, new AppError('INTERNAL', 'The SEO analysis crashed; try again.', { cause: error }));
     });
     slot.worker.on('exit', (exitCode) => {
-      if (!slots.delete(slot)) return; // retired or closed on purpose
-      slot.task?.reject(new AppError('INTERNAL', `The SEO analysis stopped (exit code ${exitCode}); try again.`));
-      dispatch(); // starts a replacement only when work is waiting, so a worker that cannot start does not loop
+      discard(slot, new AppError('INTERNAL', `The SEO analysis stopped (exit code ${exitCode}); try again.`));
     });
     return slot;
+  }
+
+  // A worker that failed is dead even before its 'exit' event: take it out at once so no request
+  // goes to it. Starts a replacement only when work is waiting, so a worker that cannot start does not loop.
+  function discard(slot: Slot, error: AppError): void {
+    if (!slots.delete(slot)) return; // already discarded, retired or closed
+    slot.task?.reject(error);
+    dispatch();
   }
 
   function retire(slot: Slot): void {
     slots.delete(slot);
     void slot.worker.terminate();
+    startWorker();
   }
 
   function dispatch(): void {

@@ -1,0 +1,5 @@
+/** The bot scopes the app needs, with what each is for; manifest.yml must list exactly these. */
+export const BOT_SCOPES = {
+  commands: 'the /content command',
+  'chat:write': "posting and updating the plan's message, its thread replies and ephemeral notices",
+} as const;
