@@ -60,7 +60,10 @@ const environmentSchema = z.object({
   ENCRYPTION_KEY: encryptionKey,
   LLM_CONCURRENCY: positiveInt(8),
   WORKER_CONCURRENCY: positiveInt(10),
-  SEO_WORKERS: positiveInt(1),
+  SEO_WORKERS: positiveInt(2),
+  JOB_MAX_ATTEMPTS: positiveInt(5),
+  LLM_TIMEOUT_MS: positiveInt(120_000),
+  LLM_MAX_RETRIES: z.coerce.number({ message: 'must be a whole number' }).int().min(0).default(3),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -84,6 +87,9 @@ export type Config = {
   llmConcurrency: number;
   workerConcurrency: number;
   seoWorkers: number;
+  jobMaxAttempts: number;
+  llmTimeoutMs: number;
+  llmMaxRetries: number;
   logLevel: z.infer<typeof environmentSchema>['LOG_LEVEL'];
 };
 
@@ -137,6 +143,9 @@ export function loadConfig(env: Environment, argv: readonly string[] = []): Conf
     llmConcurrency: values.LLM_CONCURRENCY,
     workerConcurrency: values.WORKER_CONCURRENCY,
     seoWorkers: values.SEO_WORKERS,
+    jobMaxAttempts: values.JOB_MAX_ATTEMPTS,
+    llmTimeoutMs: values.LLM_TIMEOUT_MS,
+    llmMaxRetries: values.LLM_MAX_RETRIES,
     logLevel: values.LOG_LEVEL,
   };
 }

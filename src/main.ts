@@ -13,6 +13,9 @@ import { makeEnqueue } from './jobs/enqueue.ts';
 import { startWorker, type Worker } from './jobs/runner.ts';
 import { makeTaskList } from './jobs/task-list.ts';
 import { makeLogger, toBoltLogger } from './logger.ts';
+import { makeLlmGateway } from './orchestrator/llm.ts';
+import { makeScraper } from './orchestrator/scraper.ts';
+import { makeSeoPool } from './orchestrator/seo/pool.ts';
 import { makeHttpApp, type HealthReport } from './server/http-app.ts';
 import { HonoSlackReceiver } from './server/slack-receiver.ts';
 
@@ -68,12 +71,36 @@ export async function startApp({ env, argv = [], logDestination, workerPollInter
 
     let worker: Worker | undefined;
     if (config.role !== 'web') {
+      const seo = makeSeoPool({ size: config.seoWorkers });
+      stops.push(() => seo.close());
+      const llm = makeLlmGateway({
+        apiKey: config.openai.apiKey,
+        baseURL: config.openai.baseUrl,
+        model: config.openai.model,
+        concurrency: config.llmConcurrency,
+        timeoutMs: config.llmTimeoutMs,
+        maxRetries: config.llmMaxRetries,
+        logger,
+      });
+      const scraper = config.firecrawl.apiKey
+        ? makeScraper({ apiKey: config.firecrawl.apiKey, apiUrl: config.firecrawl.apiUrl, logger })
+        : undefined;
       worker = await startWorker({
         connectionString: databaseUrl,
         concurrency: config.workerConcurrency,
         pollInterval: workerPollInterval,
         logger,
-        taskList: makeTaskList({ db: database.db, logger, enqueue, now, slackFor: async () => jobSlack }),
+        taskList: makeTaskList({
+          db: database.db,
+          logger,
+          enqueue,
+          now,
+          slackFor: async () => jobSlack,
+          llm,
+          scraper,
+          seo,
+          maxAttempts: config.jobMaxAttempts,
+        }),
       });
       const stopWorker = worker.stop;
       stops.push(() => stopWorker());
@@ -82,7 +109,14 @@ export async function startApp({ env, argv = [], logDestination, workerPollInter
     let receiver: HonoSlackReceiver | undefined;
     if (config.role !== 'worker') {
       const bolt = makeBoltApp({ config, logger, receiver: (receiver = makeReceiver(config, logger)) });
-      registerListeners(bolt, { db: database.db, logger, enqueue, envApprovers: config.slack.approvers, now });
+      registerListeners(bolt, {
+        db: database.db,
+        logger,
+        enqueue,
+        envApprovers: config.slack.approvers,
+        maxAttempts: config.jobMaxAttempts,
+        now,
+      });
       if (config.slack.appToken) {
         await bolt.start();
         stops.push(async () => void (await bolt.stop()));

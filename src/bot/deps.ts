@@ -8,5 +8,6 @@ export type BotDeps = {
   logger: Logger;
   enqueue: EnqueueJob;
   envApprovers: readonly string[];
+  maxAttempts: number;
   now: () => Date;
 };

@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import { registerHomeActions } from './actions/home-actions.ts';
 import { registerPostElsewhere } from './actions/post-elsewhere.ts';
+import { registerRetryPlan } from './actions/retry-plan.ts';
 import { registerReviewActions } from './actions/review-actions.ts';
 import { registerContentCommand } from './commands/content-command.ts';
 import type { BotDeps } from './deps.ts';
@@ -20,5 +21,6 @@ export function registerListeners(app: App, deps: BotDeps): void {
   registerPostElsewhere(app, deps);
   registerHomeActions(app, deps);
   registerReviewActions(app, deps);
+  registerRetryPlan(app, deps);
   registerAppHomeOpened(app, deps);
 }

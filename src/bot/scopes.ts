@@ -2,4 +2,6 @@
 export const BOT_SCOPES = {
   commands: 'the /content command',
   'chat:write': "posting and updating the plan's message, its thread replies and ephemeral notices",
+  'files:write': 'attaching a draft too long for a message as a Markdown file',
+  'users:read': 'users.info, to tell workspace admins and owners',
 } as const;

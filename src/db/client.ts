@@ -4,6 +4,9 @@ import * as schema from './schema.ts';
 
 export type Database = PostgresJsDatabase<typeof schema>;
 export type Sql = postgres.Sql;
+export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
+/** A database or an open transaction: queries that must join a caller's transaction take this. */
+export type Executor = Database | Transaction;
 
 export type DatabaseHandle = {
   db: Database;

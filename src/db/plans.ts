@@ -1,8 +1,7 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { AppError } from '../errors.ts';
 import type { PlanStatus } from '../orchestrator/plan-status.ts';
-import type { Database } from './client.ts';
-import { addJobSql } from './jobs-sql.ts';
+import type { Database, Executor } from './client.ts';
 import { auditLog, contentPlans, planCounters } from './schema.ts';
 
 export type Plan = typeof contentPlans.$inferSelect;
@@ -11,15 +10,18 @@ export type NewPlanFields = Omit<
   'id' | 'teamId' | 'number' | 'sourceKey' | 'status' | 'createdAt' | 'updatedAt'
 >;
 
-export const RESEARCH_JOB_MAX_ATTEMPTS = 5;
-
 /**
  * Saves a plan, its audit row and its first job in one transaction. A second call with the
  * same sourceKey (a retried or duplicated submission) returns the first plan instead.
  */
 export async function createPlan(
   db: Database,
-  { teamId, sourceKey, fields }: { teamId: string; sourceKey: string; fields: NewPlanFields },
+  {
+    teamId,
+    sourceKey,
+    fields,
+    enqueueFirstJob,
+  }: { teamId: string; sourceKey: string; fields: NewPlanFields; enqueueFirstJob: (tx: Executor, plan: Plan) => Promise<unknown> },
 ): Promise<{ plan: Plan; isNew: boolean }> {
   const existing = await findPlanBySourceKey(db, teamId, sourceKey);
   if (existing) return { plan: existing, isNew: false };
@@ -43,13 +45,7 @@ export async function createPlan(
         action: 'plan_created',
         details: { number: created.number, topic: created.topic, channels: created.channels },
       });
-      await tx.execute(
-        addJobSql(
-          'research_plan',
-          { teamId, planId: created.id },
-          { jobKey: `plan:${created.id}:research:0`, maxAttempts: RESEARCH_JOB_MAX_ATTEMPTS },
-        ),
-      );
+      await enqueueFirstJob(tx, created);
       return created;
     });
     return { plan, isNew: true };
@@ -60,7 +56,7 @@ export async function createPlan(
   }
 }
 
-export async function findPlanBySourceKey(db: Database, teamId: string, sourceKey: string): Promise<Plan | undefined> {
+export async function findPlanBySourceKey(db: Executor, teamId: string, sourceKey: string): Promise<Plan | undefined> {
   const [plan] = await db
     .select()
     .from(contentPlans)
@@ -68,7 +64,7 @@ export async function findPlanBySourceKey(db: Database, teamId: string, sourceKe
   return plan;
 }
 
-export async function findPlan(db: Database, teamId: string, planId: string): Promise<Plan | undefined> {
+export async function findPlan(db: Executor, teamId: string, planId: string): Promise<Plan | undefined> {
   if (!isUuid(planId)) return undefined;
   const [plan] = await db
     .select()
@@ -77,13 +73,13 @@ export async function findPlan(db: Database, teamId: string, planId: string): Pr
   return plan;
 }
 
-export async function getPlan(db: Database, teamId: string, planId: string): Promise<Plan> {
+export async function getPlan(db: Executor, teamId: string, planId: string): Promise<Plan> {
   const plan = await findPlan(db, teamId, planId);
   if (!plan) throw new AppError('NOT_FOUND', 'That plan no longer exists in this workspace.');
   return plan;
 }
 
-export async function findPlanByNumber(db: Database, teamId: string, number: number): Promise<Plan | undefined> {
+export async function findPlanByNumber(db: Executor, teamId: string, number: number): Promise<Plan | undefined> {
   const [plan] = await db
     .select()
     .from(contentPlans)
@@ -92,7 +88,7 @@ export async function findPlanByNumber(db: Database, teamId: string, number: num
 }
 
 export async function listRecentPlans(
-  db: Database,
+  db: Executor,
   teamId: string,
   { limit = 10, authorId }: { limit?: number; authorId?: string } = {},
 ): Promise<Plan[]> {
@@ -108,7 +104,7 @@ export async function listRecentPlans(
 
 /** Records where the plan's root message lives, once. */
 export async function setPlanMessage(
-  db: Database,
+  db: Executor,
   {
     teamId,
     planId,
@@ -130,7 +126,7 @@ export async function setPlanMessage(
  * and Slack retries apply a change once. Returns the updated plan, or undefined when it lost.
  */
 export async function transitionPlan(
-  db: Database,
+  db: Executor,
   {
     teamId,
     planId,
@@ -145,6 +141,26 @@ export async function transitionPlan(
     .where(and(eq(contentPlans.teamId, teamId), eq(contentPlans.id, planId), inArray(contentPlans.status, [...from])))
     .returning();
   return plan;
+}
+
+/** Locks the plan row until the transaction ends, so fan-in decisions see every sibling's writes. */
+export async function lockPlan(tx: Executor, teamId: string, planId: string): Promise<Plan | undefined> {
+  const [plan] = await tx
+    .select()
+    .from(contentPlans)
+    .where(and(eq(contentPlans.teamId, teamId), eq(contentPlans.id, planId)))
+    .for('update');
+  return plan;
+}
+
+export async function updatePlanScores(
+  db: Executor,
+  { teamId, planId, patch }: { teamId: string; planId: string; patch: Pick<Partial<Plan>, 'seoScore' | 'initialSeoScore' | 'readabilityScore'> },
+): Promise<void> {
+  await db
+    .update(contentPlans)
+    .set({ ...patch, updatedAt: new Date() })
+    .where(and(eq(contentPlans.teamId, teamId), eq(contentPlans.id, planId)));
 }
 
 export function isUuid(value: string): boolean {

@@ -1,6 +1,9 @@
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { Database } from '../db/client.ts';
+import type { LlmGateway } from '../orchestrator/llm.ts';
+import type { Scraper } from '../orchestrator/scraper.ts';
+import type { SeoPool } from '../orchestrator/seo/pool.ts';
 import type { EnqueueJob } from './enqueue.ts';
 
 /** What tasks need; built once in main.ts. */
@@ -10,5 +13,10 @@ export type JobDeps = {
   enqueue: EnqueueJob;
   /** The Slack client for a workspace, set to throw on 429 so a job can reschedule instead of blocking. */
   slackFor: (teamId: string) => Promise<WebClient>;
+  llm: LlmGateway;
+  /** Undefined when no Firecrawl key is configured: research is then skipped with a note. */
+  scraper: Scraper | undefined;
+  seo: Pick<SeoPool, 'analyze'>;
+  maxAttempts: number;
   now: () => Date;
 };

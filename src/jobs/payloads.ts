@@ -4,10 +4,13 @@ import { AppError } from '../errors.ts';
 export const planJobPayload = z.object({ teamId: z.string().min(1), planId: z.uuid() });
 export type PlanJobPayload = z.infer<typeof planJobPayload>;
 
-export const variantJobPayload = planJobPayload.extend({ channel: z.string().min(1), revision: z.number().int().min(0) });
+export const revisionJobPayload = planJobPayload.extend({ revision: z.number().int().min(0) });
+export type RevisionJobPayload = z.infer<typeof revisionJobPayload>;
+
+export const variantJobPayload = revisionJobPayload.extend({ channel: z.enum(['linkedin', 'x_thread', 'newsletter', 'slack_announcement']) });
 export type VariantJobPayload = z.infer<typeof variantJobPayload>;
 
-export const optimizeJobPayload = planJobPayload.extend({ revision: z.number().int().min(0), iteration: z.number().int().min(0) });
+export const optimizeJobPayload = revisionJobPayload.extend({ iteration: z.number().int().min(0) });
 export type OptimizeJobPayload = z.infer<typeof optimizeJobPayload>;
 
 /** Payloads arrive as unknown JSON and are checked at the door. */

@@ -1,12 +1,26 @@
-import { WebAPIRateLimitedError } from '@slack/web-api';
+import { createHash } from 'node:crypto';
+import { WebAPIRateLimitedError, type WebClient } from '@slack/web-api';
 import type { Task } from 'graphile-worker';
-import { findPlan } from '../db/plans.ts';
-import { listStageRuns } from '../db/stage-runs.ts';
 import { buildPlanMessage } from '../bot/blocks/plan-message.ts';
 import { derivePlanMessageModel } from '../bot/blocks/plan-message-model.ts';
+import {
+  buildDraftReply,
+  buildResearchReply,
+  buildSeoReply,
+  buildVariantReply,
+} from '../bot/blocks/thread-replies.ts';
+import type { Database } from '../db/client.ts';
+import { findResearch, listContentItems, listRefinements, listVariants, researchOf } from '../db/content.ts';
+import { findPlan, type Plan } from '../db/plans.ts';
+import { listStageRuns, type StageRun } from '../db/stage-runs.ts';
+import { listThreadReplies, saveThreadReply } from '../db/thread-replies.ts';
+import { isVariantChannel } from '../orchestrator/channels.ts';
+import type { ContentAnalysis } from '../orchestrator/seo/analyze.ts';
 import type { JobDeps } from './deps.ts';
+import { countWords } from './draft-plan.ts';
 import { renderJobKey } from './enqueue.ts';
 import { parsePayload, planJobPayload } from './payloads.ts';
+import { planSettings } from './pipeline.ts';
 
 /** Collapsed bursts render at most about once a second per plan. */
 export const RENDER_DELAY_MS = 1_000;
@@ -15,29 +29,147 @@ export function requestRender(deps: Pick<JobDeps, 'enqueue' | 'now'>, teamId: st
   return deps.enqueue(
     'render_plan_message',
     { teamId, planId },
-    { jobKey: renderJobKey(planId), jobKeyMode: 'preserve_run_at', runAt: new Date(deps.now().getTime() + delayMs), maxAttempts: 10 },
+    {
+      jobKey: renderJobKey(planId),
+      jobKeyMode: 'preserve_run_at',
+      runAt: new Date(deps.now().getTime() + delayMs),
+      // One queue per plan: renders of a plan never overlap, so a reply is never posted twice.
+      queueName: renderJobKey(planId),
+      maxAttempts: 10,
+    },
   );
 }
 
-/** Renders the plan's root message from the database. */
+type MessageReply = { kind?: 'message'; text: string; blocks: unknown[] };
+type FileReply = { kind: 'file'; text: string; blocks: unknown[]; file: { filename: string; content: string } };
+type ReplySpec = { key: string; reply: MessageReply | FileReply };
+
+/** Renders the plan's root message and its thread replies from the database. */
 export function makeRenderPlanMessage(deps: JobDeps): Task {
   return async (payload) => {
     const { teamId, planId } = parsePayload(planJobPayload, payload);
     const plan = await findPlan(deps.db, teamId, planId);
     if (!plan?.messageTs || !plan.messageChannelId) return;
     const runs = await listStageRuns(deps.db, teamId, planId);
-    const message = buildPlanMessage(derivePlanMessageModel(plan, runs));
     const slack = await deps.slackFor(teamId);
     try {
+      const facts = await collectScoreFacts(deps.db, plan, runs);
+      const message = buildPlanMessage(derivePlanMessageModel(plan, runs, facts));
       await slack.chat.update({ channel: plan.messageChannelId, ts: plan.messageTs, ...message });
+      await syncThreadReplies(deps.db, slack, plan, await collectReplies(deps.db, plan, runs));
     } catch (error) {
       if (!(error instanceof WebAPIRateLimitedError)) throw error;
-      deps.logger.info({ planId, retryAfter: error.retryAfter }, 'chat.update rate limited; rendering later');
+      deps.logger.info({ planId, retryAfter: error.retryAfter }, 'Slack rate limited the render; rendering again after Retry-After');
       await deps.enqueue(
         'render_plan_message',
         { teamId, planId },
-        { jobKey: renderJobKey(planId), jobKeyMode: 'replace', runAt: new Date(deps.now().getTime() + error.retryAfter * 1000) },
+        { jobKey: renderJobKey(planId), jobKeyMode: 'replace', queueName: renderJobKey(planId), runAt: new Date(deps.now().getTime() + error.retryAfter * 1000) },
       );
     }
   };
+}
+
+async function collectScoreFacts(db: Database, plan: Plan, runs: readonly StageRun[]) {
+  if (plan.seoScore === null) return undefined;
+  const ref = { teamId: plan.teamId, planId: plan.id, revision: plan.revision };
+  const [items, refinements, research] = await Promise.all([listContentItems(db, ref), listRefinements(db, ref), findResearch(db, ref)]);
+  const shown = items.find((item) => item.isCurrent) ?? items.at(-1);
+  const analysis = shown?.analysis as ContentAnalysis | null | undefined;
+  const hasOptimizeRun = runs.some((run) => run.stage === 'optimize');
+  return {
+    revisions: hasOptimizeRun ? refinements.length : 0,
+    words: analysis?.wordCount ?? (shown ? countWords(shown.markdown) : 0),
+    sources: researchOf(research)?.sources.length ?? 0,
+  };
+}
+
+async function collectReplies(db: Database, plan: Plan, runs: readonly StageRun[]): Promise<ReplySpec[]> {
+  const ref = { teamId: plan.teamId, planId: plan.id, revision: plan.revision };
+  const specs: ReplySpec[] = [];
+  const researchDone = runs.some((run) => run.stage === 'research' && (run.status === 'succeeded' || run.status === 'skipped'));
+  const researchRow = await findResearch(db, ref);
+  const research = researchOf(researchRow);
+  if (researchDone && researchRow) {
+    specs.push({
+      key: 'research',
+      reply: buildResearchReply({
+        research,
+        skippedReason: researchRow.skipReason,
+        failures: (researchRow.failures as { url: string; reason: string }[]) ?? [],
+      }),
+    });
+  }
+
+  const items = await listContentItems(db, ref);
+  const current = items.find((item) => item.isCurrent);
+  const shown = current ?? items[0];
+  if (shown) {
+    const analysis = shown.analysis as ContentAnalysis | null;
+    specs.push({
+      key: `draft:r${plan.revision}`,
+      reply: buildDraftReply({
+        draft: { title: shown.title, slug: shown.slug, metaDescription: shown.metaDescription, markdown: shown.markdown },
+        wordCount: analysis?.wordCount ?? countWords(shown.markdown),
+        sources: research?.sources ?? [],
+        version: `version ${shown.version}`,
+      }),
+    });
+  }
+  if (current?.analysis) {
+    specs.push({
+      key: `seo:r${plan.revision}`,
+      reply: buildSeoReply({
+        analysis: current.analysis as ContentAnalysis,
+        threshold: planSettings(plan).seoThreshold,
+        refinements: (await listRefinements(db, ref)).map((refinement) => ({
+          iteration: refinement.iteration,
+          scoreBefore: refinement.scoreBefore,
+          scoreAfter: refinement.scoreAfter,
+          instructions: refinement.instructions,
+        })),
+      }),
+    });
+  }
+  const variants = await listVariants(db, ref);
+  for (const channel of plan.channels.filter(isVariantChannel)) {
+    const variant = variants.find((candidate) => candidate.channel === channel);
+    if (!variant) continue;
+    specs.push({ key: `variant:${channel}:r${plan.revision}`, reply: buildVariantReply({ channel, content: variant.content, violations: variant.violations }) });
+  }
+  return specs;
+}
+
+/** Posts each reply once and later updates it in place, only when its content changed. */
+async function syncThreadReplies(db: Database, slack: WebClient, plan: Plan, specs: readonly ReplySpec[]): Promise<void> {
+  const channel = plan.messageChannelId;
+  const threadTs = plan.messageTs;
+  if (!channel || !threadTs) return;
+  const existing = new Map((await listThreadReplies(db, plan.teamId, plan.id)).map((reply) => [reply.key, reply]));
+  for (const { key, reply } of specs) {
+    const contentHash = createHash('sha256').update(JSON.stringify(reply)).digest('hex');
+    const saved = existing.get(key);
+    if (saved?.contentHash === contentHash) continue;
+    const save = (ts: string) => saveThreadReply(db, { teamId: plan.teamId, planId: plan.id, key, ts, contentHash });
+
+    if (reply.kind === 'file') {
+      // A file cannot be edited in place; a new version is posted only when the draft changed.
+      await slack.files.uploadV2({
+        channel_id: channel,
+        thread_ts: threadTs,
+        filename: reply.file.filename,
+        content: reply.file.content,
+        initial_comment: reply.text,
+      });
+      await save(saved?.ts ?? `file:${contentHash.slice(0, 12)}`);
+      continue;
+    }
+    const message = { text: reply.text, blocks: reply.blocks as never };
+    if (saved?.ts && !saved.ts.startsWith('file:')) {
+      await slack.chat.update({ channel, ts: saved.ts, ...message });
+      await save(saved.ts);
+      continue;
+    }
+    const posted = await slack.chat.postMessage({ channel, thread_ts: threadTs, ...message, unfurl_links: false, unfurl_media: false });
+    if (posted.ts) await save(posted.ts);
+  }
 }

@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import { createPlan } from '../../db/plans.ts';
 import { getWorkspaceSettings } from '../../db/settings.ts';
+import { enqueueResearch } from '../../jobs/pipeline.ts';
 import type { BotDeps } from '../deps.ts';
 import { PLAN_MODAL } from '../ids.ts';
 import { postPlanRootMessage } from '../post-plan-message.ts';
@@ -43,6 +44,7 @@ export function registerPlanModalSubmission(app: App, deps: BotDeps): void {
           postChannelId: input.postChannelId,
           settings: { ...settings, envApprovers: deps.envApprovers },
         },
+        enqueueFirstJob: (tx, plan) => enqueueResearch(tx, plan, deps.maxAttempts),
       });
     } catch (error) {
       deps.logger.error({ err: error }, 'could not save a plan');

@@ -1,0 +1,35 @@
+import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import { findPlan } from '../../db/plans.ts';
+import { getWorkspaceSettings } from '../../db/settings.ts';
+import { isAppError } from '../../errors.ts';
+import { requestRender } from '../../jobs/render-plan-message.ts';
+import { retryFailedPlan } from '../../jobs/retry-plan.ts';
+import { STAGE_LABELS } from '../blocks/plan-message.ts';
+import type { BotDeps } from '../deps.ts';
+import { ACTIONS } from '../ids.ts';
+import { isWorkspaceAdmin } from '../permissions.ts';
+
+/** Retry on a failed plan: its author or an admin re-runs the failed stage and what follows. */
+export function registerRetryPlan(app: App, deps: BotDeps): void {
+  app.action<BlockAction<ButtonAction>>(ACTIONS.retryPlan, async ({ ack, action, body, client, context, respond }) => {
+    await ack();
+    const say = (text: string) => respond({ response_type: 'ephemeral', replace_original: false, text }).catch(() => undefined);
+    const teamId = context.teamId ?? body.team?.id;
+    const plan = teamId ? await findPlan(deps.db, teamId, action.value ?? '') : undefined;
+    if (!plan) return void (await say('That plan no longer exists in this workspace.'));
+
+    const userId = body.user.id;
+    const settings = await getWorkspaceSettings(deps.db, plan.teamId);
+    const isAllowed = plan.authorId === userId || (await isWorkspaceAdmin({ client, settings, userId, logger: deps.logger }));
+    if (!isAllowed) return void (await say(`Only <@${plan.authorId}>, who made plan #${plan.number}, or a workspace admin can retry it.`));
+
+    try {
+      const stage = await retryFailedPlan(deps.db, { plan, actorId: userId, maxAttempts: deps.maxAttempts, retryKey: deps.now().getTime() });
+      await requestRender(deps, plan.teamId, plan.id, 0);
+      await say(`Retrying plan #${plan.number} from the ${STAGE_LABELS[stage].toLowerCase()} stage.`);
+    } catch (error) {
+      if (!isAppError(error, 'CONFLICT')) throw error;
+      await say(error.message);
+    }
+  });
+}

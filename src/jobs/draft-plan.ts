@@ -1,0 +1,48 @@
+import type { Task } from 'graphile-worker';
+import { addContentItem, findResearch, researchOf } from '../db/content.ts';
+import { transitionPlan } from '../db/plans.ts';
+import { writeDraft } from '../orchestrator/stages/draft.ts';
+import type { Draft } from '../orchestrator/types.ts';
+import type { JobDeps } from './deps.ts';
+import { parsePayload, revisionJobPayload } from './payloads.ts';
+import { enqueueOptimize, toPlanBrief } from './pipeline.ts';
+import { runStage } from './stage-runner.ts';
+
+export type DraftStageOutput = { draft: Draft; wordCount: number; outline: string[]; warnings: string[] };
+
+/** Stage 2: an outline, then the post in Markdown with citations to research sources only. */
+export function makeDraftPlan(deps: JobDeps): Task {
+  return async (payload, helpers) => {
+    const { teamId, planId, revision } = parsePayload(revisionJobPayload, payload);
+    await runStage<DraftStageOutput>({
+      deps,
+      job: helpers.job,
+      teamId,
+      planId,
+      stage: 'draft',
+      runKey: { stage: 'draft', revision },
+      expectedStatus: 'drafting',
+      execute: async (plan) => {
+        const research = researchOf(await findResearch(deps.db, { teamId, planId }));
+        const outcome = await writeDraft({ brief: toPlanBrief(plan), research, llm: deps.llm, feedback: [], previousDraft: null });
+        return {
+          usage: outcome.usage,
+          output: { draft: outcome.draft, wordCount: countWords(outcome.draft.markdown), outline: outcome.outline, warnings: outcome.warnings },
+        };
+      },
+      complete: async (tx, plan, output) => {
+        await addContentItem(tx, { teamId, planId, revision, origin: 'draft', draft: output.draft, analysis: null });
+        const moved = await transitionPlan(tx, { teamId, planId, from: ['drafting'], to: 'optimizing' });
+        if (moved) await enqueueOptimize(tx, plan, 0, deps.maxAttempts);
+      },
+    });
+  };
+}
+
+export function countWords(markdown: string): number {
+  return markdown
+    .replace(/\[(\d+)\]/g, ' ')
+    .replace(/[#*_>`\-|]/g, ' ')
+    .split(/\s+/)
+    .filter(Boolean).length;
+}

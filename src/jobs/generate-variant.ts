@@ -1,0 +1,43 @@
+import type { Task } from 'graphile-worker';
+import { findCurrentItem, listVariants, saveVariant } from '../db/content.ts';
+import { lockPlan, transitionPlan } from '../db/plans.ts';
+import { AppError } from '../errors.ts';
+import { writeVariant } from '../orchestrator/stages/variant.ts';
+import type { JobDeps } from './deps.ts';
+import { parsePayload, variantJobPayload } from './payloads.ts';
+import { toPlanBrief, variantChannelsOf } from './pipeline.ts';
+import { runStage } from './stage-runner.ts';
+
+export type VariantStageOutput = { channel: string; content: unknown; violations: string[] };
+
+/** Stage 4, one job per channel in parallel; the last one to land moves the plan to review. */
+export function makeGenerateVariant(deps: JobDeps): Task {
+  return async (payload, helpers) => {
+    const { teamId, planId, revision, channel } = parsePayload(variantJobPayload, payload);
+    await runStage<VariantStageOutput>({
+      deps,
+      job: helpers.job,
+      teamId,
+      planId,
+      stage: 'variants',
+      runKey: { stage: `variant:${channel}`, revision },
+      expectedStatus: 'generating_variants',
+      execute: async (plan) => {
+        const current = await findCurrentItem(deps.db, { teamId, planId });
+        if (!current) throw new AppError('NOT_FOUND', 'There is no optimised draft to adapt.');
+        const draft = { title: current.title, slug: current.slug, metaDescription: current.metaDescription, markdown: current.markdown };
+        const outcome = await writeVariant({ brief: toPlanBrief(plan), channel, draft, llm: deps.llm });
+        return { usage: outcome.usage, output: { channel, content: outcome.content, violations: outcome.violations } };
+      },
+      complete: async (tx, _plan, output) => {
+        // The row lock serialises sibling variant jobs, so exactly one of them sees all variants.
+        const plan = await lockPlan(tx, teamId, planId);
+        if (!plan) return;
+        await saveVariant(tx, { teamId, planId, revision, channel, content: output.content, violations: output.violations });
+        const landed = new Set((await listVariants(tx, { teamId, planId, revision })).map((variant) => variant.channel));
+        const isComplete = variantChannelsOf(plan).every((expected) => landed.has(expected));
+        if (isComplete) await transitionPlan(tx, { teamId, planId, from: ['generating_variants'], to: 'in_review' });
+      },
+    });
+  };
+}

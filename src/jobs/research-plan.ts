@@ -1,0 +1,42 @@
+import type { Task } from 'graphile-worker';
+import { saveResearch } from '../db/content.ts';
+import { transitionPlan } from '../db/plans.ts';
+import { researchTopic } from '../orchestrator/stages/research.ts';
+import type { Research } from '../orchestrator/types.ts';
+import type { JobDeps } from './deps.ts';
+import { parsePayload, planJobPayload } from './payloads.ts';
+import { enqueueDraft, toPlanBrief } from './pipeline.ts';
+import { runStage } from './stage-runner.ts';
+
+export type ResearchStageOutput = { skipped: string | null; sources: Research['sources']; failures: { url: string; reason: string }[] };
+
+/** Stage 1: search and scrape competitors, then one structured call that summarises them. */
+export function makeResearchPlan(deps: JobDeps): Task {
+  return async (payload, helpers) => {
+    const { teamId, planId } = parsePayload(planJobPayload, payload);
+    await transitionPlan(deps.db, { teamId, planId, from: ['queued'], to: 'researching' });
+    let research: Research | null = null;
+    await runStage<ResearchStageOutput>({
+      deps,
+      job: helpers.job,
+      teamId,
+      planId,
+      stage: 'research',
+      runKey: { stage: 'research', revision: 0 },
+      expectedStatus: 'researching',
+      execute: async (plan) => {
+        const outcome = await researchTopic({ brief: toPlanBrief(plan), scraper: deps.scraper, llm: deps.llm });
+        if (outcome.kind === 'skipped') {
+          return { status: 'skipped', note: outcome.reason, usage: outcome.usage, output: { skipped: outcome.reason, sources: [], failures: [] } };
+        }
+        research = outcome.research;
+        return { usage: outcome.usage, output: { skipped: null, sources: outcome.research.sources, failures: outcome.failures } };
+      },
+      complete: async (tx, plan, output) => {
+        await saveResearch(tx, { teamId, planId, research, skipReason: output.skipped, failures: output.failures });
+        const moved = await transitionPlan(tx, { teamId, planId, from: ['researching'], to: 'drafting' });
+        if (moved) await enqueueDraft(tx, plan, deps.maxAttempts);
+      },
+    });
+  };
+}

@@ -1,0 +1,58 @@
+import { and, eq } from 'drizzle-orm';
+import type { Database } from '../db/client.ts';
+import { listVariants } from '../db/content.ts';
+import { transitionPlan, type Plan } from '../db/plans.ts';
+import { auditLog } from '../db/schema.ts';
+import { listStageRuns } from '../db/stage-runs.ts';
+import { AppError } from '../errors.ts';
+import { nextPlanStatus, type Stage } from '../orchestrator/plan-status.ts';
+import { enqueueDraft, enqueueOptimize, enqueueResearch, enqueueVariants, variantChannelsOf } from './pipeline.ts';
+
+/**
+ * Re-runs only the failed stage and what follows it: finished stages, optimisation
+ * iterations and variants are kept and not paid for again.
+ */
+export async function retryFailedPlan(
+  db: Database,
+  { plan, actorId, maxAttempts, retryKey }: { plan: Plan; actorId: string; maxAttempts: number; retryKey: number },
+): Promise<Stage> {
+  const stage = plan.failedStage ?? 'research';
+  const to = nextPlanStatus(plan.status, { type: 'retry', stage });
+  if (!to) throw new AppError('CONFLICT', `Plan #${plan.number} is not failed, so there is nothing to retry.`);
+  const { teamId, id: planId } = plan;
+  const runs = await listStageRuns(db, teamId, planId);
+  await db.transaction(async (tx) => {
+    const moved = await transitionPlan(tx, { teamId, planId, from: ['failed'], to, patch: { failedStage: null, error: null } });
+    if (!moved) throw new AppError('CONFLICT', `Plan #${plan.number} is already being retried.`);
+    await tx.insert(auditLog).values({ teamId, planId, actorId, action: 'plan_retried', details: { stage } });
+    switch (stage) {
+      case 'research':
+        return void (await enqueueResearch(tx, plan, maxAttempts, retryKey));
+      case 'draft':
+        return void (await enqueueDraft(tx, plan, maxAttempts, retryKey));
+      case 'optimize': {
+        const done = runs.filter((run) => run.stage === 'optimize' && run.revision === plan.revision && run.status === 'succeeded');
+        const next = done.length === 0 ? 0 : Math.max(...done.map((run) => run.iteration)) + 1;
+        return void (await enqueueOptimize(tx, plan, next, maxAttempts, retryKey));
+      }
+      case 'variants': {
+        const landed = new Set((await listVariants(tx, { teamId, planId, revision: plan.revision })).map((variant) => variant.channel));
+        const missing = variantChannelsOf(plan).filter((channel) => !landed.has(channel));
+        if (missing.length === 0) {
+          await transitionPlan(tx, { teamId, planId, from: ['generating_variants'], to: 'in_review' });
+          return;
+        }
+        return void (await enqueueVariants(tx, plan, missing, maxAttempts, retryKey));
+      }
+    }
+  });
+  return stage;
+}
+
+export async function countAuditEntries(db: Database, teamId: string, planId: string, action: string): Promise<number> {
+  const rows = await db
+    .select({ id: auditLog.id })
+    .from(auditLog)
+    .where(and(eq(auditLog.teamId, teamId), eq(auditLog.planId, planId), eq(auditLog.action, action)));
+  return rows.length;
+}

@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { GOOD_DRAFT, scriptAuthor, schemaNameOf, promptText, WEAK_DRAFT, WORSE_DRAFT } from '../support/scripted-author.ts';
+import { AUTHOR, rootMessage, seedCompetitors, submitPlan, TEAM, waitForQuiet, waitForStatus } from '../support/pipeline.ts';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
+
+let t: TestApp;
+
+beforeAll(async () => {
+  t = await startTestApp();
+  seedCompetitors(t.firecrawl);
+  await t.database.sql`
+    insert into workspace_settings (team_id, brand_voice)
+    values (${TEAM}, ${JSON.stringify({ description: 'Warm, plain-spoken and practical', dos: ['Use short sentences'], donts: ['No jargon'], examples: [] })}::jsonb)`;
+});
+afterAll(async () => t?.close());
+
+test('a plan goes through research, draft, two refinements and three variants to review, shown live in its thread', async () => {
+  scriptAuthor(t.openai, { drafts: [WEAK_DRAFT, WORSE_DRAFT, GOOD_DRAFT] });
+  const plan = await submitPlan(t, { channels: ['blog', 'linkedin', 'x_thread', 'newsletter'], tone: 'Friendly' });
+  await waitForStatus(t, plan.id, 'in_review');
+  await waitForQuiet(t, plan.id);
+
+  const runs = await t.database.sql<{ stage: string; iteration: number; status: string; tokens_in: number }[]>`
+    select stage, iteration, status, tokens_in from stage_runs where plan_id = ${plan.id} order by stage, iteration`;
+  expect(runs.map((run) => `${run.stage}:${run.iteration}:${run.status}`).sort()).toEqual(
+    [
+      'draft:0:succeeded',
+      'optimize:0:succeeded',
+      'optimize:1:succeeded',
+      'optimize:2:succeeded',
+      'research:0:succeeded',
+      'variant:linkedin:0:succeeded',
+      'variant:newsletter:0:succeeded',
+      'variant:x_thread:0:succeeded',
+    ].sort(),
+  );
+  expect(runs.find((run) => run.stage === 'draft')?.tokens_in).toBe(2000);
+
+  const research = await t.database.sql`select data, failures from research_results where plan_id = ${plan.id}`;
+  expect(research[0]?.['data'].sources.map((source: { id: number; url: string }) => source.id)).toEqual([1, 2]);
+  expect(research[0]?.['failures'].map((failure: { url: string }) => failure.url)).toEqual(['https://broken.example.com/page']);
+
+  const refinements = await t.database.sql<{ iteration: number; score_before: number; score_after: number; instructions: string[] }[]>`
+    select iteration, score_before, score_after, instructions from refinements where plan_id = ${plan.id} order by iteration`;
+  expect(refinements.map((r) => [r.iteration, r.score_before, r.score_after])).toEqual([
+    [1, 65, 58],
+    [2, 65, 88],
+  ]);
+  expect(refinements[0]?.instructions.length).toBeGreaterThan(0);
+
+  const items = await t.database.sql<{ version: number; seo_score: number; is_current: boolean }[]>`
+    select version, seo_score, is_current from content_items where plan_id = ${plan.id} order by version`;
+  expect(items.map((item) => [item.version, item.seo_score, item.is_current])).toEqual([
+    [1, 65, false],
+    [2, 58, false],
+    [3, 88, true],
+  ]);
+  const [scores] = await t.database.sql`select seo_score, initial_seo_score, readability_score from content_plans where id = ${plan.id}`;
+  expect(scores).toEqual({ seo_score: 88, initial_seo_score: 65, readability_score: 90 });
+
+  // What the model was told.
+  const requests = t.openai.requests.map((request) => ({ name: schemaNameOf(request), text: promptText(request) }));
+  for (const request of requests) {
+    expect(request.text, request.name).toContain('Warm, plain-spoken and practical');
+    expect(request.text, request.name).toContain('Friendly');
+  }
+  const researchCall = requests.find((request) => request.name === 'research');
+  expect(researchCall?.text).toMatch(/<untrusted_source id="1" url="https:\/\/alpha\.example\.com\/remote-onboarding"/);
+  const firstRevision = requests.find((request) => request.name === 'revision');
+  for (const instruction of refinements[0]?.instructions ?? []) expect(firstRevision?.text).toContain(instruction);
+
+  // What Slack shows.
+  const { message, replies, ts } = await rootMessage(t, plan.id);
+  const shown = JSON.stringify(message.blocks);
+  expect(shown).toContain('SEO 88* (+23 after 2 revisions)');
+  expect(shown).toContain('Readability 90');
+  for (const action of ['approve_plan', 'request_changes', 'reject_plan', 'schedule_plan']) expect(shown).toContain(action);
+  expect(message.text).toContain('In review');
+  expect(shown).not.toContain('⏳');
+
+  const updates = t.slack.callsTo('chat.update').filter((call) => call.args['ts'] === ts);
+  expect(updates.length).toBeGreaterThanOrEqual(1);
+  expect(updates.length).toBeLessThanOrEqual(25);
+
+  const threadPosts = t.slack.callsTo('chat.postMessage').filter((call) => call.args['thread_ts'] === ts);
+  expect(threadPosts).toHaveLength(6);
+  expect(replies).toHaveLength(6);
+  const replyTexts = replies.map((reply) => reply.text);
+  expect(replyTexts.join('\n')).toMatch(/Research/);
+  for (const label of ['LinkedIn', 'X thread', 'Newsletter']) expect(replyTexts.join('\n')).toContain(label);
+  const draftReply = replies.find((reply) => JSON.stringify(reply.blocks).includes(GOOD_DRAFT.title));
+  expect(draftReply, 'the draft reply shows the current version').toBeDefined();
+  expect(t.slack.calls.filter((call) => call.outcome !== 'ok')).toEqual([]);
+  expect(AUTHOR).toBeTruthy();
+});
