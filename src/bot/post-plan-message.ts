@@ -1,6 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import { setPlanMessage, type Plan } from '../db/plans.ts';
-import { renderJobKey } from '../jobs/enqueue.ts';
+import { requestRender } from '../jobs/render-plan-message.ts';
 import { buildPostFailedMessage } from './blocks/post-failed.ts';
 import { buildPlanMessage, pendingStages } from './blocks/plan-message.ts';
 import type { BotDeps } from './deps.ts';
@@ -17,7 +17,7 @@ export async function postPlanRootMessage({
   fallbackChannelId,
 }: {
   client: WebClient;
-  deps: Pick<BotDeps, 'db' | 'logger' | 'enqueue'>;
+  deps: Pick<BotDeps, 'db' | 'logger' | 'enqueue' | 'now'>;
   plan: Plan;
   channelId: string;
   fallbackChannelId: string | null;
@@ -43,7 +43,7 @@ export async function postPlanRootMessage({
       .catch(() => null);
     await setPlanMessage(deps.db, { teamId: plan.teamId, planId: plan.id, channelId: postedChannel, ts, permalink });
     // The pipeline may already have moved on while the message was being posted.
-    await deps.enqueue('render_plan_message', { teamId: plan.teamId, planId: plan.id }, { jobKey: renderJobKey(plan.id) });
+    await requestRender(deps, plan.teamId, plan.id, 0);
     return true;
   } catch (error) {
     const slackError = (error as { data?: { error?: string } }).data?.error ?? 'unknown_error';

@@ -21,8 +21,12 @@ export async function startWorker({
     connectionString,
     concurrency,
     taskList,
+    crontab: '',
     noHandleSignals: true,
     pollInterval,
+    // Batched completion is flushed on shutdown; unbatched completion is not awaited by the
+    // worker, so a job finishing during shutdown could stay locked.
+    preset: { worker: { completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
     logger: toGraphileLogger(logger),
   });
   runner.promise.finally(() => {

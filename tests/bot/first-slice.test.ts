@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { PLAN_MODAL } from '../../src/bot/ids.ts';
 import { planModalSubmissionView } from '../support/plan-modal-values.ts';
@@ -14,10 +13,7 @@ beforeAll(async () => {
   // Web role only: the queued job must still be there for the assertions.
   t = await startTestApp({ role: 'web' });
 });
-afterAll(async () => {
-  if (process.env['DUMP_LOGS']) writeFileSync('/tmp/logs.txt', t.logs.join(''));
-  await t?.close();
-});
+afterAll(async () => t?.close());
 
 async function countRows() {
   const [plans] = await t.database.sql<{ count: number }[]>`select count(*)::int as count from content_plans`;

@@ -93,3 +93,27 @@ test('a plan goes through research, draft, two refinements and three variants to
   expect(t.slack.calls.filter((call) => call.outcome !== 'ok')).toEqual([]);
   expect(AUTHOR).toBeTruthy();
 });
+
+test('the best version wins, not the last, and skipped research is said in the thread', async () => {
+  const uncited = (draft: typeof WEAK_DRAFT) => ({ ...draft, markdown: draft.markdown.replaceAll(' [1]', '') });
+  scriptAuthor(t.openai, { drafts: [uncited(WEAK_DRAFT), uncited(WORSE_DRAFT)] });
+  await t.database.sql`update workspace_settings set max_refinements = 1 where team_id = ${TEAM}`;
+  const scrapes = t.firecrawl.requests.length;
+  const plan = await submitPlan(t, { channels: ['blog'], skipResearch: true });
+  await t.database.sql`update workspace_settings set max_refinements = 3 where team_id = ${TEAM}`;
+  await waitForStatus(t, plan.id, 'in_review');
+  await waitForQuiet(t, plan.id);
+
+  expect(t.firecrawl.requests.length).toBe(scrapes);
+  const items = await t.database.sql<{ version: number; seo_score: number; is_current: boolean }[]>`
+    select version, seo_score, is_current from content_items where plan_id = ${plan.id} order by version`;
+  expect(items.map((item) => [item.version, item.seo_score, item.is_current])).toEqual([
+    [1, 65, true],
+    [2, 58, false],
+  ]);
+  const { message, replies } = await rootMessage(t, plan.id);
+  expect(JSON.stringify(message.blocks)).toContain('SEO 65* (+0 after 1 revision)');
+  expect(JSON.stringify(replies[0]?.blocks)).toContain('the plan asked to skip research');
+  const [run] = await t.database.sql`select status, error from stage_runs where plan_id = ${plan.id} and stage = 'research'`;
+  expect(run).toMatchObject({ status: 'skipped' });
+});
