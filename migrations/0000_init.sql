@@ -1,3 +1,12 @@
+CREATE TABLE "approvals" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"team_id" text NOT NULL,
+	"plan_id" uuid NOT NULL,
+	"revision" integer NOT NULL,
+	"approver_id" text NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "audit_log" (
 	"id" bigserial PRIMARY KEY NOT NULL,
 	"team_id" text NOT NULL,
@@ -52,6 +61,9 @@ CREATE TABLE "content_plans" (
 	"initial_seo_score" integer,
 	"readability_score" integer,
 	"failed_stage" text,
+	"approved_at" timestamp with time zone,
+	"scheduled_at" timestamp with time zone,
+	"publish_destinations" text[] DEFAULT '{}'::text[] NOT NULL,
 	"error" text,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
@@ -85,6 +97,39 @@ CREATE TABLE "installations" (
 CREATE TABLE "plan_counters" (
 	"team_id" text PRIMARY KEY NOT NULL,
 	"last_number" integer DEFAULT 0 NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "publish_attempts" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"team_id" text NOT NULL,
+	"plan_id" uuid NOT NULL,
+	"revision" integer NOT NULL,
+	"destination_key" text NOT NULL,
+	"destination_name" text NOT NULL,
+	"destination_kind" text NOT NULL,
+	"idempotency_key" uuid DEFAULT gen_random_uuid() NOT NULL,
+	"state" text DEFAULT 'pending' NOT NULL,
+	"tries" integer DEFAULT 0 NOT NULL,
+	"url" text,
+	"external_id" text,
+	"reason" text,
+	"reactions" jsonb,
+	"reactions_checked_at" timestamp with time zone,
+	"delivered_at" timestamp with time zone,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "publish_destinations" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"team_id" text NOT NULL,
+	"kind" text NOT NULL,
+	"name" text NOT NULL,
+	"config" jsonb DEFAULT '{}'::jsonb NOT NULL,
+	"secret_encrypted" text,
+	"is_default" boolean DEFAULT true NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "refinements" (
@@ -158,13 +203,16 @@ CREATE TABLE "workspace_settings" (
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+ALTER TABLE "approvals" ADD CONSTRAINT "approvals_plan_id_content_plans_id_fk" FOREIGN KEY ("plan_id") REFERENCES "public"."content_plans"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "audit_log" ADD CONSTRAINT "audit_log_plan_id_content_plans_id_fk" FOREIGN KEY ("plan_id") REFERENCES "public"."content_plans"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "content_items" ADD CONSTRAINT "content_items_plan_id_content_plans_id_fk" FOREIGN KEY ("plan_id") REFERENCES "public"."content_plans"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "content_variants" ADD CONSTRAINT "content_variants_plan_id_content_plans_id_fk" FOREIGN KEY ("plan_id") REFERENCES "public"."content_plans"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "publish_attempts" ADD CONSTRAINT "publish_attempts_plan_id_content_plans_id_fk" FOREIGN KEY ("plan_id") REFERENCES "public"."content_plans"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "refinements" ADD CONSTRAINT "refinements_plan_id_content_plans_id_fk" FOREIGN KEY ("plan_id") REFERENCES "public"."content_plans"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "research_results" ADD CONSTRAINT "research_results_plan_id_content_plans_id_fk" FOREIGN KEY ("plan_id") REFERENCES "public"."content_plans"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "stage_runs" ADD CONSTRAINT "stage_runs_plan_id_content_plans_id_fk" FOREIGN KEY ("plan_id") REFERENCES "public"."content_plans"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "thread_replies" ADD CONSTRAINT "thread_replies_plan_id_content_plans_id_fk" FOREIGN KEY ("plan_id") REFERENCES "public"."content_plans"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+CREATE UNIQUE INDEX "approvals_once_per_person" ON "approvals" USING btree ("team_id","plan_id","revision","approver_id");--> statement-breakpoint
 CREATE INDEX "audit_log_team_plan" ON "audit_log" USING btree ("team_id","plan_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "content_items_version" ON "content_items" USING btree ("team_id","plan_id","revision","version");--> statement-breakpoint
 CREATE UNIQUE INDEX "content_plans_team_number" ON "content_plans" USING btree ("team_id","number");--> statement-breakpoint
@@ -172,6 +220,8 @@ CREATE UNIQUE INDEX "content_plans_team_source" ON "content_plans" USING btree (
 CREATE INDEX "content_plans_team_created" ON "content_plans" USING btree ("team_id","created_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "content_variants_channel" ON "content_variants" USING btree ("team_id","plan_id","revision","channel");--> statement-breakpoint
 CREATE UNIQUE INDEX "installations_team_enterprise" ON "installations" USING btree ("team_id","enterprise_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "publish_attempts_once" ON "publish_attempts" USING btree ("team_id","plan_id","revision","destination_key");--> statement-breakpoint
+CREATE INDEX "publish_destinations_team" ON "publish_destinations" USING btree ("team_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "refinements_iteration" ON "refinements" USING btree ("team_id","plan_id","revision","iteration");--> statement-breakpoint
 CREATE UNIQUE INDEX "research_results_plan" ON "research_results" USING btree ("team_id","plan_id");--> statement-breakpoint
 CREATE INDEX "stage_runs_plan" ON "stage_runs" USING btree ("team_id","plan_id","stage");

@@ -63,6 +63,7 @@ const environmentSchema = z.object({
   SEO_WORKERS: positiveInt(2),
   JOB_MAX_ATTEMPTS: positiveInt(5),
   LLM_TIMEOUT_MS: positiveInt(120_000),
+  PUBLISH_TIMEOUT_MS: positiveInt(15_000),
   LLM_MAX_RETRIES: z.coerce.number({ message: 'must be a whole number' }).int().min(0).default(3),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -89,6 +90,7 @@ export type Config = {
   seoWorkers: number;
   jobMaxAttempts: number;
   llmTimeoutMs: number;
+  publishTimeoutMs: number;
   llmMaxRetries: number;
   logLevel: z.infer<typeof environmentSchema>['LOG_LEVEL'];
 };
@@ -145,6 +147,7 @@ export function loadConfig(env: Environment, argv: readonly string[] = []): Conf
     seoWorkers: values.SEO_WORKERS,
     jobMaxAttempts: values.JOB_MAX_ATTEMPTS,
     llmTimeoutMs: values.LLM_TIMEOUT_MS,
+    publishTimeoutMs: values.PUBLISH_TIMEOUT_MS,
     llmMaxRetries: values.LLM_MAX_RETRIES,
     logLevel: values.LOG_LEVEL,
   };

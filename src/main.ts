@@ -63,9 +63,11 @@ export async function startApp({ env, argv = [], logDestination, workerPollInter
 
     const enqueue = makeEnqueue(database.db);
     const now = () => new Date();
+    // Jobs retry through graphile-worker; the client's own retries could post a message twice.
     const jobSlack = new WebClient(config.slack.botToken, {
       slackApiUrl: config.slack.apiUrl,
       rejectRateLimitedCalls: true,
+      retryConfig: { retries: 0 },
       logger: toBoltLogger(logger),
     });
 
@@ -100,6 +102,8 @@ export async function startApp({ env, argv = [], logDestination, workerPollInter
           scraper,
           seo,
           maxAttempts: config.jobMaxAttempts,
+          encryptionKey: config.encryptionKey,
+          publishTimeoutMs: config.publishTimeoutMs,
         }),
       });
       const stopWorker = worker.stop;

@@ -27,8 +27,17 @@ export const ACTIONS = {
   requestChanges: 'request_changes',
   reject: 'reject_plan',
   schedule: 'schedule_plan',
+  publishNow: 'publish_now',
+  unschedule: 'unschedule_plan',
   postElsewhere: 'post_plan_elsewhere',
   postElsewhereChannel: 'post_plan_elsewhere_channel',
+} as const;
+
+/** Modals that carry a decision; each keeps the plan id in private_metadata. */
+export const DECISION_MODALS = {
+  requestChanges: { callbackId: 'request_changes_modal', block: 'feedback', action: 'value' },
+  reject: { callbackId: 'reject_modal', block: 'reason', action: 'value' },
+  schedule: { callbackId: 'schedule_modal', timeBlock: 'publish_at', destinationsBlock: 'destinations', action: 'value' },
 } as const;
 
 export const BLOCKS = {

@@ -7,6 +7,7 @@ import { registerContentCommand } from './commands/content-command.ts';
 import type { BotDeps } from './deps.ts';
 import { registerAppHomeOpened } from './events/app-home-opened.ts';
 import { COMMAND } from './ids.ts';
+import { registerDecisionSubmissions } from './views/decision-submissions.ts';
 import { registerPlanModalSubmission } from './views/plan-modal-submission.ts';
 
 /** What the app listens to; the manifest test checks manifest.yml against it. */
@@ -22,5 +23,6 @@ export function registerListeners(app: App, deps: BotDeps): void {
   registerHomeActions(app, deps);
   registerReviewActions(app, deps);
   registerRetryPlan(app, deps);
+  registerDecisionSubmissions(app, deps);
   registerAppHomeOpened(app, deps);
 }

@@ -4,4 +4,5 @@ export const BOT_SCOPES = {
   'chat:write': "posting and updating the plan's message, its thread replies and ephemeral notices",
   'files:write': 'attaching a draft too long for a message as a Markdown file',
   'users:read': 'users.info, to tell workspace admins and owners',
+  'reactions:read': 'counting reactions on published announcements',
 } as const;

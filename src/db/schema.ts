@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  type AnyPgColumn,
   bigserial,
   boolean,
   integer,
@@ -14,7 +15,13 @@ import {
 } from 'drizzle-orm/pg-core';
 
 import type { ChannelId } from '../orchestrator/channels.ts';
-import type { PlanStatus, Stage } from '../orchestrator/plan-status.ts';
+import type { FailedStage, PlanStatus } from '../orchestrator/plan-status.ts';
+
+/** The plan a row belongs to; rows go with their plan. */
+const planIdColumn = () =>
+  uuid('plan_id')
+    .notNull()
+    .references((): AnyPgColumn => contentPlans.id, { onDelete: 'cascade' });
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
@@ -90,7 +97,10 @@ export const contentPlans = pgTable(
     seoScore: integer('seo_score'),
     initialSeoScore: integer('initial_seo_score'),
     readabilityScore: integer('readability_score'),
-    failedStage: text('failed_stage').$type<Stage>(),
+    failedStage: text('failed_stage').$type<FailedStage>(),
+    approvedAt: timestamp('approved_at', { withTimezone: true }),
+    scheduledAt: timestamp('scheduled_at', { withTimezone: true }),
+    publishDestinations: text('publish_destinations').array().notNull().default(sql`'{}'::text[]`),
     error: text('error'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -107,9 +117,7 @@ export const stageRuns = pgTable(
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     teamId: text('team_id').notNull(),
-    planId: uuid('plan_id')
-      .notNull()
-      .references(() => contentPlans.id, { onDelete: 'cascade' }),
+    planId: planIdColumn(),
     stage: text('stage').notNull(),
     revision: integer('revision').notNull().default(0),
     iteration: integer('iteration').notNull().default(0),
@@ -131,9 +139,7 @@ export const researchResults = pgTable(
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     teamId: text('team_id').notNull(),
-    planId: uuid('plan_id')
-      .notNull()
-      .references(() => contentPlans.id, { onDelete: 'cascade' }),
+    planId: planIdColumn(),
     skipped: boolean('skipped').notNull().default(false),
     skipReason: text('skip_reason'),
     data: jsonb('data'),
@@ -148,9 +154,7 @@ export const contentItems = pgTable(
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     teamId: text('team_id').notNull(),
-    planId: uuid('plan_id')
-      .notNull()
-      .references(() => contentPlans.id, { onDelete: 'cascade' }),
+    planId: planIdColumn(),
     revision: integer('revision').notNull(),
     version: integer('version').notNull(),
     origin: text('origin').notNull(),
@@ -172,9 +176,7 @@ export const refinements = pgTable(
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     teamId: text('team_id').notNull(),
-    planId: uuid('plan_id')
-      .notNull()
-      .references(() => contentPlans.id, { onDelete: 'cascade' }),
+    planId: planIdColumn(),
     revision: integer('revision').notNull(),
     iteration: integer('iteration').notNull(),
     fromVersion: integer('from_version').notNull(),
@@ -192,9 +194,7 @@ export const contentVariants = pgTable(
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     teamId: text('team_id').notNull(),
-    planId: uuid('plan_id')
-      .notNull()
-      .references(() => contentPlans.id, { onDelete: 'cascade' }),
+    planId: planIdColumn(),
     revision: integer('revision').notNull(),
     channel: text('channel').notNull(),
     content: jsonb('content').notNull(),
@@ -209,9 +209,7 @@ export const threadReplies = pgTable(
   'thread_replies',
   {
     teamId: text('team_id').notNull(),
-    planId: uuid('plan_id')
-      .notNull()
-      .references(() => contentPlans.id, { onDelete: 'cascade' }),
+    planId: planIdColumn(),
     key: text('key').notNull(),
     ts: text('ts'),
     contentHash: text('content_hash'),
@@ -232,4 +230,64 @@ export const auditLog = pgTable(
     createdAt: createdAt(),
   },
   (table) => [index('audit_log_team_plan').on(table.teamId, table.planId)],
+);
+
+export const approvals = pgTable(
+  'approvals',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    teamId: text('team_id').notNull(),
+    planId: planIdColumn(),
+    revision: integer('revision').notNull(),
+    approverId: text('approver_id').notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [uniqueIndex('approvals_once_per_person').on(table.teamId, table.planId, table.revision, table.approverId)],
+);
+
+export type DestinationKind = 'slack_channel' | 'webhook' | 'wordpress';
+
+/** Where approved content goes; secrets are stored encrypted and never shown again. */
+export const publishDestinations = pgTable(
+  'publish_destinations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    teamId: text('team_id').notNull(),
+    kind: text('kind').$type<DestinationKind>().notNull(),
+    name: text('name').notNull(),
+    config: jsonb('config').$type<Record<string, unknown>>().notNull().default({}),
+    secretEncrypted: text('secret_encrypted'),
+    isDefault: boolean('is_default').notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (table) => [index('publish_destinations_team').on(table.teamId)],
+);
+
+export type PublishState = 'pending' | 'sending' | 'delivered' | 'failed' | 'unknown';
+
+/** One row per plan revision and destination, written before anything is sent, so a retry never publishes twice. */
+export const publishAttempts = pgTable(
+  'publish_attempts',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    teamId: text('team_id').notNull(),
+    planId: planIdColumn(),
+    revision: integer('revision').notNull(),
+    destinationKey: text('destination_key').notNull(),
+    destinationName: text('destination_name').notNull(),
+    destinationKind: text('destination_kind').$type<DestinationKind>().notNull(),
+    idempotencyKey: uuid('idempotency_key').notNull().defaultRandom(),
+    state: text('state').$type<PublishState>().notNull().default('pending'),
+    tries: integer('tries').notNull().default(0),
+    url: text('url'),
+    externalId: text('external_id'),
+    reason: text('reason'),
+    reactions: jsonb('reactions').$type<{ name: string; count: number }[]>(),
+    reactionsCheckedAt: timestamp('reactions_checked_at', { withTimezone: true }),
+    deliveredAt: timestamp('delivered_at', { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (table) => [uniqueIndex('publish_attempts_once').on(table.teamId, table.planId, table.revision, table.destinationKey)],
 );

@@ -18,5 +18,8 @@ export type JobDeps = {
   scraper: Scraper | undefined;
   seo: Pick<SeoPool, 'analyze'>;
   maxAttempts: number;
+  /** Decrypts destination secrets; undefined when ENCRYPTION_KEY is not set. */
+  encryptionKey: Buffer | undefined;
+  publishTimeoutMs: number;
   now: () => Date;
 };

@@ -1,6 +1,7 @@
 import type { Task } from 'graphile-worker';
-import { addContentItem, findResearch, researchOf } from '../db/content.ts';
-import { transitionPlan } from '../db/plans.ts';
+import { listPlanAudit } from '../db/audit.ts';
+import { addContentItem, findResearch, listContentItems, researchOf } from '../db/content.ts';
+import { transitionPlan, type Plan } from '../db/plans.ts';
 import { writeDraft } from '../orchestrator/stages/draft.ts';
 import type { Draft } from '../orchestrator/types.ts';
 import type { JobDeps } from './deps.ts';
@@ -24,7 +25,8 @@ export function makeDraftPlan(deps: JobDeps): Task {
       expectedStatus: 'drafting',
       execute: async (plan) => {
         const research = researchOf(await findResearch(deps.db, { teamId, planId }));
-        const outcome = await writeDraft({ brief: toPlanBrief(plan), research, llm: deps.llm, feedback: [], previousDraft: null });
+        const { feedback, previousDraft } = await findRevisionContext(deps, plan);
+        const outcome = await writeDraft({ brief: toPlanBrief(plan), research, llm: deps.llm, feedback, previousDraft });
         return {
           usage: outcome.usage,
           output: { draft: outcome.draft, wordCount: countWords(outcome.draft.markdown), outline: outcome.outline, warnings: outcome.warnings },
@@ -37,6 +39,19 @@ export function makeDraftPlan(deps: JobDeps): Task {
       },
     });
   };
+}
+
+/** For a revision: every piece of reviewer feedback so far, and the draft they reviewed. */
+async function findRevisionContext(deps: JobDeps, plan: Plan): Promise<{ feedback: string[]; previousDraft: Draft | null }> {
+  if (plan.revision === 0) return { feedback: [], previousDraft: null };
+  const requests = await listPlanAudit(deps.db, plan.teamId, plan.id, ['changes_requested']);
+  const feedback = requests.map((entry) => String(entry.details['feedback'] ?? '')).filter(Boolean);
+  const items = await listContentItems(deps.db, { teamId: plan.teamId, planId: plan.id, revision: plan.revision - 1 });
+  const previous = items.find((item) => item.isCurrent) ?? items.at(-1);
+  const previousDraft = previous
+    ? { title: previous.title, slug: previous.slug, metaDescription: previous.metaDescription, markdown: previous.markdown }
+    : null;
+  return { feedback, previousDraft };
 }
 
 export function countWords(markdown: string): number {

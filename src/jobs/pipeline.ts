@@ -64,6 +64,11 @@ type PlanSettingsSnapshot = {
   promptOverrides?: Record<string, string>;
   seoThreshold?: number;
   maxRefinements?: number;
+  approvers?: string[];
+  envApprovers?: string[];
+  admins?: string[];
+  requiredApprovals?: number;
+  allowSelfApproval?: boolean;
 };
 
 /** The settings a plan was made with; later changes in the App Home do not reach plans in flight. */
@@ -75,6 +80,11 @@ export function planSettings(plan: Pick<Plan, 'settings'>): Required<PlanSetting
     promptOverrides: settings.promptOverrides ?? {},
     seoThreshold: settings.seoThreshold ?? 75,
     maxRefinements: settings.maxRefinements ?? 3,
+    approvers: settings.approvers ?? [],
+    envApprovers: settings.envApprovers ?? [],
+    admins: settings.admins ?? [],
+    requiredApprovals: settings.requiredApprovals ?? 1,
+    allowSelfApproval: settings.allowSelfApproval ?? false,
   };
 }
 

@@ -3,7 +3,15 @@ import { WebAPIRateLimitedError, type WebClient } from '@slack/web-api';
 import type { Task } from 'graphile-worker';
 import { buildPlanMessage } from '../bot/blocks/plan-message.ts';
 import { derivePlanMessageModel } from '../bot/blocks/plan-message-model.ts';
+import { slackDate } from '../bot/blocks/format.ts';
+import type { ReviewView } from '../bot/blocks/plan-message.ts';
+import { listApprovals } from '../db/approvals.ts';
+import { listPlanAudit, type AuditEntry } from '../db/audit.ts';
+import { listPublishAttempts } from '../db/publish-attempts.ts';
+import type { PlanStatus } from '../orchestrator/plan-status.ts';
+import { reviewPolicyOf } from '../review/policy.ts';
 import {
+  buildDecisionLogReply,
   buildDraftReply,
   buildResearchReply,
   buildSeoReply,
@@ -54,7 +62,8 @@ export function makeRenderPlanMessage(deps: JobDeps): Task {
     const slack = await deps.slackFor(teamId);
     try {
       const facts = await collectScoreFacts(deps.db, plan, runs);
-      const message = buildPlanMessage(derivePlanMessageModel(plan, runs, facts));
+      const review = await loadReviewView(deps.db, plan);
+      const message = buildPlanMessage(derivePlanMessageModel(plan, runs, facts, review));
       await slack.chat.update({ channel: plan.messageChannelId, ts: plan.messageTs, ...message });
       await syncThreadReplies(deps.db, slack, plan, await collectReplies(deps.db, plan, runs));
     } catch (error) {
@@ -80,6 +89,40 @@ async function collectScoreFacts(db: Database, plan: Plan, runs: readonly StageR
     revisions: hasOptimizeRun ? refinements.length : 0,
     words: analysis?.wordCount ?? (shown ? countWords(shown.markdown) : 0),
     sources: researchOf(research)?.sources.length ?? 0,
+  };
+}
+
+const REVIEW_STATUSES: readonly PlanStatus[] = ['in_review', 'approved', 'scheduled', 'publishing', 'published', 'rejected', 'expired'];
+
+async function loadReviewView(db: Database, plan: Plan): Promise<ReviewView | undefined> {
+  const ref = { teamId: plan.teamId, planId: plan.id, revision: plan.revision };
+  const decisions = await listPlanAudit(db, plan.teamId, plan.id, ['changes_requested', 'rejected']);
+  const isReviewed = REVIEW_STATUSES.includes(plan.status) || plan.publishDestinations.length > 0;
+  if (!isReviewed && decisions.length === 0 && plan.revision === 0) return undefined;
+  const policy = reviewPolicyOf(plan);
+  const [approvals, attempts] = await Promise.all([listApprovals(db, ref), listPublishAttempts(db, ref)]);
+  const rejection = decisions.findLast((entry) => entry.action === 'rejected');
+  return {
+    revision: plan.revision,
+    requiredApprovals: policy.requiredApprovals,
+    approverIds: policy.approverIds,
+    approvals: approvals.map((approval) => ({ userId: approval.approverId, at: approval.createdAt })),
+    isApproved: plan.approvedAt !== null,
+    scheduledAt: plan.scheduledAt,
+    feedback: decisions
+      .filter((entry) => entry.action === 'changes_requested')
+      .map((entry) => ({ userId: entry.actorId, at: entry.createdAt, text: String(entry.details['feedback'] ?? '') })),
+    rejection:
+      plan.status === 'rejected' && rejection
+        ? { userId: rejection.actorId, at: rejection.createdAt, reason: String(rejection.details['reason'] ?? '') }
+        : null,
+    publications: attempts.map((attempt) => ({
+      name: attempt.destinationName,
+      state: attempt.state,
+      url: attempt.url,
+      reason: attempt.reason,
+      reactions: attempt.reactions ? attempt.reactions.reduce((sum, reaction) => sum + reaction.count, 0) : null,
+    })),
   };
 }
 
@@ -136,7 +179,24 @@ async function collectReplies(db: Database, plan: Plan, runs: readonly StageRun[
     if (!variant) continue;
     specs.push({ key: `variant:${channel}:r${plan.revision}`, reply: buildVariantReply({ channel, content: variant.content, violations: variant.violations }) });
   }
+  const decisions = (await listPlanAudit(db, plan.teamId, plan.id)).filter((entry) => entry.action !== 'plan_created');
+  if (decisions.length > 0) {
+    specs.push({ key: 'decisions', reply: buildDecisionLogReply(decisions.map(toDecisionLogEntry)) });
+  }
   return specs;
+}
+
+function toDecisionLogEntry(entry: AuditEntry) {
+  const details = entry.details;
+  const note =
+    typeof details['feedback'] === 'string'
+      ? details['feedback']
+      : typeof details['reason'] === 'string'
+        ? details['reason']
+        : typeof details['at'] === 'string'
+          ? `for ${slackDate(new Date(details['at']))}`
+          : undefined;
+  return { actorId: entry.actorId, action: entry.action, at: entry.createdAt, ...(note ? { note } : {}) };
 }
 
 /** Posts each reply once and later updates it in place, only when its content changed. */

@@ -5,7 +5,10 @@ import { transitionPlan, type Plan } from '../db/plans.ts';
 import { auditLog } from '../db/schema.ts';
 import { listStageRuns } from '../db/stage-runs.ts';
 import { AppError } from '../errors.ts';
-import { nextPlanStatus, type Stage } from '../orchestrator/plan-status.ts';
+import { nextPlanStatus, type FailedStage } from '../orchestrator/plan-status.ts';
+import { PUBLISH_TASK, publishJobKey } from '../review/decisions.ts';
+import { addJobSql } from '../db/jobs-sql.ts';
+import { resetFailedAttempts } from '../db/publish-attempts.ts';
 import { enqueueDraft, enqueueOptimize, enqueueResearch, enqueueVariants, variantChannelsOf } from './pipeline.ts';
 
 /**
@@ -15,7 +18,7 @@ import { enqueueDraft, enqueueOptimize, enqueueResearch, enqueueVariants, varian
 export async function retryFailedPlan(
   db: Database,
   { plan, actorId, maxAttempts, retryKey }: { plan: Plan; actorId: string; maxAttempts: number; retryKey: number },
-): Promise<Stage> {
+): Promise<FailedStage> {
   const stage = plan.failedStage ?? 'research';
   const to = nextPlanStatus(plan.status, { type: 'retry', stage });
   if (!to) throw new AppError('CONFLICT', `Plan #${plan.number} is not failed, so there is nothing to retry.`);
@@ -35,6 +38,11 @@ export async function retryFailedPlan(
         const next = done.length === 0 ? 0 : Math.max(...done.map((run) => run.iteration)) + 1;
         return void (await enqueueOptimize(tx, plan, next, maxAttempts, retryKey));
       }
+      case 'publish':
+        await resetFailedAttempts(tx, { teamId, planId, revision: plan.revision });
+        return void (await tx.execute(
+          addJobSql(PUBLISH_TASK, { teamId, planId, revision: plan.revision }, { jobKey: publishJobKey(planId), jobKeyMode: 'replace', maxAttempts }),
+        ));
       case 'variants': {
         const landed = new Set((await listVariants(tx, { teamId, planId, revision: plan.revision })).map((variant) => variant.channel));
         const missing = variantChannelsOf(plan).filter((channel) => !landed.has(channel));

@@ -1,5 +1,6 @@
 import { Logger as GraphileLogger, run, type Runner, type TaskList } from 'graphile-worker';
 import type { Logger } from 'pino';
+import { CRONTAB } from './collect-reactions.ts';
 
 export type Worker = { runner: Runner; stop(): Promise<void>; state(): 'running' | 'stopped' };
 
@@ -21,7 +22,7 @@ export async function startWorker({
     connectionString,
     concurrency,
     taskList,
-    crontab: '',
+    crontab: CRONTAB,
     noHandleSignals: true,
     pollInterval,
     // Batched completion is flushed on shutdown; unbatched completion is not awaited by the

@@ -5,7 +5,11 @@ import { makeGenerateVariant } from './generate-variant.ts';
 import { makeOptimizePlan } from './optimize-plan.ts';
 import { TASKS } from './pipeline.ts';
 import { makeRenderPlanMessage } from './render-plan-message.ts';
+import { COLLECT_REACTIONS_TASK, makeCollectReactions } from './collect-reactions.ts';
+import { makePublishPlan } from './publish-plan.ts';
 import { makeResearchPlan } from './research-plan.ts';
+import { makeRevisePlan } from './revise-plan.ts';
+import { PUBLISH_TASK, REVISE_TASK } from '../review/decisions.ts';
 
 export function makeTaskList(deps: JobDeps): TaskList {
   return {
@@ -14,5 +18,8 @@ export function makeTaskList(deps: JobDeps): TaskList {
     [TASKS.optimize]: makeOptimizePlan(deps),
     [TASKS.variant]: makeGenerateVariant(deps),
     [TASKS.render]: makeRenderPlanMessage(deps),
+    [REVISE_TASK]: makeRevisePlan(deps),
+    [PUBLISH_TASK]: makePublishPlan(deps),
+    [COLLECT_REACTIONS_TASK]: makeCollectReactions(deps),
   };
 }

@@ -21,6 +21,8 @@ export type PlanStatus = (typeof PLAN_STATUSES)[number];
 
 export const STAGES = ['research', 'draft', 'optimize', 'variants'] as const;
 export type Stage = (typeof STAGES)[number];
+/** Publishing can fail too, after review; it is not one of the pipeline's stages. */
+export type FailedStage = Stage | 'publish';
 
 export const STAGE_STATUS: Record<Stage, PlanStatus> = {
   research: 'researching',
@@ -36,7 +38,7 @@ export type PlanEvent =
   | { type: 'stage_started'; stage: Stage }
   | { type: 'variants_completed' }
   | { type: 'stage_failed' }
-  | { type: 'retry'; stage: Stage }
+  | { type: 'retry'; stage: FailedStage }
   | { type: 'approve' }
   | { type: 'reject' }
   | { type: 'request_changes' }
@@ -63,16 +65,19 @@ export function nextPlanStatus(from: PlanStatus, event: PlanEvent): PlanStatus |
     case 'variants_completed':
       return from === 'generating_variants' ? 'in_review' : null;
     case 'stage_failed':
-      return RUNNING_STATUSES.includes(from) || from === 'changes_requested' ? 'failed' : null;
+      return RUNNING_STATUSES.includes(from) || from === 'changes_requested' || from === 'publishing' ? 'failed' : null;
     case 'retry':
-      return from === 'failed' ? STAGE_STATUS[event.stage] : null;
+      if (from !== 'failed') return null;
+      return event.stage === 'publish' ? 'publishing' : STAGE_STATUS[event.stage];
+    // A scheduled plan may still wait for approvals ("Approve & schedule" with two required).
     case 'approve':
+      return from === 'in_review' ? 'approved' : from === 'scheduled' ? 'scheduled' : null;
     case 'reject':
     case 'request_changes':
-      if (from !== 'in_review') return null;
-      return event.type === 'approve' ? 'approved' : event.type === 'reject' ? 'rejected' : 'changes_requested';
+      if (from !== 'in_review' && from !== 'scheduled') return null;
+      return event.type === 'reject' ? 'rejected' : 'changes_requested';
     case 'schedule':
-      return from === 'approved' || from === 'scheduled' ? 'scheduled' : null;
+      return from === 'in_review' || from === 'approved' || from === 'scheduled' ? 'scheduled' : null;
     case 'unschedule':
       return from === 'scheduled' ? 'approved' : null;
     case 'publish':

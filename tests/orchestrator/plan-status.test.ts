@@ -31,12 +31,16 @@ describe('nextPlanStatus', () => {
     expect(nextPlanStatus('in_review', { type: 'reject' })).toBe('rejected');
     expect(nextPlanStatus('in_review', { type: 'request_changes' })).toBe('changes_requested');
     expect(nextPlanStatus('approved', { type: 'approve' })).toBeNull();
+    expect(nextPlanStatus('scheduled', { type: 'approve' })).toBe('scheduled');
     expect(nextPlanStatus('rejected', { type: 'approve' })).toBeNull();
     expect(nextPlanStatus('changes_requested', { type: 'stage_started', stage: 'draft' })).toBe('drafting');
   });
 
   test('scheduling and publishing', () => {
     expect(nextPlanStatus('approved', { type: 'schedule' })).toBe('scheduled');
+    expect(nextPlanStatus('in_review', { type: 'schedule' })).toBe('scheduled');
+    expect(nextPlanStatus('publishing', { type: 'stage_failed' })).toBe('failed');
+    expect(nextPlanStatus('failed', { type: 'retry', stage: 'publish' })).toBe('publishing');
     expect(nextPlanStatus('scheduled', { type: 'unschedule' })).toBe('approved');
     expect(nextPlanStatus('scheduled', { type: 'publish' })).toBe('publishing');
     expect(nextPlanStatus('approved', { type: 'publish' })).toBe('publishing');

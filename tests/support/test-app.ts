@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { Writable } from 'node:stream';
 import { startApp, type RunningApp } from '../../src/main.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
@@ -74,6 +76,9 @@ export async function startTestApp({
     },
     close: async () => {
       await testApp.app.stop();
+      // TEST_LOG_DIR=/tmp/logs npm test keeps each test app's logs for debugging.
+      const logDir = process.env['TEST_LOG_DIR'];
+      if (logDir) writeFileSync(path.join(logDir, `${database.name}.log`), logs.join(''));
       await Promise.all([slack.close(), openai.close(), firecrawl.close()]);
       await database.drop();
     },

@@ -1,19 +1,90 @@
-import type { App } from '@slack/bolt';
+import type { App, BlockAction, ButtonAction, RespondFn } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import { isAppError } from '../../errors.ts';
+import { requestRender } from '../../jobs/render-plan-message.ts';
+import { approvePlan, publishNow, unschedulePlan } from '../../review/decisions.ts';
+import type { Decision } from '../../review/policy.ts';
+import type { Plan } from '../../db/plans.ts';
 import type { BotDeps } from '../deps.ts';
 import { ACTIONS } from '../ids.ts';
+import { authorizeDecision, defaultDestinations, destinationOptions, findPlanForDecision } from '../review-context.ts';
+import { buildRejectModal, buildRequestChangesModal, buildScheduleModal } from '../views/decision-modals.ts';
 
-const REVIEW_ACTIONS = [ACTIONS.approve, ACTIONS.requestChanges, ACTIONS.reject, ACTIONS.schedule];
+type ButtonArgs = { action: ButtonAction; body: BlockAction; client: WebClient; context: { teamId?: string }; respond: RespondFn };
 
-/** Review decisions arrive in the next release; until then the buttons say so. */
-export function registerReviewActions(app: App, _deps: BotDeps): void {
-  for (const actionId of REVIEW_ACTIONS) {
-    app.action(actionId, async ({ ack, respond }) => {
+const ONE_HOUR_MS = 60 * 60 * 1000;
+
+/** The decision buttons on a plan's message. Each press is authorised here, on the server. */
+export function registerReviewActions(app: App, deps: BotDeps): void {
+  const on = (actionId: string, decision: Decision, handle: (plan: Plan, args: ButtonArgs) => Promise<void>) => {
+    app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, action, body, client, context, respond }) => {
       await ack();
-      await respond({
-        response_type: 'ephemeral',
-        replace_original: false,
-        text: 'Review decisions arrive in the next release. The plan stays in review until then.',
-      }).catch(() => undefined);
+      const args = { action, body, client, context, respond };
+      const plan = await findPlanForDecision(deps, context.teamId ?? body.team?.id, action.value);
+      if (!plan) return tell(respond, 'That plan no longer exists in this workspace.');
+      const verdict = await authorizeDecision({ deps, client, plan, userId: body.user.id, decision });
+      if (!verdict.isAllowed) return tell(respond, verdict.message);
+      try {
+        await handle(plan, args);
+      } catch (error) {
+        if (!isAppError(error, 'CONFLICT') && !isAppError(error, 'NOT_FOUND')) throw error;
+        await tell(respond, error.message);
+      }
     });
-  }
+  };
+
+  on(ACTIONS.approve, 'approve', async (plan, { body, respond }) => {
+    const outcome = await approvePlan({ db: deps.db, teamId: plan.teamId, planId: plan.id, userId: body.user.id, now: deps.now() });
+    await requestRender(deps, plan.teamId, plan.id, 0);
+    if (!outcome.isNewApproval) return tell(respond, `You have already approved plan #${plan.number}.`);
+    if (!outcome.isApproved) {
+      await tell(respond, `Your approval is recorded: ${outcome.approvals} of ${outcome.required}. Plan #${plan.number} is approved once ${outcome.required} approvers agree.`);
+    }
+  });
+
+  const openModal = (view: (plan: Plan, args: ButtonArgs) => Promise<Parameters<WebClient['views']['open']>[0]['view']>) => {
+    return async (plan: Plan, args: ButtonArgs) => {
+      await args.client.views.open({ trigger_id: args.body.trigger_id, view: await view(plan, args) });
+    };
+  };
+  const metadataOf = (plan: Plan) => ({ planId: plan.id, channelId: plan.messageChannelId });
+
+  on(ACTIONS.requestChanges, 'request_changes', openModal(async (plan) => buildRequestChangesModal(plan, metadataOf(plan))));
+  on(ACTIONS.reject, 'reject', openModal(async (plan) => buildRejectModal(plan, metadataOf(plan))));
+  on(
+    ACTIONS.schedule,
+    'schedule',
+    openModal(async (plan) =>
+      buildScheduleModal({
+        plan,
+        metadata: metadataOf(plan),
+        destinations: await destinationOptions(deps, plan),
+        selected: await defaultDestinations(deps, plan),
+        initialTime: plan.scheduledAt ?? new Date(deps.now().getTime() + ONE_HOUR_MS),
+        isApproveAndSchedule: plan.status === 'in_review',
+      }),
+    ),
+  );
+
+  on(ACTIONS.publishNow, 'publish', async (plan, { body }) => {
+    await publishNow({
+      db: deps.db,
+      teamId: plan.teamId,
+      planId: plan.id,
+      userId: body.user.id,
+      now: deps.now(),
+      destinations: await defaultDestinations(deps, plan),
+      maxAttempts: deps.maxAttempts,
+    });
+    await requestRender(deps, plan.teamId, plan.id, 0);
+  });
+
+  on(ACTIONS.unschedule, 'unschedule', async (plan, { body }) => {
+    await unschedulePlan({ db: deps.db, teamId: plan.teamId, planId: plan.id, userId: body.user.id });
+    await requestRender(deps, plan.teamId, plan.id, 0);
+  });
+}
+
+async function tell(respond: RespondFn, text: string): Promise<void> {
+  await respond({ response_type: 'ephemeral', replace_original: false, text }).catch(() => undefined);
 }

@@ -2,13 +2,14 @@ import type { Plan } from '../../db/plans.ts';
 import type { StageRun } from '../../db/stage-runs.ts';
 import { CHANNEL_LABELS, type ChannelId } from '../../orchestrator/channels.ts';
 import { STAGE_STATUS, STAGES, type Stage } from '../../orchestrator/plan-status.ts';
-import type { PlanMessageModel, StageState, StageView } from './plan-message.ts';
+import type { PlanMessageModel, ReviewView, StageView } from './plan-message.ts';
 
 export type ScoreFacts = { revisions: number; words: number; sources: number };
 
 /** Derives what the root message shows from the plan row and its stage runs (current revision only). */
-export function derivePlanMessageModel(plan: Plan, runs: readonly StageRun[], facts?: ScoreFacts): PlanMessageModel {
-  const current = runs.filter((run) => run.revision === plan.revision);
+export function derivePlanMessageModel(plan: Plan, runs: readonly StageRun[], facts?: ScoreFacts, review?: ReviewView): PlanMessageModel {
+  // Research runs once per plan; the other stages run again for each revision.
+  const current = runs.filter((run) => run.revision === plan.revision || run.stage === 'research');
   const variantChannels = plan.channels.filter((channel) => channel !== 'blog');
   const stages = STAGES.map((stage) => deriveStageView(plan, stage, current, variantChannels));
   const hasScores = plan.seoScore !== null && plan.readabilityScore !== null && facts !== undefined;
@@ -32,6 +33,7 @@ export function derivePlanMessageModel(plan: Plan, runs: readonly StageRun[], fa
         }
       : {}),
     ...(plan.status === 'failed' ? { failure: { stage: plan.failedStage, message: plan.error ?? 'Something went wrong.' } } : {}),
+    ...(review ? { review } : {}),
   };
 }
 

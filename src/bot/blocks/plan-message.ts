@@ -1,12 +1,32 @@
 import type { KnownBlock } from '@slack/types';
 import { CHANNEL_LABELS, type ChannelId } from '../../orchestrator/channels.ts';
-import { STATUS_LABELS, STAGES, type PlanStatus, type Stage } from '../../orchestrator/plan-status.ts';
+import { STATUS_LABELS, STAGES, type FailedStage, type PlanStatus, type Stage } from '../../orchestrator/plan-status.ts';
 import { ACTIONS } from '../ids.ts';
-import { button, context, escapeMrkdwn, formatDuration, formatNumber, section, truncate } from './format.ts';
+import { button, context, escapeMrkdwn, formatDuration, formatNumber, section, slackDate, truncate } from './format.ts';
 
 export type StageState = 'pending' | 'running' | 'done' | 'failed' | 'skipped';
 
 export type StageView = { stage: Stage; state: StageState; detail?: string; durationMs?: number };
+
+export type PublicationView = {
+  name: string;
+  state: 'pending' | 'sending' | 'delivered' | 'failed' | 'unknown';
+  url: string | null;
+  reason: string | null;
+  reactions: number | null;
+};
+
+export type ReviewView = {
+  revision: number;
+  requiredApprovals: number;
+  approverIds: readonly string[];
+  approvals: readonly { userId: string; at: Date }[];
+  isApproved: boolean;
+  scheduledAt: Date | null;
+  feedback: readonly { userId: string; at: Date; text: string }[];
+  rejection: { userId: string; at: Date; reason: string } | null;
+  publications: readonly PublicationView[];
+};
 
 export type PlanMessageModel = {
   planId: string;
@@ -18,15 +38,16 @@ export type PlanMessageModel = {
   status: PlanStatus;
   stages: readonly StageView[];
   scores?: { seo: number; initialSeo: number; readability: number; revisions: number; words: number; sources: number };
-  failure?: { stage: Stage | null; message: string };
-  reviewNote?: string;
+  failure?: { stage: FailedStage | null; message: string };
+  review?: ReviewView;
 };
 
-export const STAGE_LABELS: Record<Stage, string> = {
+export const STAGE_LABELS: Record<FailedStage, string> = {
   research: 'Research',
   draft: 'Draft',
   optimize: 'SEO',
   variants: 'Variants',
+  publish: 'Publishing',
 };
 
 const STATE_ICONS: Record<StageState, string> = {
@@ -37,6 +58,14 @@ const STATE_ICONS: Record<StageState, string> = {
   skipped: '➖',
 };
 
+const PUBLICATION_LABELS: Record<PublicationView['state'], string> = {
+  pending: '⬜ waiting',
+  sending: '⏳ sending',
+  delivered: '✅ delivered',
+  failed: '❌ failed',
+  unknown: '⏳ checking',
+};
+
 export function pendingStages(): StageView[] {
   return STAGES.map((stage) => ({ stage, state: 'pending' }));
 }
@@ -45,15 +74,15 @@ export function pendingStages(): StageView[] {
 export function buildPlanMessage(model: PlanMessageModel): { text: string; blocks: KnownBlock[] } {
   const title = `📝 #${model.number} ${escapeMrkdwn(truncate(model.topic, 200))}`;
   const channels = model.channels.map((channel) => CHANNEL_LABELS[channel]).join(', ');
+  const revision = model.review && model.review.revision > 0 ? ` · revision ${model.review.revision + 1}` : '';
   const blocks: KnownBlock[] = [
     section(`*${title}*`, 'plan_title'),
     context(
-      `*${STATUS_LABELS[model.status]}* · by <@${model.authorId}> · keyphrase “${escapeMrkdwn(truncate(model.keyphrase, 100))}” · ${channels}`,
+      `*${STATUS_LABELS[model.status]}*${revision} · by <@${model.authorId}> · keyphrase “${escapeMrkdwn(truncate(model.keyphrase, 100))}” · ${channels}`,
     ),
   ];
 
   if (model.scores) blocks.push(section(describeScores(model.scores), 'plan_scores'));
-
   blocks.push(section(model.stages.map(describeStage).join('\n'), 'plan_stages'));
 
   if (model.status === 'failed' && model.failure) {
@@ -61,22 +90,75 @@ export function buildPlanMessage(model: PlanMessageModel): { text: string; block
     blocks.push(section(`⚠️ ${stageLabel}${escapeMrkdwn(truncate(model.failure.message, 500))}`, 'plan_failure'));
     blocks.push({ type: 'actions', block_id: 'plan_failure_actions', elements: [button('Retry', ACTIONS.retryPlan, model.planId, 'primary')] });
   }
-
-  if (model.status === 'in_review') {
-    if (model.reviewNote) blocks.push(context(model.reviewNote));
-    blocks.push({
-      type: 'actions',
-      block_id: 'plan_review_actions',
-      elements: [
-        button('Approve', ACTIONS.approve, model.planId, 'primary'),
-        button('Request changes', ACTIONS.requestChanges, model.planId),
-        button('Reject', ACTIONS.reject, model.planId, 'danger'),
-        button('Schedule…', ACTIONS.schedule, model.planId),
-      ],
-    });
-  }
+  if (model.review) blocks.push(...describeReview(model));
 
   return { text: `#${model.number} ${model.topic}: ${STATUS_LABELS[model.status]}`, blocks };
+}
+
+function describeReview(model: PlanMessageModel): KnownBlock[] {
+  const review = model.review;
+  if (!review) return [];
+  const blocks: KnownBlock[] = [];
+  const lines: string[] = [];
+  const latestFeedback = review.feedback.at(-1);
+  if (latestFeedback) {
+    lines.push(`✏️ Changes requested by <@${latestFeedback.userId}> ${slackDate(latestFeedback.at)}: “${escapeMrkdwn(truncate(latestFeedback.text, 300))}”`);
+  }
+  if (review.rejection) {
+    lines.push(`🚫 Rejected by <@${review.rejection.userId}> ${slackDate(review.rejection.at)}: “${escapeMrkdwn(truncate(review.rejection.reason, 300))}”`);
+  }
+  if (review.approvals.length > 0) {
+    lines.push(`👍 Approved by ${review.approvals.map((approval) => `<@${approval.userId}>`).join(', ')}`);
+  }
+  const isWaiting = model.status === 'in_review' || (model.status === 'scheduled' && !review.isApproved);
+  if (isWaiting) lines.push(describeNeededApprovals(review));
+  if (review.scheduledAt && (model.status === 'scheduled' || model.status === 'expired')) {
+    const when = `${slackDate(review.scheduledAt)} (your time)`;
+    lines.push(model.status === 'expired' ? `⌛ Expired: it was scheduled for ${when} without the approvals it needed.` : `🗓️ Scheduled for ${when}`);
+  }
+  for (const publication of review.publications) lines.push(describePublication(publication));
+  if (lines.length > 0) blocks.push(section(lines.join('\n'), 'plan_review'));
+
+  const buttons = reviewButtons(model.status, review.isApproved, model.planId);
+  if (buttons.length > 0) blocks.push({ type: 'actions', block_id: 'plan_review_actions', elements: buttons });
+  return blocks;
+}
+
+function describeNeededApprovals(review: ReviewView): string {
+  const missing = Math.max(review.requiredApprovals - review.approvals.length, 1);
+  const who =
+    review.approverIds.length > 0
+      ? review.approverIds.slice(0, 10).map((id) => `<@${id}>`).join(' or ')
+      : 'a workspace admin';
+  return `Needs ${missing} ${missing === 1 ? 'approval' : 'more approvals'} from ${who}`;
+}
+
+function describePublication(publication: PublicationView): string {
+  const isChannelMention = /^<#[A-Z0-9]+>$/.test(publication.name);
+  const name = isChannelMention ? publication.name : escapeMrkdwn(truncate(publication.name, 80));
+  const link = publication.url ? ` · <${publication.url}|view>` : '';
+  const reactions = publication.reactions ? ` · ${publication.reactions} reactions` : '';
+  const reason = publication.state === 'failed' && publication.reason ? `: ${escapeMrkdwn(truncate(publication.reason, 300))}` : '';
+  return `${name}: ${PUBLICATION_LABELS[publication.state]}${link}${reactions}${reason}`;
+}
+
+function reviewButtons(status: PlanStatus, isApproved: boolean, planId: string) {
+  const approve = button('Approve', ACTIONS.approve, planId, 'primary');
+  const requestChanges = button('Request changes', ACTIONS.requestChanges, planId);
+  const reject = button('Reject', ACTIONS.reject, planId, 'danger');
+  const publishNow = button('Publish now', ACTIONS.publishNow, planId, 'primary');
+  switch (status) {
+    case 'in_review':
+      return [approve, requestChanges, reject, button('Schedule…', ACTIONS.schedule, planId)];
+    case 'approved':
+      return [button('Schedule…', ACTIONS.schedule, planId), publishNow];
+    case 'scheduled':
+      return isApproved
+        ? [publishNow, button('Reschedule…', ACTIONS.schedule, planId), button('Unschedule', ACTIONS.unschedule, planId)]
+        : [approve, button('Reschedule…', ACTIONS.schedule, planId), button('Unschedule', ACTIONS.unschedule, planId), reject];
+    default:
+      return [];
+  }
 }
 
 function describeStage(view: StageView): string {

@@ -33,9 +33,21 @@ describe('buildPlanMessage', () => {
       status: 'in_review',
       stages: base.stages.map((stage) => ({ ...stage, state: 'done' as const })),
       scores: { seo: 84, initialSeo: 57, readability: 72, revisions: 2, words: 1240, sources: 8 },
+      review: {
+        revision: 0,
+        requiredApprovals: 1,
+        approverIds: ['U0AVERY', 'U0SAM'],
+        approvals: [],
+        isApproved: false,
+        scheduledAt: null,
+        feedback: [],
+        rejection: null,
+        publications: [],
+      },
     });
     const shown = JSON.stringify(blocks);
     expect(shown).toContain('*SEO 84* (+27 after 2 revisions) · Readability 72 · 1,240 words · 8 sources');
+    expect(shown).toContain('Needs 1 approval from <@U0AVERY> or <@U0SAM>');
     expect(actionIds(blocks)).toEqual([
       `"action_id":"${ACTIONS.approve}"`,
       `"action_id":"${ACTIONS.requestChanges}"`,

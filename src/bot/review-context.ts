@@ -1,0 +1,54 @@
+import type { WebClient } from '@slack/web-api';
+import { listDestinations } from '../db/destinations.ts';
+import { findPlan, type Plan } from '../db/plans.ts';
+import { getWorkspaceSettings } from '../db/settings.ts';
+import { judgeDecision, reviewPolicyOf, type Decision, type Verdict } from '../review/policy.ts';
+import type { BotDeps } from './deps.ts';
+import { isWorkspaceAdmin } from './permissions.ts';
+import type { DestinationOption } from './views/decision-modals.ts';
+
+/** Finds the plan in the presser's own workspace; a forged id from another one finds nothing. */
+export async function findPlanForDecision(deps: BotDeps, teamId: string | undefined, planId: string | undefined): Promise<Plan | undefined> {
+  if (!teamId || !planId) return undefined;
+  return findPlan(deps.db, teamId, planId);
+}
+
+/** Checked on the server for every action and submission; hidden buttons are not security. */
+export async function authorizeDecision({
+  deps,
+  client,
+  plan,
+  userId,
+  decision,
+}: {
+  deps: BotDeps;
+  client: WebClient;
+  plan: Plan;
+  userId: string;
+  decision: Decision;
+}): Promise<Verdict> {
+  const policy = reviewPolicyOf(plan);
+  const isAdmin =
+    policy.approverIds.length === 0 &&
+    (await isWorkspaceAdmin({ client, settings: await getWorkspaceSettings(deps.db, plan.teamId), userId, logger: deps.logger }));
+  return judgeDecision({ policy, plan, userId, decision, isAdmin });
+}
+
+/** The plan's own channel is always offered; configured destinations come from the App Home. */
+export async function destinationOptions(deps: BotDeps, plan: Plan): Promise<DestinationOption[]> {
+  const channelId = plan.messageChannelId ?? plan.postChannelId;
+  const configured = await listDestinations(deps.db, plan.teamId);
+  return [
+    { key: `slack:${channelId}`, label: `Announce in <#${channelId}>` },
+    ...configured.map((destination) => ({ key: `dest:${destination.id}`, label: `${destination.name} (${KIND_LABELS[destination.kind]})` })),
+  ];
+}
+
+export async function defaultDestinations(deps: BotDeps, plan: Plan): Promise<string[]> {
+  if (plan.publishDestinations.length > 0) return plan.publishDestinations;
+  const configured = await listDestinations(deps.db, plan.teamId);
+  const defaults = configured.filter((destination) => destination.isDefault).map((destination) => `dest:${destination.id}`);
+  return defaults.length > 0 ? defaults : [`slack:${plan.messageChannelId ?? plan.postChannelId}`];
+}
+
+const KIND_LABELS = { slack_channel: 'Slack', webhook: 'webhook', wordpress: 'WordPress' } as const;

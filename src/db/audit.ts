@@ -1,0 +1,33 @@
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import type { Executor } from './client.ts';
+import { auditLog } from './schema.ts';
+
+export type AuditEntry = typeof auditLog.$inferSelect;
+
+/** The decisions shown in a plan's thread, in the order they were made. */
+export const DECISION_ACTIONS = [
+  'plan_created',
+  'approved',
+  'changes_requested',
+  'rejected',
+  'scheduled',
+  'unscheduled',
+  'publish_requested',
+  'plan_retried',
+  'expired',
+] as const;
+
+export async function recordAudit(
+  db: Executor,
+  entry: { teamId: string; planId: string | null; actorId: string; action: string; details?: Record<string, unknown> },
+): Promise<void> {
+  await db.insert(auditLog).values({ ...entry, details: entry.details ?? {} });
+}
+
+export async function listPlanAudit(db: Executor, teamId: string, planId: string, actions: readonly string[] = DECISION_ACTIONS): Promise<AuditEntry[]> {
+  return db
+    .select()
+    .from(auditLog)
+    .where(and(eq(auditLog.teamId, teamId), eq(auditLog.planId, planId), inArray(auditLog.action, [...actions])))
+    .orderBy(asc(auditLog.id));
+}

@@ -1,0 +1,24 @@
+import { and, asc, eq } from 'drizzle-orm';
+import type { Executor } from './client.ts';
+import { publishDestinations } from './schema.ts';
+
+export type DestinationRow = typeof publishDestinations.$inferSelect;
+
+export async function listDestinations(db: Executor, teamId: string): Promise<DestinationRow[]> {
+  return db.select().from(publishDestinations).where(eq(publishDestinations.teamId, teamId)).orderBy(asc(publishDestinations.createdAt));
+}
+
+export async function findDestination(db: Executor, teamId: string, id: string): Promise<DestinationRow | undefined> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+  const [row] = await db
+    .select()
+    .from(publishDestinations)
+    .where(and(eq(publishDestinations.teamId, teamId), eq(publishDestinations.id, id)));
+  return row;
+}
+
+export async function insertDestination(db: Executor, values: typeof publishDestinations.$inferInsert): Promise<DestinationRow> {
+  const [row] = await db.insert(publishDestinations).values(values).returning();
+  if (!row) throw new Error('could not save the destination');
+  return row;
+}

@@ -1,0 +1,32 @@
+import { WebAPIRateLimitedError } from '@slack/web-api';
+import type { Task } from 'graphile-worker';
+import { listRecentSlackPublications, saveReactions } from '../db/publish-attempts.ts';
+import type { JobDeps } from './deps.ts';
+import { requestRender } from './render-plan-message.ts';
+
+export const COLLECT_REACTIONS_TASK = 'collect_reactions';
+export const REACTIONS_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
+/** graphile-worker crontab: every hour, for posts published in the last 7 days. */
+export const CRONTAB = `0 * * * * ${COLLECT_REACTIONS_TASK}`;
+
+/** Collects the reactions on published Slack posts, so the plan's message can show them. */
+export function makeCollectReactions(deps: JobDeps): Task {
+  return async () => {
+    const since = new Date(deps.now().getTime() - REACTIONS_WINDOW_MS);
+    for (const publication of await listRecentSlackPublications(deps.db, since)) {
+      const [channel, timestamp] = (publication.externalId ?? '').split(':');
+      if (!channel || !timestamp) continue;
+      const slack = await deps.slackFor(publication.teamId);
+      try {
+        const result = await slack.reactions.get({ channel, timestamp, full: true });
+        const reactions = (result.message?.reactions ?? []).map((reaction) => ({ name: reaction.name ?? '', count: reaction.count ?? 0 }));
+        await saveReactions(deps.db, { teamId: publication.teamId, id: publication.id, reactions });
+        await requestRender(deps, publication.teamId, publication.planId);
+      } catch (error) {
+        // One unreadable post must not stop the others; a rate limit ends this round early.
+        deps.logger.warn({ err: error, planId: publication.planId }, 'could not read reactions');
+        if (error instanceof WebAPIRateLimitedError) return;
+      }
+    }
+  };
+}

@@ -1,0 +1,192 @@
+import type { WebClient } from '@slack/web-api';
+import type { Task } from 'graphile-worker';
+import { recordAudit } from '../db/audit.ts';
+import { findCurrentItem, listVariants } from '../db/content.ts';
+import { findDestination } from '../db/destinations.ts';
+import { findPlan, transitionPlan, type Plan } from '../db/plans.ts';
+import { claimPublishAttempt, markSending, recordOutcome } from '../db/publish-attempts.ts';
+import type { DestinationKind, PublishState } from '../db/schema.ts';
+import { decryptSecret } from '../crypto.ts';
+import { AppError } from '../errors.ts';
+import { buildPublishBody, markdownToHtml } from '../publish/html.ts';
+import { postToSlackChannel } from '../publish/slack-channel.ts';
+import type { DeliveryResult, PublishContent } from '../publish/types.ts';
+import { deliverWebhook } from '../publish/webhook.ts';
+import { publishToWordpress } from '../publish/wordpress.ts';
+import type { JobDeps } from './deps.ts';
+import { parsePayload, revisionJobPayload } from './payloads.ts';
+import { requestRender } from './render-plan-message.ts';
+
+type ResolvedDestination = { key: string; name: string; kind: DestinationKind; deliver: (idempotencyKey: string) => Promise<DeliveryResult> };
+
+/**
+ * Publishes an approved plan to each chosen destination exactly once. Every destination has an
+ * attempt row, written before anything is sent and carrying one idempotency key for all tries.
+ * A scheduled plan still unapproved when its time comes expires instead.
+ */
+export function makePublishPlan(deps: JobDeps): Task {
+  return async (payload, helpers) => {
+    const { teamId, planId, revision } = parsePayload(revisionJobPayload, payload);
+    let plan = await findPlan(deps.db, teamId, planId);
+    if (!plan || plan.revision !== revision) return;
+    if (plan.status === 'scheduled') {
+      if (!plan.approvedAt) return expire(deps, plan);
+      plan = await transitionPlan(deps.db, { teamId, planId, from: ['scheduled'], to: 'publishing' });
+      if (!plan) return;
+      await requestRender(deps, teamId, planId, 0);
+    }
+    if (plan.status !== 'publishing') return;
+
+    const slack = await deps.slackFor(teamId);
+    const content = await loadPublishContent(deps, plan);
+    // WordPress goes first, so the Slack announcement can link to the post.
+    const links: { post?: string } = {};
+    const resolved = await Promise.all(plan.publishDestinations.map((key) => resolveDestination(deps, slack, plan as Plan, key, content, links)));
+    const destinations = resolved.sort((a, b) => Number(b.kind === 'wordpress') - Number(a.kind === 'wordpress'));
+    const isLastAttempt = helpers.job.attempts >= helpers.job.max_attempts;
+    const pending: string[] = [];
+    let delivered = 0;
+    const reasons: string[] = [];
+
+    for (const destination of destinations) {
+      const attempt = await claimPublishAttempt(deps.db, {
+        teamId,
+        planId,
+        revision,
+        destinationKey: destination.key,
+        destinationName: destination.name,
+        destinationKind: destination.kind,
+      });
+      if (attempt.state === 'delivered') {
+        delivered += 1;
+        if (destination.kind === 'wordpress' && attempt.url) links.post = attempt.url;
+        continue;
+      }
+      if (attempt.state === 'failed') {
+        reasons.push(attempt.reason ?? `${destination.name} failed`);
+        continue;
+      }
+      await markSending(deps.db, { teamId, id: attempt.id });
+      const result = await destination.deliver(attempt.idempotencyKey).catch((error: unknown) => toDeliveryError(error));
+      const state = outcomeState(result, isLastAttempt);
+      await recordOutcome(deps.db, { teamId, id: attempt.id, state, url: result.url, externalId: result.externalId, reason: result.reason });
+      if (state === 'delivered') delivered += 1;
+      if (state === 'delivered' && destination.kind === 'wordpress' && result.url) links.post = result.url;
+      else if (state === 'failed') reasons.push(result.reason ?? `${destination.name} failed`);
+      else pending.push(destination.name);
+    }
+    await requestRender(deps, teamId, planId, 0);
+
+    if (pending.length > 0) {
+      throw new AppError('UPSTREAM_RETRYABLE', `Publishing to ${pending.join(', ')} will be retried.`);
+    }
+    if (delivered > 0 || destinations.length === 0) {
+      await transitionPlan(deps.db, { teamId, planId, from: ['publishing'], to: 'published' });
+    } else {
+      await transitionPlan(deps.db, {
+        teamId,
+        planId,
+        from: ['publishing'],
+        to: 'failed',
+        patch: { failedStage: 'publish', error: `No destination accepted the post. ${reasons[0] ?? ''}`.trim() },
+      });
+    }
+    await requestRender(deps, teamId, planId, 0);
+  };
+}
+
+function outcomeState(result: DeliveryResult, isLastAttempt: boolean): PublishState {
+  if (result.state === 'delivered') return 'delivered';
+  if (!result.retryable || isLastAttempt) return 'failed';
+  // After a timeout nobody knows whether it arrived; the next try reconciles with the same key.
+  return result.state === 'unknown' ? 'unknown' : 'pending';
+}
+
+function toDeliveryError(error: unknown): DeliveryResult {
+  const message = error instanceof Error ? error.message : String(error);
+  return { state: 'failed', retryable: !(error instanceof AppError) || error.code === 'UPSTREAM_RETRYABLE', reason: message };
+}
+
+async function expire(deps: JobDeps, plan: Plan): Promise<void> {
+  const expired = await transitionPlan(deps.db, { teamId: plan.teamId, planId: plan.id, from: ['scheduled'], to: 'expired' });
+  if (!expired) return;
+  await recordAudit(deps.db, { teamId: plan.teamId, planId: plan.id, actorId: 'system', action: 'expired', details: { scheduledAt: plan.scheduledAt?.toISOString() } });
+  await requestRender(deps, plan.teamId, plan.id, 0);
+}
+
+async function loadPublishContent(deps: JobDeps, plan: Plan): Promise<PublishContent> {
+  const ref = { teamId: plan.teamId, planId: plan.id, revision: plan.revision };
+  const item = await findCurrentItem(deps.db, ref);
+  if (!item) throw new AppError('NOT_FOUND', `Plan #${plan.number} has no draft to publish.`);
+  const variants = Object.fromEntries((await listVariants(deps.db, ref)).map((variant) => [variant.channel, variant.content]));
+  return {
+    plan: { id: plan.id, number: plan.number, topic: plan.topic, revision: plan.revision, keyphrase: plan.keyphrase, keywords: plan.keywords },
+    post: { title: item.title, slug: item.slug, metaDescription: item.metaDescription, markdown: item.markdown, html: markdownToHtml(item.markdown) },
+    variants,
+    seo: { seoScore: item.seoScore, readabilityScore: item.readabilityScore },
+  };
+}
+
+/** Destination keys are `slack:<channel>` for the plan's own announcement, or `dest:<id>` for configured ones. */
+async function resolveDestination(
+  deps: JobDeps,
+  slack: WebClient,
+  plan: Plan,
+  key: string,
+  content: PublishContent,
+  links: { post?: string },
+): Promise<ResolvedDestination> {
+  const announce = (channelId: string) => (idempotencyKey: string) =>
+    postToSlackChannel({ client: slack, channelId, content, idempotencyKey, ...(links.post ? { link: links.post } : {}) });
+  if (key.startsWith('slack:')) {
+    const channelId = key.slice('slack:'.length);
+    return { key, name: `<#${channelId}>`, kind: 'slack_channel', deliver: announce(channelId) };
+  }
+  const row = await findDestination(deps.db, plan.teamId, key.slice('dest:'.length));
+  if (!row) {
+    return { key, name: 'A removed destination', kind: 'webhook', deliver: async () => ({ state: 'failed', retryable: false, reason: 'This destination was removed in the App Home.' }) };
+  }
+  const secret = () => {
+    if (!row.secretEncrypted) return '';
+    if (!deps.encryptionKey) throw new AppError('CONFIG', 'ENCRYPTION_KEY is not set, so stored destination secrets cannot be read.');
+    return decryptSecret(deps.encryptionKey, row.secretEncrypted);
+  };
+  const config = row.config as Record<string, string>;
+  switch (row.kind) {
+    case 'slack_channel': {
+      return { key, name: row.name, kind: row.kind, deliver: announce(config['channelId'] ?? '') };
+    }
+    case 'webhook':
+      return {
+        key,
+        name: row.name,
+        kind: row.kind,
+        deliver: (idempotencyKey) =>
+          deliverWebhook({
+            url: config['url'] ?? '',
+            secret: secret(),
+            body: buildPublishBody(content),
+            idempotencyKey,
+            timeoutMs: deps.publishTimeoutMs,
+          }),
+      };
+    case 'wordpress':
+      return {
+        key,
+        name: row.name,
+        kind: row.kind,
+        deliver: () =>
+          publishToWordpress({
+            destination: {
+              kind: 'wordpress',
+              siteUrl: config['siteUrl'] ?? '',
+              username: config['username'] ?? '',
+              applicationPassword: secret(),
+              status: config['status'] === 'publish' ? 'publish' : 'draft',
+            },
+            content,
+            timeoutMs: deps.publishTimeoutMs,
+          }),
+      };
+  }
+}

@@ -1,0 +1,192 @@
+import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { describeStatus, formatSeconds, type HttpExchange, parseRetryAfter, sendHttpRequest } from './http.ts';
+import { type DeliveryResult, type DestinationCheck, validateDestinationUrl } from './types.ts';
+
+export const SIGNATURE_HEADER = 'X-Content-Broadcaster-Signature';
+export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
+
+/** `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">` with the destination's secret. */
+export function signWebhookBody({ secret, body, timestamp }: { secret: string; body: string; timestamp: number }): string {
+  const t = Math.floor(timestamp);
+  const digest = createHmac('sha256', secret).update(`${t}.${body}`, 'utf8').digest('hex');
+  return `t=${t},v1=${digest}`;
+}
+
+/**
+ * What a receiver does with the signature header: true when one `v1` matches and `t` is within
+ * `toleranceSeconds` of now. Exported for the README's receiver example and for tests.
+ */
+export function isValidWebhookSignature({
+  secret,
+  body,
+  header,
+  now = Date.now,
+  toleranceSeconds = 300,
+}: {
+  secret: string;
+  body: string;
+  header: string;
+  now?: () => number;
+  toleranceSeconds?: number;
+}): boolean {
+  const fields = header.split(',').map((part) => part.trim().split('='));
+  const timestamp = Number(fields.find(([name]) => name === 't')?.[1]);
+  if (!Number.isInteger(timestamp) || Math.abs(now() / 1000 - timestamp) > toleranceSeconds) return false;
+  const expected = Buffer.from(signWebhookBody({ secret, body, timestamp }).split('v1=')[1] ?? '', 'hex');
+  return fields.some(([name, value]) => {
+    if (name !== 'v1' || value === undefined) return false;
+    const candidate = Buffer.from(value, 'hex');
+    return candidate.length === expected.length && timingSafeEqual(candidate, expected);
+  });
+}
+
+/** A fresh signing secret to show an admin once, for receivers that let us choose. */
+export function generateWebhookSecret(): string {
+  return `whsec_${randomBytes(32).toString('base64url')}`;
+}
+
+export type DeliverWebhookOptions = {
+  url: string;
+  secret: string;
+  /** The JSON to send, usually `buildPublishBody(content)`; re-sends must pass the same body. */
+  body: string;
+  /** Stable across retries of one delivery, so the receiver can drop a duplicate. */
+  idempotencyKey: string;
+  timeoutMs?: number;
+  now?: () => number;
+};
+
+/**
+ * POSTs a signed JSON body. 2xx is delivered; 408, 429 and 5xx are retryable failures; other 4xx and
+ * 3xx are final. A timeout or reset after the whole request went out is `unknown`: re-send it with
+ * the same idempotency key, which is how the receiver's answer settles it.
+ */
+export async function deliverWebhook({
+  url,
+  secret,
+  body,
+  idempotencyKey,
+  timeoutMs = 10_000,
+  now = Date.now,
+}: DeliverWebhookOptions): Promise<DeliveryResult> {
+  const problem = validateDestinationUrl(url);
+  if (problem !== null) {
+    return { state: 'failed', retryable: false, reason: `${problem.replace(/\.$/, '')}; fix the webhook's URL in the App Home.` };
+  }
+  const exchange = await sendHttpRequest({
+    url,
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json; charset=utf-8',
+      [SIGNATURE_HEADER]: signWebhookBody({ secret, body, timestamp: now() / 1000 }),
+      [IDEMPOTENCY_HEADER]: idempotencyKey,
+    },
+    body,
+    timeoutMs,
+    maxBodyBytes: 64_000,
+  });
+  return classifyWebhookExchange(exchange, { url, timeoutMs, now: now() });
+}
+
+/** Sends a signed `{"type":"ping"}` for the App Home's Test button. */
+export async function pingWebhook({
+  url,
+  secret,
+  timeoutMs = 5_000,
+  now = Date.now,
+}: {
+  url: string;
+  secret: string;
+  timeoutMs?: number;
+  now?: () => number;
+}): Promise<DestinationCheck> {
+  const result = await deliverWebhook({
+    url,
+    secret,
+    body: JSON.stringify({ type: 'ping' }),
+    idempotencyKey: `ping-${randomUUID()}`,
+    timeoutMs,
+    now,
+  });
+  const status = result.status === undefined ? {} : { status: result.status };
+  if (result.state === 'delivered') {
+    return { ok: true, message: `The webhook answered ${describeStatus(result.status ?? 200)} to a signed ping.`, ...status };
+  }
+  if (result.state === 'unknown') {
+    const message = `The webhook did not answer a signed ping: no answer within ${formatSeconds(timeoutMs)}, or the connection broke.`;
+    return { ok: false, message, ...status };
+  }
+  return { ok: false, message: result.reason ?? 'The webhook did not accept the ping.', ...status };
+}
+
+function isTlsError(code: string | undefined): boolean {
+  return code !== undefined && (code.startsWith('ERR_TLS') || code.startsWith('ERR_SSL') || /CERT|SELF_SIGNED/.test(code));
+}
+
+function classifyWebhookExchange(exchange: HttpExchange, { url, timeoutMs, now }: { url: string; timeoutMs: number; now: number }): DeliveryResult {
+  if (exchange.kind === 'answered') {
+    const { status } = exchange;
+    const described = describeStatus(status);
+    if (status >= 200 && status < 300) return { state: 'delivered', retryable: false, status };
+    if (status === 408 || status === 429 || status >= 500) {
+      const retryAfter = parseRetryAfter(exchange.headers['retry-after'], now);
+      return {
+        state: 'failed',
+        retryable: true,
+        status,
+        reason: `The webhook answered ${described}.`,
+        ...(retryAfter === undefined ? {} : { retryAfterSeconds: retryAfter }),
+      };
+    }
+    if (status >= 300 && status < 400) {
+      return {
+        state: 'failed',
+        retryable: false,
+        status,
+        reason: `The webhook answered ${described} and redirects are not followed; enter its final URL in the App Home.`,
+      };
+    }
+    if (status === 401 || status === 403) {
+      return {
+        state: 'failed',
+        retryable: false,
+        status,
+        reason: `The webhook answered ${described}; check that the receiver verifies signatures with the secret saved in the App Home.`,
+      };
+    }
+    return { state: 'failed', retryable: false, status, reason: `The webhook answered ${described}; check its URL in the App Home.` };
+  }
+
+  const host = new URL(url).host;
+  if (exchange.kind === 'not_sent') {
+    if (exchange.timedOut) {
+      return { state: 'failed', retryable: true, reason: `The webhook at ${host} did not accept a connection within ${formatSeconds(timeoutMs)}.` };
+    }
+    if (isTlsError(exchange.code)) {
+      return {
+        state: 'failed',
+        retryable: false,
+        reason: `The webhook at ${host} has a TLS certificate that was not accepted (${exchange.code}); fix the certificate or the URL in the App Home.`,
+      };
+    }
+    if (exchange.code === 'ENOTFOUND' || exchange.code === 'EAI_AGAIN') {
+      return { state: 'failed', retryable: true, reason: `The webhook's host ${host} could not be found; check its URL in the App Home.` };
+    }
+    if (exchange.code === 'ECONNREFUSED') {
+      return { state: 'failed', retryable: true, reason: `The webhook at ${host} refused the connection.` };
+    }
+    return { state: 'failed', retryable: true, reason: `The webhook at ${host} could not be reached (${exchange.code ?? exchange.message}).` };
+  }
+
+  // The whole request went out; a 2xx status line counts even if the answer's body was cut off.
+  if (exchange.status !== undefined && exchange.status >= 200 && exchange.status < 300) {
+    return { state: 'delivered', retryable: false, status: exchange.status };
+  }
+  return {
+    state: 'unknown',
+    retryable: true,
+    reason: exchange.timedOut
+      ? `The webhook did not answer within ${formatSeconds(timeoutMs)} of being sent the content; it will be re-sent with the same idempotency key.`
+      : `The connection to the webhook broke after the content was sent; it will be re-sent with the same idempotency key.`,
+  };
+}

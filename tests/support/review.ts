@@ -1,0 +1,91 @@
+import { expect } from 'vitest';
+import { DECISION_MODALS } from '../../src/bot/ids.ts';
+import { encryptSecret } from '../../src/crypto.ts';
+import { blockActionsBody, viewSubmissionBody } from './slack-requests.ts';
+import { TEAM } from './pipeline.ts';
+import type { TestApp } from './test-app.ts';
+
+export const ENCRYPTION_KEY_HEX = '7f'.repeat(32);
+export const ENCRYPTION_KEY = Buffer.from(ENCRYPTION_KEY_HEX, 'hex');
+
+/** Presses a button on the plan's message as `userId`; returns the ephemeral answer, if any. */
+export async function press(t: TestApp, { userId, actionId, planId }: { userId: string; actionId: string; planId: string }): Promise<string | undefined> {
+  const [plan] = await t.database.sql<{ message_channel_id: string; message_ts: string }[]>`
+    select message_channel_id, message_ts from content_plans where id = ${planId}`;
+  const responseUrl = t.slack.issueResponseUrl();
+  const response = await t.send(
+    blockActionsBody({
+      teamId: TEAM,
+      userId,
+      channelId: plan?.message_channel_id ?? 'C0MARKETING',
+      message: { ts: plan?.message_ts ?? '1.1' },
+      actions: [{ action_id: actionId, block_id: 'plan_review_actions', value: planId }],
+      triggerId: t.slack.issueTriggerId(),
+      responseUrl,
+    }),
+  );
+  expect(response.status).toBe(200);
+  await new Promise((resolve) => setTimeout(resolve, 150));
+  return t.slack.responses.find((posted) => posted.url === responseUrl)?.body['text'] as string | undefined;
+}
+
+export type ModalAnswer = { errors?: Record<string, string> } | undefined;
+
+/** Submits a decision modal as `userId`; returns Slack's parsed response body, if any. */
+export async function submitDecision(
+  t: TestApp,
+  { userId, callbackId, planId, values }: { userId: string; callbackId: string; planId: string; values: Record<string, Record<string, unknown>> },
+): Promise<ModalAnswer> {
+  const response = await t.send(
+    viewSubmissionBody({
+      teamId: TEAM,
+      userId,
+      view: { id: `V0DEC${Math.random().toString(36).slice(2, 8)}`, callback_id: callbackId, private_metadata: JSON.stringify({ planId, channelId: null }), state: { values } },
+    }),
+  );
+  expect(response.status).toBe(200);
+  const text = await response.text();
+  return text ? (JSON.parse(text) as ModalAnswer) : undefined;
+}
+
+export const feedbackValues = (text: string) => ({ [DECISION_MODALS.requestChanges.block]: { value: { type: 'plain_text_input', value: text } } });
+export const reasonValues = (text: string) => ({ [DECISION_MODALS.reject.block]: { value: { type: 'plain_text_input', value: text } } });
+export const scheduleValues = (at: Date, destinations: string[]) => ({
+  [DECISION_MODALS.schedule.timeBlock]: { value: { type: 'datetimepicker', selected_date_time: Math.floor(at.getTime() / 1000) } },
+  [DECISION_MODALS.schedule.destinationsBlock]: { value: { type: 'checkboxes', selected_options: destinations.map((value) => ({ value })) } },
+});
+
+export async function setReviewSettings(
+  t: TestApp,
+  { approvers, requiredApprovals = 1, allowSelfApproval = false }: { approvers: string[]; requiredApprovals?: number; allowSelfApproval?: boolean },
+): Promise<void> {
+  await t.database.sql`
+    insert into workspace_settings (team_id, approvers, required_approvals, allow_self_approval)
+    values (${TEAM}, ${approvers}, ${requiredApprovals}, ${allowSelfApproval})
+    on conflict (team_id) do update set approvers = excluded.approvers, required_approvals = excluded.required_approvals,
+      allow_self_approval = excluded.allow_self_approval`;
+}
+
+export async function addWebhookDestination(t: TestApp, { url, secret }: { url: string; secret: string }): Promise<string> {
+  const [row] = await t.database.sql<{ id: string }[]>`
+    insert into publish_destinations (team_id, kind, name, config, secret_encrypted)
+    values (${TEAM}, 'webhook', 'Site webhook', ${JSON.stringify({ url })}::jsonb, ${encryptSecret(ENCRYPTION_KEY, secret)})
+    returning id`;
+  return `dest:${row?.id}`;
+}
+
+export async function addWordpressDestination(
+  t: TestApp,
+  { siteUrl, username, applicationPassword }: { siteUrl: string; username: string; applicationPassword: string },
+): Promise<string> {
+  const [row] = await t.database.sql<{ id: string }[]>`
+    insert into publish_destinations (team_id, kind, name, config, secret_encrypted)
+    values (${TEAM}, 'wordpress', 'Company blog', ${JSON.stringify({ siteUrl, username, status: 'publish' })}::jsonb,
+      ${encryptSecret(ENCRYPTION_KEY, applicationPassword)})
+    returning id`;
+  return `dest:${row?.id}`;
+}
+
+export async function planStatus(t: TestApp, planId: string): Promise<string | undefined> {
+  return (await t.database.sql`select status from content_plans where id = ${planId}`)[0]?.['status'];
+}
