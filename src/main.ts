@@ -119,6 +119,8 @@ export async function startApp({ env, argv = [], logDestination, workerPollInter
         enqueue,
         envApprovers: config.slack.approvers,
         maxAttempts: config.jobMaxAttempts,
+        planRateLimitPerHour: config.planRateLimitPerHour,
+        tokenPricePer1k: config.tokenPricePer1k,
         now,
       });
       if (config.slack.appToken) {

@@ -9,5 +9,7 @@ export type BotDeps = {
   enqueue: EnqueueJob;
   envApprovers: readonly string[];
   maxAttempts: number;
+  planRateLimitPerHour: number;
+  tokenPricePer1k: number;
   now: () => Date;
 };

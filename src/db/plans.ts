@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, sql } from 'drizzle-orm';
 import { AppError } from '../errors.ts';
 import type { PlanStatus } from '../orchestrator/plan-status.ts';
 import type { Database, Executor } from './client.ts';
@@ -161,6 +161,15 @@ export async function updatePlanScores(
     .update(contentPlans)
     .set({ ...patch, updatedAt: new Date() })
     .where(and(eq(contentPlans.teamId, teamId), eq(contentPlans.id, planId)));
+}
+
+/** Plans a workspace created since `since`, for the per-workspace creation limit. */
+export async function countPlansSince(db: Executor, teamId: string, since: Date): Promise<number> {
+  const [row] = await db
+    .select({ count: sql<number>`count(*)::int` })
+    .from(contentPlans)
+    .where(and(eq(contentPlans.teamId, teamId), gte(contentPlans.createdAt, since)));
+  return row?.count ?? 0;
 }
 
 export function isUuid(value: string): boolean {

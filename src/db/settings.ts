@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
-import type { Database } from './client.ts';
-import { workspaceSettings } from './schema.ts';
+import type { Database, Executor } from './client.ts';
+import { auditLog, workspaceSettings } from './schema.ts';
 
 export type WorkspaceSettings = Omit<typeof workspaceSettings.$inferSelect, 'updatedAt'>;
 
@@ -24,9 +24,31 @@ export function defaultSettings(teamId: string): WorkspaceSettings {
 }
 
 /** The workspace's settings, or the defaults when an admin has not saved any. */
-export async function getWorkspaceSettings(db: Database, teamId: string): Promise<WorkspaceSettings> {
+export async function getWorkspaceSettings(db: Executor, teamId: string): Promise<WorkspaceSettings> {
   const [row] = await db.select().from(workspaceSettings).where(eq(workspaceSettings.teamId, teamId));
   if (!row) return defaultSettings(teamId);
   const { updatedAt: _updatedAt, ...settings } = row;
   return settings;
+}
+
+export type SettingsPatch = Partial<Omit<WorkspaceSettings, 'teamId'>>;
+
+/** Saves part of the settings and its audit row in one transaction. Plans keep the settings they were made with. */
+export async function updateWorkspaceSettings(
+  db: Database,
+  { teamId, actorId, group, patch }: { teamId: string; actorId: string; group: string; patch: SettingsPatch },
+): Promise<WorkspaceSettings> {
+  return db.transaction(async (tx) => {
+    const before = await getWorkspaceSettings(tx, teamId);
+    const [row] = await tx
+      .insert(workspaceSettings)
+      .values({ ...before, ...patch, teamId, updatedAt: new Date() })
+      .onConflictDoUpdate({ target: workspaceSettings.teamId, set: { ...patch, updatedAt: new Date() } })
+      .returning();
+    if (!row) throw new Error('could not save the settings');
+    const changed = Object.keys(patch).filter((key) => JSON.stringify(before[key as keyof WorkspaceSettings]) !== JSON.stringify(patch[key as keyof SettingsPatch]));
+    await tx.insert(auditLog).values({ teamId, planId: null, actorId, action: 'settings_changed', details: { group, changed } });
+    const { updatedAt: _updatedAt, ...settings } = row;
+    return settings;
+  });
 }

@@ -136,6 +136,18 @@ describe('plan submission', () => {
     expect(await countRows()).toEqual({ plans: 1, jobs: 1, audits: 1 });
   });
 
+  test('plan creation is limited per workspace, with a clear message and nothing lost', async () => {
+    await t.database.sql`
+      insert into content_plans (team_id, number, source_key, author_id, topic, keyphrase, channels, post_channel_id)
+      select ${TEAM}, n, 'seed-' || n, ${AUTHOR}, 'Seeded', 'seeded', '{blog}', 'C0MARKETING' from generate_series(1, 30) n`;
+    await t.database.sql`insert into content_plans (team_id, number, source_key, author_id, topic, keyphrase, channels, post_channel_id)
+      values ('T0OTHERTEAM', 1, 'other', 'U0X', 'Other team', 'other', '{blog}', 'C0X')`;
+    const response = await t.send(submit({}, { viewId: 'V0LIMITED' }));
+    const body = (await response.json()) as { response_action: string; errors: Record<string, string> };
+    expect(body.errors['topic']).toMatch(/started 30 plans in the last hour, the most allowed \(30\)/);
+    expect(await countRows()).toMatchObject({ plans: 31, jobs: 0 });
+  });
+
   test('plans get consecutive numbers per workspace', async () => {
     await t.send(submit({}, { viewId: 'V0NUM1' }));
     await t.send(submit({ topic: 'Second topic' }, { viewId: 'V0NUM2' }));

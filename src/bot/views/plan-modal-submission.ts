@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import { createPlan } from '../../db/plans.ts';
+import { countPlansSince, createPlan, findPlanBySourceKey } from '../../db/plans.ts';
 import { getWorkspaceSettings } from '../../db/settings.ts';
 import { enqueueResearch } from '../../jobs/pipeline.ts';
 import type { BotDeps } from '../deps.ts';
@@ -7,6 +7,7 @@ import { PLAN_MODAL } from '../ids.ts';
 import { postPlanRootMessage } from '../post-plan-message.ts';
 import { parsePlanSubmission } from './plan-modal.ts';
 
+const HOUR_MS = 60 * 60 * 1000;
 const SAVE_FAILED = "I couldn't save the plan just now. Your answers are still here: press Create again in a moment.";
 
 export function registerPlanModalSubmission(app: App, deps: BotDeps): void {
@@ -25,6 +26,17 @@ export function registerPlanModalSubmission(app: App, deps: BotDeps): void {
 
     let created: Awaited<ReturnType<typeof createPlan>>;
     try {
+      const isDuplicate = (await findPlanBySourceKey(deps.db, teamId, `view:${view.id}`)) !== undefined;
+      const recent = isDuplicate ? 0 : await countPlansSince(deps.db, teamId, new Date(deps.now().getTime() - HOUR_MS));
+      if (recent >= deps.planRateLimitPerHour) {
+        await ack({
+          response_action: 'errors',
+          errors: {
+            [PLAN_MODAL.blocks.topic]: `This workspace has started ${recent} plans in the last hour, the most allowed (${deps.planRateLimitPerHour}). Your answers are still here: try again in a few minutes.`,
+          },
+        });
+        return;
+      }
       const settings = await getWorkspaceSettings(deps.db, teamId);
       created = await createPlan(deps.db, {
         teamId,
