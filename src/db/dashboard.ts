@@ -22,7 +22,7 @@ const UNKNOWN_FAILURE = 'Something went wrong.';
  * A workspace's figures over the `days` before `now`. Plans count when created in the window,
  * stage runs when started in it, failures when they failed (updated_at) in it and publications
  * when delivered in it. Stage times are percentile_cont in SQL: linear interpolation between
- * the two nearest durations, at rank p·(n−1) of the sorted list.
+ * the two nearest durations, at rank p·(n−1) of the sorted list, rounded to whole milliseconds.
  */
 export async function getDashboard(
   db: Executor,

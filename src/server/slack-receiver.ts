@@ -70,11 +70,15 @@ export class HonoSlackReceiver implements Receiver {
   #dispatch(app: App, body: Record<string, unknown>, request: SlackRequest): Promise<SlackHttpResponse> {
     return new Promise((resolve) => {
       let isAcknowledged = false;
-      const timer = setTimeout(() => {
+      const finish = (response: SlackHttpResponse) => {
         if (isAcknowledged) return;
         isAcknowledged = true;
+        clearTimeout(timer);
+        resolve(response);
+      };
+      const timer = setTimeout(() => {
         this.#logger.warn('a Slack request was not acknowledged within 3 seconds');
-        resolve({ status: 200, body: '' });
+        finish({ status: 200, body: '' });
       }, ACK_TIMEOUT_MS);
 
       const retryNum = request.retryNum === undefined ? undefined : Number.parseInt(request.retryNum, 10);
@@ -82,21 +86,19 @@ export class HonoSlackReceiver implements Receiver {
         body,
         retryNum: Number.isFinite(retryNum) ? retryNum : undefined,
         retryReason: request.retryReason,
-        ack: async (response?: unknown) => {
-          if (isAcknowledged) return;
-          isAcknowledged = true;
-          clearTimeout(timer);
-          resolve(toAckResponse(response));
-        },
+        ack: async (response?: unknown) => finish(toAckResponse(response)),
       };
-
-      app.processEvent(event).catch((error: unknown) => {
-        this.#logger.error({ err: error }, 'a Slack listener failed');
-        if (isAcknowledged) return;
-        isAcknowledged = true;
-        clearTimeout(timer);
-        resolve({ status: 500, body: '' });
-      });
+      app.processEvent(event).then(
+        // Nothing acknowledged it: no listener handles this kind of request. Events still get
+        // 200, or Slack would retry them.
+        () => finish(body['type'] === 'event_callback' ? { status: 200, body: '' } : { status: 404, body: 'no handler for this request' }),
+        (error: unknown) => {
+          // Listeners acknowledge first, so an error before the ack comes from a request Bolt
+          // could not make sense of (missing user, team or fields).
+          this.#logger.warn({ err: error }, 'a Slack request could not be handled');
+          finish({ status: 400, body: 'malformed request' });
+        },
+      );
     });
   }
 }
