@@ -3,6 +3,9 @@ import { bodyLimit } from 'hono/body-limit';
 import type { HonoSlackReceiver } from './slack-receiver.ts';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
+// An oversized body is read and dropped up to this size so the client sees the 413; beyond it
+// the connection is simply closed.
+const MAX_DISCARD_BYTES = 16 * 1024 * 1024;
 
 export type HealthReport = { ok: boolean; database: 'up' | 'down'; worker: string };
 
@@ -27,7 +30,13 @@ export function makeHttpApp({ receiver, checkHealth, renderMetrics }: HttpAppOpt
   if (receiver) {
     app.post(
       '/slack/events',
-      bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.text('payload too large', 413) }),
+      bodyLimit({
+        maxSize: MAX_BODY_BYTES,
+        onError: async (c) => {
+          await discardBody(c.req.raw.body);
+          return c.text('payload too large', 413);
+        },
+      }),
       async (c) => {
         const response = await receiver.handle({
           rawBody: await c.req.text(),
@@ -43,4 +52,20 @@ export function makeHttpApp({ receiver, checkHealth, renderMetrics }: HttpAppOpt
   }
 
   return app;
+}
+
+async function discardBody(body: ReadableStream<Uint8Array> | null): Promise<void> {
+  if (!body) return;
+  const reader = body.getReader();
+  let total = 0;
+  try {
+    while (total <= MAX_DISCARD_BYTES) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      total += value.byteLength;
+    }
+    await reader.cancel();
+  } catch {
+    // The client went away; nothing left to answer.
+  }
 }

@@ -2,6 +2,7 @@ import type { KnownBlock, View } from '@slack/types';
 import { z } from 'zod';
 import { DECISION_MODALS } from '../ids.ts';
 import { escapeMrkdwn, truncate } from '../blocks/format.ts';
+import { stripControlCharacters } from './plan-modal.ts';
 
 export type DecisionMetadata = { planId: string; channelId: string | null };
 
@@ -89,7 +90,7 @@ export function buildRejectModal(plan: { number: number; topic: string }, metada
 /** Reads a required text answer; an empty one is answered inline. */
 export function parseRequiredText(view: { state?: { values?: unknown } }, block: string, what: string): { ok: true; text: string } | { ok: false; errors: Record<string, string> } {
   const values = (view.state?.values ?? {}) as Record<string, Record<string, { value?: string | null } | undefined> | undefined>;
-  const text = (values[block]?.['value']?.value ?? '').trim();
+  const text = stripControlCharacters(values[block]?.['value']?.value ?? '').trim();
   if (text.length === 0) return { ok: false, errors: { [block]: `Write the ${what}: it is shown to the plan's author.` } };
   return { ok: true, text };
 }

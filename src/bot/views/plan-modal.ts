@@ -166,7 +166,7 @@ const MAX_COMPETITOR_URLS = 5;
 export function parsePlanSubmission(view: { state?: { values?: unknown }; private_metadata?: string }): PlanSubmission {
   const values = (view.state?.values ?? {}) as StateValues;
   const read = (block: string) => values[block]?.[A];
-  const text = (block: string) => (read(block)?.value ?? '').trim();
+  const text = (block: string) => stripControlCharacters(read(block)?.value ?? '').trim();
   const errors: Partial<Record<string, string>> = {};
 
   const topic = text(B.topic).replace(/\s+/g, ' ');
@@ -232,6 +232,11 @@ function parseMetadata(raw: string | undefined): PlanModalMetadata {
   } catch {
     return { originChannelId: null };
   }
+}
+
+/** Postgres text cannot hold NUL, and no control character belongs in these answers. */
+export function stripControlCharacters(value: string): string {
+  return value.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '');
 }
 
 function isHttpUrl(value: string): boolean {

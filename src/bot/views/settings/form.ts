@@ -29,18 +29,18 @@ export function readForm(view: SubmittedView) {
   const blocks = blockStateSchema.safeParse(view.state?.values ?? {});
   const errors: Record<string, string> = {};
 
-  const read = (blockId: string): StateValue | undefined => {
+  const read = (blockId: string, actionId: string = SETTINGS_INPUT_ACTION): StateValue | undefined => {
     const block = blocks.success ? blocks.data[blockId] : undefined;
     const actions = blockStateSchema.safeParse(block ?? {});
     if (!actions.success) return undefined;
-    const value = stateValueSchema.safeParse(actions.data[SETTINGS_INPUT_ACTION]);
+    const value = stateValueSchema.safeParse(actions.data[actionId]);
     return value.success ? value.data : undefined;
   };
 
   return {
     errors,
     text: (blockId: string): string => read(blockId)?.value ?? '',
-    option: (blockId: string): string | null => read(blockId)?.selected_option?.value ?? null,
+    option: (blockId: string, actionId?: string): string | null => read(blockId, actionId)?.selected_option?.value ?? null,
     options: (blockId: string): string[] => (read(blockId)?.selected_options ?? []).map((option) => option.value),
     users: (blockId: string): string[] => read(blockId)?.selected_users ?? [],
     conversation: (blockId: string): string | null => read(blockId)?.selected_conversation ?? null,

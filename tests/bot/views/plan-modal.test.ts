@@ -1,0 +1,38 @@
+import { describe, expect, test } from 'vitest';
+import { buildPlanModal, parsePlanSubmission } from '../../../src/bot/views/plan-modal.ts';
+import { findViewViolations } from '../../support/block-kit-limits.ts';
+import { planModalSubmissionView } from '../../support/plan-modal-values.ts';
+
+describe('the plan modal', () => {
+  test('builds within Slack limits, with the topic and channel prefilled', () => {
+    const view = buildPlanModal({ topic: 'x'.repeat(400), postChannelId: 'C0MARKETING', originChannelId: 'C0ORIGIN' });
+    expect(findViewViolations(view)).toEqual([]);
+    expect(JSON.stringify(view)).toContain('"initial_conversation":"C0MARKETING"');
+  });
+
+  test('parses good answers, dropping duplicates and keeping the channel order', () => {
+    const parsed = parsePlanSubmission(
+      planModalSubmissionView({ keywords: 'a, b, a', competitorUrls: 'https://a.example.com https://a.example.com\nhttp://b.example.org/x', channels: ['x_thread', 'blog'] }),
+    );
+    expect(parsed.ok && parsed.input).toMatchObject({
+      keywords: ['a', 'b'],
+      competitorUrls: ['https://a.example.com', 'http://b.example.org/x'],
+      channels: ['blog', 'x_thread'],
+      skipResearch: false,
+      tone: null,
+    });
+  });
+
+  test('control characters are removed, so Postgres never sees a NUL byte', () => {
+    const parsed = parsePlanSubmission(planModalSubmissionView({ topic: 'Hy\u0000brid work\u0007 guide', brief: '\u0000' }));
+    expect(parsed.ok && parsed.input.topic).toBe('Hybrid work guide');
+    expect(parsed.ok && parsed.input.brief).toBeNull();
+  });
+
+  test('a keyphrase over 100 characters or 4 words is answered under its field', () => {
+    const long = parsePlanSubmission(planModalSubmissionView({ keyphrase: 'a'.repeat(101) }));
+    expect(!long.ok && long.errors).toEqual({ keyphrase: 'Keep the keyphrase to 100 characters: this has 101.' });
+    const wordy = parsePlanSubmission(planModalSubmissionView({ keyphrase: 'one two three four five' }));
+    expect(!wordy.ok && wordy.errors).toEqual({ keyphrase: 'Use 1–4 words: this has 5.' });
+  });
+});
