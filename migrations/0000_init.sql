@@ -83,9 +83,9 @@ CREATE TABLE "content_variants" (
 CREATE TABLE "installations" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
 	"team_id" text NOT NULL,
-	"enterprise_id" text,
+	"enterprise_id" text DEFAULT '' NOT NULL,
 	"is_enterprise_install" boolean DEFAULT false NOT NULL,
-	"bot_token_encrypted" text,
+	"installation_encrypted" text NOT NULL,
 	"bot_user_id" text,
 	"bot_id" text,
 	"installer_user_id" text,

@@ -78,6 +78,8 @@ export type Config = {
   databaseUrl: string | undefined;
   dataDir: string;
   slack: {
+    /** Set when the app is distributed by OAuth; unset means the single workspace of SLACK_BOT_TOKEN. */
+    oauth: { clientId: string; clientSecret: string; stateSecret: string } | undefined;
     signingSecret: string | undefined;
     botToken: string | undefined;
     appToken: string | undefined;
@@ -121,10 +123,11 @@ export function loadConfig(env: Environment, argv: readonly string[] = []): Conf
       `SLACK_SIGNING_SECRET is not set (or set SLACK_APP_TOKEN for Socket Mode): ${SLACK_SETUP_HINT} and copy the Signing Secret from its Basic Information page.`,
     );
   }
-  if (!values.SLACK_BOT_TOKEN) {
+  const oauth = readOAuth(values);
+  if (!values.SLACK_BOT_TOKEN && !oauth) {
     throw new AppError(
       'CONFIG',
-      `SLACK_BOT_TOKEN is not set: ${SLACK_SETUP_HINT}, install it to your workspace and copy the Bot User OAuth Token.`,
+      `SLACK_BOT_TOKEN is not set: ${SLACK_SETUP_HINT}, install it to your workspace and copy the Bot User OAuth Token (or set SLACK_CLIENT_ID and SLACK_CLIENT_SECRET to install by OAuth).`,
     );
   }
   if (!values.OPENAI_API_KEY) {
@@ -137,6 +140,7 @@ export function loadConfig(env: Environment, argv: readonly string[] = []): Conf
     databaseUrl: values.DATABASE_URL,
     dataDir: values.DATA_DIR,
     slack: {
+      oauth,
       signingSecret: values.SLACK_SIGNING_SECRET,
       botToken: values.SLACK_BOT_TOKEN,
       appToken: values.SLACK_APP_TOKEN,
@@ -157,6 +161,20 @@ export function loadConfig(env: Environment, argv: readonly string[] = []): Conf
     llmMaxRetries: values.LLM_MAX_RETRIES,
     logLevel: values.LOG_LEVEL,
   };
+}
+
+function readOAuth(values: z.infer<typeof environmentSchema>): Config['slack']['oauth'] {
+  const { SLACK_CLIENT_ID: clientId, SLACK_CLIENT_SECRET: clientSecret, SLACK_STATE_SECRET: stateSecret } = values;
+  if (!clientId && !clientSecret) return undefined;
+  if (!clientId) throw new AppError('CONFIG', "SLACK_CLIENT_ID is not set: copy the Client ID from your app's Basic Information page.");
+  if (!clientSecret) throw new AppError('CONFIG', "SLACK_CLIENT_SECRET is not set: copy the Client Secret from your app's Basic Information page.");
+  if (!stateSecret) {
+    throw new AppError('CONFIG', 'SLACK_STATE_SECRET is not set: OAuth installs need it to sign their state; use any long random string (openssl rand -hex 32).');
+  }
+  if (!values.ENCRYPTION_KEY) {
+    throw new AppError('CONFIG', 'ENCRYPTION_KEY is not set: OAuth installs store tokens encrypted; generate one with `openssl rand -base64 32`.');
+  }
+  return { clientId, clientSecret, stateSecret };
 }
 
 function parseRole(argv: readonly string[]): Role {

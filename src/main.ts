@@ -1,12 +1,13 @@
 import { existsSync } from 'node:fs';
 import { serve, type ServerType } from '@hono/node-server';
 import { App, LogLevel } from '@slack/bolt';
-import { WebClient } from '@slack/web-api';
+import type { InstallationStore } from '@slack/oauth';
 import type { DestinationStream, Logger } from 'pino';
 import { registerListeners } from './bot/register.ts';
 import { loadConfig, type Config, type Environment } from './config.ts';
 import { isDatabaseReachable, makeDatabase, type DatabaseHandle } from './db/client.ts';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.ts';
+import { makeInstallationStore } from './db/installations.ts';
 import { migrateDatabase } from './db/migrate.ts';
 import { isAppError } from './errors.ts';
 import { makeEnqueue } from './jobs/enqueue.ts';
@@ -17,7 +18,9 @@ import { makeLlmGateway } from './orchestrator/llm.ts';
 import { makeScraper } from './orchestrator/scraper.ts';
 import { makeSeoPool } from './orchestrator/seo/pool.ts';
 import { makeHttpApp, type HealthReport } from './server/http-app.ts';
+import { makeAuthorize, makeInstaller } from './server/oauth.ts';
 import { HonoSlackReceiver } from './server/slack-receiver.ts';
+import { makeJobSlackClients } from './slack-clients.ts';
 
 export type RunningApp = {
   config: Config;
@@ -63,11 +66,12 @@ export async function startApp({ env, argv = [], logDestination, workerPollInter
 
     const enqueue = makeEnqueue(database.db);
     const now = () => new Date();
-    // Jobs retry through graphile-worker; the client's own retries could post a message twice.
-    const jobSlack = new WebClient(config.slack.botToken, {
-      slackApiUrl: config.slack.apiUrl,
-      rejectRateLimitedCalls: true,
-      retryConfig: { retries: 0 },
+    const installationStore =
+      config.slack.oauth && config.encryptionKey ? makeInstallationStore(database.db, config.encryptionKey) : undefined;
+    const slackFor = makeJobSlackClients({
+      apiUrl: config.slack.apiUrl,
+      botToken: config.slack.botToken,
+      installationStore,
       logger: toBoltLogger(logger),
     });
 
@@ -97,7 +101,7 @@ export async function startApp({ env, argv = [], logDestination, workerPollInter
           logger,
           enqueue,
           now,
-          slackFor: async () => jobSlack,
+          slackFor,
           llm,
           scraper,
           seo,
@@ -112,7 +116,7 @@ export async function startApp({ env, argv = [], logDestination, workerPollInter
 
     let receiver: HonoSlackReceiver | undefined;
     if (config.role !== 'worker') {
-      const bolt = makeBoltApp({ config, logger, receiver: (receiver = makeReceiver(config, logger)) });
+      const bolt = makeBoltApp({ config, logger, receiver: (receiver = makeReceiver(config, logger)), installationStore });
       registerListeners(bolt, {
         db: database.db,
         logger,
@@ -135,7 +139,11 @@ export async function startApp({ env, argv = [], logDestination, workerPollInter
       const isUp = await isDatabaseReachable(database.sql);
       return { ok: isUp, database: isUp ? 'up' : 'down', worker: worker ? worker.state() : 'not in this process' };
     };
-    const http = makeHttpApp({ receiver, checkHealth });
+    const installer =
+      config.slack.oauth && installationStore && config.role !== 'worker'
+        ? makeInstaller({ oauth: config.slack.oauth, installationStore, apiUrl: config.slack.apiUrl, logger })
+        : undefined;
+    const http = makeHttpApp({ receiver, checkHealth, installer });
     const server = await listen(http.fetch, config.port);
     stops.push(() => closeServer(server.server));
 
@@ -153,9 +161,19 @@ function makeReceiver(config: Config, logger: Logger): HonoSlackReceiver | undef
   return new HonoSlackReceiver({ signingSecret: config.slack.signingSecret, logger });
 }
 
-function makeBoltApp({ config, logger, receiver }: { config: Config; logger: Logger; receiver: HonoSlackReceiver | undefined }): App {
+function makeBoltApp({
+  config,
+  logger,
+  receiver,
+  installationStore,
+}: {
+  config: Config;
+  logger: Logger;
+  receiver: HonoSlackReceiver | undefined;
+  installationStore: InstallationStore | undefined;
+}): App {
   const common = {
-    token: config.slack.botToken,
+    ...(installationStore ? { authorize: makeAuthorize(installationStore) } : { token: config.slack.botToken }),
     logger: toBoltLogger(logger),
     logLevel: LogLevel.INFO,
     clientOptions: { slackApiUrl: config.slack.apiUrl },

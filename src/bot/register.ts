@@ -6,13 +6,14 @@ import { registerReviewActions } from './actions/review-actions.ts';
 import { registerContentCommand } from './commands/content-command.ts';
 import type { BotDeps } from './deps.ts';
 import { registerAppHomeOpened } from './events/app-home-opened.ts';
+import { registerUninstall, UNINSTALL_EVENTS } from './events/uninstall.ts';
 import { COMMAND } from './ids.ts';
 import { registerDecisionSubmissions } from './views/decision-submissions.ts';
 import { registerPlanModalSubmission } from './views/plan-modal-submission.ts';
 
 /** What the app listens to; the manifest test checks manifest.yml against it. */
 export const REGISTERED_COMMANDS = [COMMAND] as const;
-export const REGISTERED_EVENTS = ['app_home_opened'] as const;
+export const REGISTERED_EVENTS = ['app_home_opened', ...UNINSTALL_EVENTS] as const;
 export const USES_INTERACTIVITY = true;
 export const USES_HOME_TAB = true;
 
@@ -25,4 +26,5 @@ export function registerListeners(app: App, deps: BotDeps): void {
   registerRetryPlan(app, deps);
   registerDecisionSubmissions(app, deps);
   registerAppHomeOpened(app, deps);
+  registerUninstall(app, deps);
 }

@@ -26,14 +26,16 @@ const planIdColumn = () =>
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
 
+/** One row per OAuth install; the installation, tokens included, is stored encrypted. */
 export const installations = pgTable(
   'installations',
   {
     id: uuid('id').primaryKey().defaultRandom(),
+    // The workspace id, or for an org-wide (Enterprise Grid) install the enterprise id.
     teamId: text('team_id').notNull(),
-    enterpriseId: text('enterprise_id'),
+    enterpriseId: text('enterprise_id').notNull().default(''),
     isEnterpriseInstall: boolean('is_enterprise_install').notNull().default(false),
-    botTokenEncrypted: text('bot_token_encrypted'),
+    installationEncrypted: text('installation_encrypted').notNull(),
     botUserId: text('bot_user_id'),
     botId: text('bot_id'),
     installerUserId: text('installer_user_id'),

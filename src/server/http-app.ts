@@ -1,5 +1,8 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
+import type { InstallProvider } from '@slack/oauth';
 import type { HonoSlackReceiver } from './slack-receiver.ts';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -11,12 +14,27 @@ export type HealthReport = { ok: boolean; database: 'up' | 'down'; worker: strin
 
 export type HttpAppOptions = {
   receiver: HonoSlackReceiver | undefined;
+  installer?: InstallProvider | undefined;
   checkHealth: () => Promise<HealthReport>;
   renderMetrics?: () => Promise<string>;
 };
 
-export function makeHttpApp({ receiver, checkHealth, renderMetrics }: HttpAppOptions): Hono {
-  const app = new Hono();
+type NodeBindings = { Bindings: { incoming: IncomingMessage; outgoing: ServerResponse } };
+
+export function makeHttpApp({ receiver, installer, checkHealth, renderMetrics }: HttpAppOptions): Hono<NodeBindings> {
+  const app = new Hono<NodeBindings>();
+
+  if (installer) {
+    // @slack/oauth writes to Node's own request and response objects.
+    app.get('/slack/install', async (c) => {
+      await installer.handleInstallPath(c.env.incoming, c.env.outgoing);
+      return RESPONSE_ALREADY_SENT;
+    });
+    app.get('/slack/oauth_redirect', async (c) => {
+      await installer.handleCallback(c.env.incoming, c.env.outgoing);
+      return RESPONSE_ALREADY_SENT;
+    });
+  }
 
   app.get('/healthz', async (c) => {
     const report = await checkHealth();

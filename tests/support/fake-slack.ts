@@ -185,6 +185,8 @@ export interface FakeSlack {
   rateLimit(method: string, limit: { perMinute: number } | null): void;
   /** Adds or replaces a method's handler. */
   setHandler(method: string, handler: FakeMethodHandler): void;
+  /** Makes `code` exchangeable once by oauth.v2.access for this answer (Slack's oauth.v2.access response). */
+  grantOAuthCode(code: string, answer: Json): void;
   close(): Promise<void>;
 }
 
@@ -485,7 +487,16 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     };
   }
 
+  const oauthGrants = new Map<string, Json>();
+
   const handlers: Record<string, FakeMethodHandler> = {
+    'oauth.v2.access': (args) => {
+      const grant = oauthGrants.get(str(args.code) ?? '');
+      if (!grant) return fail('invalid_code');
+      oauthGrants.delete(str(args.code) ?? '');
+      return { ok: true, ...grant };
+    },
+
     'api.test': (args) => ({ ok: true, args }),
 
     'auth.test': () => ({
@@ -818,7 +829,8 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
 
     const handler = customHandlers.get(method) ?? handlers[method];
     if (handler === undefined) return answer(200, fail('unknown_method'));
-    if (method !== 'api.test') {
+    // oauth.v2.access is authenticated by the app's client id and secret, not by a token.
+    if (method !== 'api.test' && method !== 'oauth.v2.access') {
       const unauthenticated = authenticate(call.token);
       if (unauthenticated) return answer(200, unauthenticated);
     }
@@ -984,6 +996,9 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     rateLimit(method, limit) {
       if (limit === null) limits.delete(method);
       else limits.set(method, { perMinute: limit.perMinute, accepted: [] });
+    },
+    grantOAuthCode(code, grant) {
+      oauthGrants.set(code, grant);
     },
     setHandler(method, handler) {
       customHandlers.set(method, handler);

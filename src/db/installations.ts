@@ -1,0 +1,69 @@
+import type { Installation, InstallationQuery, InstallationStore } from '@slack/oauth';
+import { and, eq } from 'drizzle-orm';
+import { decryptSecret, encryptSecret } from '../crypto.ts';
+import { AppError } from '../errors.ts';
+import type { Database, Executor } from './client.ts';
+import { installations } from './schema.ts';
+
+/** The tenant key of an installation: the workspace, or the enterprise for an org-wide install. */
+function tenantOf(query: { teamId?: string | undefined; enterpriseId?: string | undefined; isEnterpriseInstall?: boolean }): {
+  teamId: string;
+  enterpriseId: string;
+} {
+  const enterpriseId = query.enterpriseId ?? '';
+  const teamId = query.isEnterpriseInstall ? enterpriseId : (query.teamId ?? '');
+  return { teamId, enterpriseId };
+}
+
+/** Bolt's InstallationStore in Postgres, with each installation (and its tokens) encrypted with ENCRYPTION_KEY. */
+export function makeInstallationStore(db: Database, encryptionKey: Buffer): InstallationStore {
+  return {
+    async storeInstallation(installation) {
+      const isEnterpriseInstall = Boolean(installation.isEnterpriseInstall);
+      const tenant = tenantOf({ teamId: installation.team?.id, enterpriseId: installation.enterprise?.id, isEnterpriseInstall });
+      if (!tenant.teamId) throw new AppError('INVALID_INPUT', 'The installation names no workspace or enterprise.');
+      const values = {
+        ...tenant,
+        isEnterpriseInstall,
+        installationEncrypted: encryptSecret(encryptionKey, JSON.stringify(installation)),
+        botUserId: installation.bot?.userId ?? null,
+        botId: installation.bot?.id ?? null,
+        installerUserId: installation.user.id,
+        scopes: installation.bot?.scopes ?? [],
+        updatedAt: new Date(),
+      };
+      await db.insert(installations).values(values).onConflictDoUpdate({ target: [installations.teamId, installations.enterpriseId], set: values });
+    },
+    async fetchInstallation(query) {
+      const row = await findInstallationRow(db, query);
+      if (!row) throw new AppError('NOT_FOUND', `No installation for ${query.teamId ?? query.enterpriseId ?? 'this workspace'}.`);
+      return JSON.parse(decryptSecret(encryptionKey, row.installationEncrypted)) as Installation;
+    },
+    async deleteInstallation(query) {
+      await deleteInstallationsFor(db, tenantOf(query).teamId);
+    },
+  };
+}
+
+async function findInstallationRow(db: Executor, query: InstallationQuery<boolean>) {
+  // A workspace inside an org-wide install has no row of its own: fall back to the enterprise's.
+  const candidates = [tenantOf(query), ...(query.enterpriseId ? [{ teamId: query.enterpriseId, enterpriseId: query.enterpriseId }] : [])];
+  for (const tenant of candidates) {
+    const [row] = await db
+      .select()
+      .from(installations)
+      .where(and(eq(installations.teamId, tenant.teamId), eq(installations.enterpriseId, tenant.enterpriseId)));
+    if (row) return row;
+  }
+  return undefined;
+}
+
+export async function deleteInstallationsFor(db: Executor, teamId: string): Promise<number> {
+  const rows = await db.delete(installations).where(eq(installations.teamId, teamId)).returning({ id: installations.id });
+  return rows.length;
+}
+
+export async function findInstallerUserId(db: Executor, teamId: string): Promise<string | null> {
+  const [row] = await db.select({ installerUserId: installations.installerUserId }).from(installations).where(eq(installations.teamId, teamId));
+  return row?.installerUserId ?? null;
+}
