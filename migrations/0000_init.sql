@@ -185,6 +185,11 @@ CREATE TABLE "thread_replies" (
 	CONSTRAINT "thread_replies_team_id_plan_id_key_pk" PRIMARY KEY("team_id","plan_id","key")
 );
 --> statement-breakpoint
+CREATE TABLE "worker_heartbeats" (
+	"pool_id" text PRIMARY KEY NOT NULL,
+	"seen_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "workspace_settings" (
 	"team_id" text PRIMARY KEY NOT NULL,
 	"approvers" text[] DEFAULT '{}'::text[] NOT NULL,

@@ -65,6 +65,7 @@ const environmentSchema = z.object({
   LLM_TIMEOUT_MS: positiveInt(120_000),
   PUBLISH_TIMEOUT_MS: positiveInt(15_000),
   PLAN_RATE_LIMIT_PER_HOUR: positiveInt(30),
+  WORKER_STALE_AFTER_MS: positiveInt(30_000),
   TOKEN_PRICE_PER_1K: z.coerce.number({ message: 'must be a number' }).min(0, 'must be 0 or more').default(0.002),
   LLM_MAX_RETRIES: z.coerce.number({ message: 'must be a whole number' }).int().min(0).default(3),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -96,6 +97,7 @@ export type Config = {
   llmTimeoutMs: number;
   publishTimeoutMs: number;
   planRateLimitPerHour: number;
+  workerStaleAfterMs: number;
   tokenPricePer1k: number;
   llmMaxRetries: number;
   logLevel: z.infer<typeof environmentSchema>['LOG_LEVEL'];
@@ -157,6 +159,7 @@ export function loadConfig(env: Environment, argv: readonly string[] = []): Conf
     llmTimeoutMs: values.LLM_TIMEOUT_MS,
     publishTimeoutMs: values.PUBLISH_TIMEOUT_MS,
     planRateLimitPerHour: values.PLAN_RATE_LIMIT_PER_HOUR,
+    workerStaleAfterMs: values.WORKER_STALE_AFTER_MS,
     tokenPricePer1k: values.TOKEN_PRICE_PER_1K,
     llmMaxRetries: values.LLM_MAX_RETRIES,
     logLevel: values.LOG_LEVEL,

@@ -96,6 +96,9 @@ export async function startApp({ env, argv = [], logDestination, workerPollInter
         concurrency: config.workerConcurrency,
         pollInterval: workerPollInterval,
         logger,
+        sql: database.sql,
+        staleAfterMs: config.workerStaleAfterMs,
+        heartbeatIntervalMs: Math.min(5_000, Math.ceil(config.workerStaleAfterMs / 3)),
         taskList: makeTaskList({
           db: database.db,
           logger,
@@ -108,6 +111,8 @@ export async function startApp({ env, argv = [], logDestination, workerPollInter
           maxAttempts: config.jobMaxAttempts,
           encryptionKey: config.encryptionKey,
           publishTimeoutMs: config.publishTimeoutMs,
+          envApprovers: config.slack.approvers,
+          tokenPricePer1k: config.tokenPricePer1k,
         }),
       });
       const stopWorker = worker.stop;
@@ -125,6 +130,8 @@ export async function startApp({ env, argv = [], logDestination, workerPollInter
         maxAttempts: config.jobMaxAttempts,
         planRateLimitPerHour: config.planRateLimitPerHour,
         tokenPricePer1k: config.tokenPricePer1k,
+        encryptionKey: config.encryptionKey,
+        publishTimeoutMs: config.publishTimeoutMs,
         now,
       });
       if (config.slack.appToken) {

@@ -11,5 +11,8 @@ export type BotDeps = {
   maxAttempts: number;
   planRateLimitPerHour: number;
   tokenPricePer1k: number;
+  /** Decrypts and encrypts destination secrets; undefined when ENCRYPTION_KEY is not set. */
+  encryptionKey: Buffer | undefined;
+  publishTimeoutMs: number;
   now: () => Date;
 };

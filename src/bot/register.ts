@@ -10,6 +10,7 @@ import { registerUninstall, UNINSTALL_EVENTS } from './events/uninstall.ts';
 import { COMMAND } from './ids.ts';
 import { registerDecisionSubmissions } from './views/decision-submissions.ts';
 import { registerPlanModalSubmission } from './views/plan-modal-submission.ts';
+import { registerSettingsSubmissions } from './views/settings-submissions.ts';
 
 /** What the app listens to; the manifest test checks manifest.yml against it. */
 export const REGISTERED_COMMANDS = [COMMAND] as const;
@@ -25,6 +26,7 @@ export function registerListeners(app: App, deps: BotDeps): void {
   registerReviewActions(app, deps);
   registerRetryPlan(app, deps);
   registerDecisionSubmissions(app, deps);
+  registerSettingsSubmissions(app, deps);
   registerAppHomeOpened(app, deps);
   registerUninstall(app, deps);
 }

@@ -293,3 +293,9 @@ export const publishAttempts = pgTable(
   },
   (table) => [uniqueIndex('publish_attempts_once').on(table.teamId, table.planId, table.revision, table.destinationKey)],
 );
+
+/** Each worker pool's last sign of life, so jobs locked by a crashed process can be released. */
+export const workerHeartbeats = pgTable('worker_heartbeats', {
+  poolId: text('pool_id').primaryKey(),
+  seenAt: timestamp('seen_at', { withTimezone: true }).notNull().defaultNow(),
+});

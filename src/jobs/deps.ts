@@ -21,5 +21,7 @@ export type JobDeps = {
   /** Decrypts destination secrets; undefined when ENCRYPTION_KEY is not set. */
   encryptionKey: Buffer | undefined;
   publishTimeoutMs: number;
+  envApprovers: readonly string[];
+  tokenPricePer1k: number;
   now: () => Date;
 };

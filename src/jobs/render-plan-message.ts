@@ -29,6 +29,7 @@ import { countWords } from './draft-plan.ts';
 import { renderJobKey } from './enqueue.ts';
 import { parsePayload, planJobPayload } from './payloads.ts';
 import { planSettings } from './pipeline.ts';
+import { HOME_RELEVANT_STATUSES, requestHomeRefresh } from './refresh-home.ts';
 
 /** Collapsed bursts render at most about once a second per plan. */
 export const RENDER_DELAY_MS = 1_000;
@@ -66,6 +67,7 @@ export function makeRenderPlanMessage(deps: JobDeps): Task {
       const message = buildPlanMessage(derivePlanMessageModel(plan, runs, facts, review));
       await slack.chat.update({ channel: plan.messageChannelId, ts: plan.messageTs, ...message });
       await syncThreadReplies(deps.db, slack, plan, await collectReplies(deps.db, plan, runs));
+      if (HOME_RELEVANT_STATUSES.includes(plan.status)) await requestHomeRefresh(deps, teamId, plan.authorId);
     } catch (error) {
       if (!(error instanceof WebAPIRateLimitedError)) throw error;
       deps.logger.info({ planId, retryAfter: error.retryAfter }, 'Slack rate limited the render; rendering again after Retry-After');

@@ -1,4 +1,7 @@
-import { Logger as GraphileLogger, run, type Runner, type TaskList } from 'graphile-worker';
+import { EventEmitter } from 'node:events';
+import { Logger as GraphileLogger, run, type Runner, type TaskList, type WorkerEvents } from 'graphile-worker';
+import type { Sql } from '../db/client.ts';
+import { startHeartbeat } from './heartbeat.ts';
 import type { Logger } from 'pino';
 import { CRONTAB } from './collect-reactions.ts';
 
@@ -9,16 +12,28 @@ export async function startWorker({
   concurrency,
   taskList,
   logger,
+  sql,
   pollInterval = 1_000,
+  heartbeatIntervalMs = 5_000,
+  staleAfterMs = 30_000,
 }: {
   connectionString: string;
   concurrency: number;
   taskList: TaskList;
   logger: Logger;
+  sql: Sql;
   pollInterval?: number;
+  heartbeatIntervalMs?: number;
+  staleAfterMs?: number;
 }): Promise<Worker> {
   let isRunning = true;
+  const events: WorkerEvents = new EventEmitter();
+  let poolId: string | undefined;
+  events.on('pool:create', ({ workerPool }) => {
+    poolId = workerPool.id;
+  });
   const runner = await run({
+    events,
     connectionString,
     concurrency,
     taskList,
@@ -30,6 +45,7 @@ export async function startWorker({
     preset: { worker: { completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
     logger: toGraphileLogger(logger),
   });
+  const heartbeat = poolId ? startHeartbeat({ sql, poolId, logger, intervalMs: heartbeatIntervalMs, staleAfterMs }) : undefined;
   runner.promise.finally(() => {
     isRunning = false;
   }).catch(() => undefined);
@@ -39,6 +55,7 @@ export async function startWorker({
     stop: async () => {
       if (!isRunning) return;
       await runner.stop();
+      await heartbeat?.stop();
       isRunning = false;
     },
   };

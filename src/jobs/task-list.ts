@@ -7,6 +7,7 @@ import { TASKS } from './pipeline.ts';
 import { makeRenderPlanMessage } from './render-plan-message.ts';
 import { COLLECT_REACTIONS_TASK, makeCollectReactions } from './collect-reactions.ts';
 import { makePublishPlan } from './publish-plan.ts';
+import { makeRefreshHome, REFRESH_HOME_TASK } from './refresh-home.ts';
 import { makeResearchPlan } from './research-plan.ts';
 import { makeRevisePlan } from './revise-plan.ts';
 import { PUBLISH_TASK, REVISE_TASK } from '../review/decisions.ts';
@@ -21,5 +22,6 @@ export function makeTaskList(deps: JobDeps): TaskList {
     [REVISE_TASK]: makeRevisePlan(deps),
     [PUBLISH_TASK]: makePublishPlan(deps),
     [COLLECT_REACTIONS_TASK]: makeCollectReactions(deps),
+    [REFRESH_HOME_TASK]: makeRefreshHome(deps),
   };
 }

@@ -1,7 +1,29 @@
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { App, BlockAction, ButtonAction, StaticSelectAction } from '@slack/bolt';
+import type { View } from '@slack/types';
+import type { WebClient } from '@slack/web-api';
+import { findDestination } from '../../db/destinations.ts';
+import { getWorkspaceSettings } from '../../db/settings.ts';
+import { loadDefaultPrompt, PROMPT_NAMES, type PromptName } from '../../orchestrator/prompts.ts';
+import { parseHomePage, parseHomePages, parseSettingsGroup } from '../blocks/home.ts';
 import { openPlanModal } from '../commands/content-command.ts';
 import type { BotDeps } from '../deps.ts';
+import { DESTINATION_ADD_ACTION_PATTERN, SETTINGS_MODALS, type SettingsGroup } from '../home-ids.ts';
+import { listDestinationItems, removeDestination, testDestination } from '../home/destinations-service.ts';
+import { isAppAdmin, publishHome } from '../home/publish-home.ts';
 import { ACTIONS } from '../ids.ts';
+import {
+  buildApproversModal,
+  buildBrandVoiceModal,
+  buildDefaultsModal,
+  buildDestinationFormModal,
+  buildDestinationsModal,
+  buildPromptsModal,
+  buildQualityModal,
+  parseDestinationKind,
+  parsePromptSelection,
+} from '../views/settings-modals.ts';
+
+const NOT_ADMIN = 'Only admins can change settings: workspace admins and owners, whoever installed the app, and the admins listed in its settings.';
 
 export function registerHomeActions(app: App, deps: BotDeps): void {
   app.action<BlockAction<ButtonAction>>(ACTIONS.newPlan, async ({ ack, body, client, context }) => {
@@ -12,4 +34,108 @@ export function registerHomeActions(app: App, deps: BotDeps): void {
   });
   // "Open" is a link button; Slack still sends the press, which only needs an ack.
   app.action(ACTIONS.openPlan, async ({ ack }) => ack());
+
+  for (const actionId of ['home_next_page', 'home_previous_page']) {
+    app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, action, body, client, context }) => {
+      await ack();
+      const target = parseHomePage(action.value);
+      const teamId = context.teamId ?? body.team?.id;
+      if (!target || !teamId) return;
+      const pages = parseHomePages(body.view?.private_metadata);
+      const next = target.list === 'my_plans' ? { ...pages, myPlans: target.page } : { ...pages, waiting: target.page };
+      await publishHome({ deps, client, teamId, userId: body.user.id, pages: next });
+    });
+  }
+
+  app.action<BlockAction<ButtonAction>>('home_open_settings', async ({ ack, action, body, client, context }) => {
+    await ack();
+    const group = parseSettingsGroup(action.value);
+    const teamId = context.teamId ?? body.team?.id;
+    if (!group || !teamId) return;
+    if (!(await isAppAdmin({ deps, client, teamId, userId: body.user.id }))) {
+      await client.chat.postMessage({ channel: body.user.id, text: NOT_ADMIN }).catch(() => undefined);
+      return;
+    }
+    await client.views.open({ trigger_id: body.trigger_id, view: await buildSettingsModal(deps, teamId, group) });
+  });
+
+  // Choosing a prompt in the Prompts modal shows that prompt's default and override.
+  app.action<BlockAction<StaticSelectAction>>(SETTINGS_MODALS.prompts.actions.select, async ({ ack, action, body, client, context }) => {
+    await ack();
+    const teamId = context.teamId ?? body.team?.id;
+    const selected = parsePromptSelection(action.selected_option?.value);
+    if (!teamId || !selected || !body.view) return;
+    if (!(await isAppAdmin({ deps, client, teamId, userId: body.user.id }))) return;
+    await client.views.update({ view_id: body.view.id, hash: body.view.hash, view: await promptsModal(deps, teamId, selected) });
+  });
+
+  app.action<BlockAction<ButtonAction>>(DESTINATION_ADD_ACTION_PATTERN, async ({ ack, action, body, client, context }) => {
+    await ack();
+    const kind = parseDestinationKind(action.value);
+    const teamId = context.teamId ?? body.team?.id;
+    if (!kind || !teamId || !(await isAppAdmin({ deps, client, teamId, userId: body.user.id }))) return;
+    await client.views.push({ trigger_id: body.trigger_id, view: buildDestinationFormModal({ kind }) });
+  });
+
+  const destinationAction = (
+    actionId: string,
+    handle: (args: { client: WebClient; teamId: string; userId: string; id: string; viewId: string; triggerId: string }) => Promise<void>,
+  ) => {
+    app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, action, body, client, context }) => {
+      await ack();
+      const teamId = context.teamId ?? body.team?.id;
+      if (!teamId || !body.view || !action.value) return;
+      if (!(await isAppAdmin({ deps, client, teamId, userId: body.user.id }))) return;
+      await handle({ client, teamId, userId: body.user.id, id: action.value, viewId: body.view.id, triggerId: body.trigger_id });
+    });
+  };
+  const { actions: destinationActions } = SETTINGS_MODALS.destinations;
+
+  destinationAction(destinationActions.edit, async ({ client, teamId, id, triggerId }) => {
+    const row = await findDestination(deps.db, teamId, id);
+    if (!row) return;
+    await client.views.push({ trigger_id: triggerId, view: buildDestinationFormModal({ kind: row.kind, existing: { id: row.id, name: row.name, config: row.config } }) });
+  });
+
+  destinationAction(destinationActions.test, async ({ client, teamId, id, viewId }) => {
+    const row = await findDestination(deps.db, teamId, id);
+    const notice = row
+      ? await testDestination({ row, client, encryptionKey: deps.encryptionKey, timeoutMs: deps.publishTimeoutMs })
+      : 'That destination was removed.';
+    await client.views.update({ view_id: viewId, view: buildDestinationsModal(await listDestinationItems(deps.db, teamId), { notice }) });
+  });
+
+  destinationAction(destinationActions.remove, async ({ client, teamId, userId, id, viewId }) => {
+    const name = await removeDestination(deps.db, { teamId, actorId: userId, id });
+    const notice = name ? `Removed ${name}.` : 'That destination was already removed.';
+    await client.views.update({ view_id: viewId, view: buildDestinationsModal(await listDestinationItems(deps.db, teamId), { notice }) });
+  });
+}
+
+export async function buildSettingsModal(deps: BotDeps, teamId: string, group: SettingsGroup): Promise<View> {
+  const settings = await getWorkspaceSettings(deps.db, teamId);
+  switch (group) {
+    case 'approvers':
+      return buildApproversModal(settings);
+    case 'defaults':
+      return buildDefaultsModal(settings);
+    case 'brand_voice':
+      return buildBrandVoiceModal(settings.brandVoice);
+    case 'quality':
+      return buildQualityModal(settings);
+    case 'prompts':
+      return promptsModal(deps, teamId, PROMPT_NAMES[0]);
+    case 'destinations':
+      return buildDestinationsModal(await listDestinationItems(deps.db, teamId));
+  }
+}
+
+async function promptsModal(deps: BotDeps, teamId: string, selected: PromptName): Promise<View> {
+  const { promptOverrides } = await getWorkspaceSettings(deps.db, teamId);
+  return buildPromptsModal({
+    selected,
+    defaultText: loadDefaultPrompt(selected),
+    override: promptOverrides[selected] ?? null,
+    overridden: PROMPT_NAMES.filter((name) => promptOverrides[name] !== undefined),
+  });
 }

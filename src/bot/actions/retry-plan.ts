@@ -7,13 +7,14 @@ import { retryFailedPlan } from '../../jobs/retry-plan.ts';
 import { STAGE_LABELS } from '../blocks/plan-message.ts';
 import type { BotDeps } from '../deps.ts';
 import { ACTIONS } from '../ids.ts';
+import { replyTo } from '../reply.ts';
 import { isWorkspaceAdmin } from '../permissions.ts';
 
 /** Retry on a failed plan: its author or an admin re-runs the failed stage and what follows. */
 export function registerRetryPlan(app: App, deps: BotDeps): void {
   app.action<BlockAction<ButtonAction>>(ACTIONS.retryPlan, async ({ ack, action, body, client, context, respond }) => {
     await ack();
-    const say = (text: string) => respond({ response_type: 'ephemeral', replace_original: false, text }).catch(() => undefined);
+    const say = (text: string) => replyTo({ respond: body.response_url ? respond : undefined, client, userId: body.user.id, text });
     const teamId = context.teamId ?? body.team?.id;
     const plan = teamId ? await findPlan(deps.db, teamId, action.value ?? '') : undefined;
     if (!plan) return void (await say('That plan no longer exists in this workspace.'));

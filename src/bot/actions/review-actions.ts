@@ -1,4 +1,4 @@
-import type { App, BlockAction, ButtonAction, RespondFn } from '@slack/bolt';
+import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { isAppError } from '../../errors.ts';
 import { requestRender } from '../../jobs/render-plan-message.ts';
@@ -6,11 +6,13 @@ import { approvePlan, publishNow, unschedulePlan } from '../../review/decisions.
 import type { Decision } from '../../review/policy.ts';
 import type { Plan } from '../../db/plans.ts';
 import type { BotDeps } from '../deps.ts';
+import { publishHome } from '../home/publish-home.ts';
 import { ACTIONS } from '../ids.ts';
+import { replyTo } from '../reply.ts';
 import { authorizeDecision, defaultDestinations, destinationOptions, findPlanForDecision } from '../review-context.ts';
 import { buildRejectModal, buildRequestChangesModal, buildScheduleModal } from '../views/decision-modals.ts';
 
-type ButtonArgs = { action: ButtonAction; body: BlockAction; client: WebClient; context: { teamId?: string }; respond: RespondFn };
+type ButtonArgs = { action: ButtonAction; body: BlockAction; client: WebClient; context: { teamId?: string }; tell: (text: string) => Promise<void> };
 
 const ONE_HOUR_MS = 60 * 60 * 1000;
 
@@ -19,26 +21,28 @@ export function registerReviewActions(app: App, deps: BotDeps): void {
   const on = (actionId: string, decision: Decision, handle: (plan: Plan, args: ButtonArgs) => Promise<void>) => {
     app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, action, body, client, context, respond }) => {
       await ack();
-      const args = { action, body, client, context, respond };
+      const tell = (text: string) => replyTo({ respond: body.response_url ? respond : undefined, client, userId: body.user.id, text });
+      const args = { action, body, client, context, tell };
       const plan = await findPlanForDecision(deps, context.teamId ?? body.team?.id, action.value);
-      if (!plan) return tell(respond, 'That plan no longer exists in this workspace.');
+      if (!plan) return tell('That plan no longer exists in this workspace.');
       const verdict = await authorizeDecision({ deps, client, plan, userId: body.user.id, decision });
-      if (!verdict.isAllowed) return tell(respond, verdict.message);
+      if (!verdict.isAllowed) return tell(verdict.message);
       try {
         await handle(plan, args);
       } catch (error) {
         if (!isAppError(error, 'CONFLICT') && !isAppError(error, 'NOT_FOUND')) throw error;
-        await tell(respond, error.message);
+        await tell(error.message);
       }
+      if (!body.response_url) await publishHome({ deps, client, teamId: plan.teamId, userId: body.user.id }).catch(() => undefined);
     });
   };
 
-  on(ACTIONS.approve, 'approve', async (plan, { body, respond }) => {
+  on(ACTIONS.approve, 'approve', async (plan, { body, tell }) => {
     const outcome = await approvePlan({ db: deps.db, teamId: plan.teamId, planId: plan.id, userId: body.user.id, now: deps.now() });
     await requestRender(deps, plan.teamId, plan.id, 0);
-    if (!outcome.isNewApproval) return tell(respond, `You have already approved plan #${plan.number}.`);
+    if (!outcome.isNewApproval) return tell(`You have already approved plan #${plan.number}.`);
     if (!outcome.isApproved) {
-      await tell(respond, `Your approval is recorded: ${outcome.approvals} of ${outcome.required}. Plan #${plan.number} is approved once ${outcome.required} approvers agree.`);
+      await tell(`Your approval is recorded: ${outcome.approvals} of ${outcome.required}. Plan #${plan.number} is approved once ${outcome.required} approvers agree.`);
     }
   });
 
@@ -83,8 +87,4 @@ export function registerReviewActions(app: App, deps: BotDeps): void {
     await unschedulePlan({ db: deps.db, teamId: plan.teamId, planId: plan.id, userId: body.user.id });
     await requestRender(deps, plan.teamId, plan.id, 0);
   });
-}
-
-async function tell(respond: RespondFn, text: string): Promise<void> {
-  await respond({ response_type: 'ephemeral', replace_original: false, text }).catch(() => undefined);
 }

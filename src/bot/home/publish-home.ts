@@ -1,0 +1,103 @@
+import type { WebClient } from '@slack/web-api';
+import { and, desc, eq, inArray } from 'drizzle-orm';
+import type { Logger } from 'pino';
+import { listApprovals } from '../../db/approvals.ts';
+import type { Database } from '../../db/client.ts';
+import { getDashboard } from '../../db/dashboard.ts';
+import { listDestinations } from '../../db/destinations.ts';
+import { findInstallerUserId } from '../../db/installations.ts';
+import { listRecentPlans, type Plan } from '../../db/plans.ts';
+import { contentPlans } from '../../db/schema.ts';
+import { getWorkspaceSettings, type WorkspaceSettings } from '../../db/settings.ts';
+import { reviewPolicyOf } from '../../review/policy.ts';
+import { buildHomeView, HOME_PAGE_SIZE, type HomePages, type HomePlan } from '../blocks/home.ts';
+import { isWorkspaceAdmin } from '../permissions.ts';
+
+export type HomeDeps = {
+  db: Database;
+  logger: Logger;
+  envApprovers: readonly string[];
+  tokenPricePer1k: number;
+  now: () => Date;
+};
+
+/** Admins of the app: Slack admins and owners, the person who installed it, and admins named in settings. */
+export async function isAppAdmin({ deps, client, teamId, userId, settings }: { deps: HomeDeps; client: WebClient; teamId: string; userId: string; settings?: WorkspaceSettings }) {
+  const current = settings ?? (await getWorkspaceSettings(deps.db, teamId));
+  if ((await findInstallerUserId(deps.db, teamId)) === userId) return true;
+  return isWorkspaceAdmin({ client, settings: current, userId, logger: deps.logger });
+}
+
+/** Builds and publishes one person's Home: their plans, what waits for them, and for admins settings and the dashboard. */
+export async function publishHome({
+  deps,
+  client,
+  teamId,
+  userId,
+  pages = { myPlans: 1, waiting: 1 },
+}: {
+  deps: HomeDeps;
+  client: WebClient;
+  teamId: string;
+  userId: string;
+  pages?: HomePages;
+}): Promise<void> {
+  const settings = await getWorkspaceSettings(deps.db, teamId);
+  const isAdmin = await isAppAdmin({ deps, client, teamId, userId, settings });
+  const namedApprovers = settings.approvers.length > 0 ? settings.approvers : deps.envApprovers;
+  const isApprover = namedApprovers.length > 0 ? namedApprovers.includes(userId) : isAdmin;
+
+  const mine = await listRecentPlans(deps.db, teamId, { authorId: userId, limit: pages.myPlans * HOME_PAGE_SIZE + 1 });
+  const waitingAll = isApprover ? await findPlansWaitingFor(deps.db, teamId, userId, isAdmin) : [];
+  const [destinations, dashboard] = isAdmin
+    ? await Promise.all([
+        listDestinations(deps.db, teamId),
+        getDashboard(deps.db, { teamId, now: deps.now(), pricePer1k: deps.tokenPricePer1k }).catch((error: unknown) => {
+          deps.logger.error({ err: error, teamId }, 'could not compute the dashboard');
+          return null;
+        }),
+      ])
+    : [[], null];
+
+  const view = buildHomeView({
+    isAdmin,
+    isApprover,
+    myPlans: pageOf(mine, pages.myPlans),
+    waiting: isApprover ? pageOf(waitingAll, pages.waiting) : null,
+    settings: isAdmin ? { ...settings, destinations: destinations.map((destination) => ({ kind: destination.kind, name: destination.name })) } : null,
+    dashboard,
+  });
+  await client.views.publish({ user_id: userId, view });
+}
+
+function pageOf(plans: readonly Plan[], page: number) {
+  const start = (page - 1) * HOME_PAGE_SIZE;
+  return { plans: plans.slice(start, start + HOME_PAGE_SIZE).map(toHomePlan), page, hasMore: plans.length > start + HOME_PAGE_SIZE };
+}
+
+function toHomePlan(plan: Plan): HomePlan {
+  return { id: plan.id, number: plan.number, topic: plan.topic, status: plan.status, seoScore: plan.seoScore, permalink: plan.messagePermalink };
+}
+
+const WAITING_LIMIT = 100;
+
+/** Plans in review (or scheduled but short of approvals) that this person may approve and has not yet. */
+async function findPlansWaitingFor(db: Database, teamId: string, userId: string, isAdmin: boolean): Promise<Plan[]> {
+  const candidates = await db
+    .select()
+    .from(contentPlans)
+    .where(and(eq(contentPlans.teamId, teamId), inArray(contentPlans.status, ['in_review', 'scheduled'])))
+    .orderBy(desc(contentPlans.createdAt))
+    .limit(WAITING_LIMIT);
+  const waiting: Plan[] = [];
+  for (const plan of candidates) {
+    if (plan.status === 'scheduled' && plan.approvedAt) continue;
+    const policy = reviewPolicyOf(plan);
+    const mayApprove = policy.approverIds.length > 0 ? policy.approverIds.includes(userId) : isAdmin;
+    if (!mayApprove || (plan.authorId === userId && !policy.allowSelfApproval)) continue;
+    const approvals = await listApprovals(db, { teamId, planId: plan.id, revision: plan.revision });
+    if (approvals.some((approval) => approval.approverId === userId)) continue;
+    waiting.push(plan);
+  }
+  return waiting;
+}
