@@ -68,6 +68,8 @@ export function makeRenderPlanMessage(deps: JobDeps): Task {
       await slack.chat.update({ channel: plan.messageChannelId, ts: plan.messageTs, ...message });
       await syncThreadReplies(deps.db, slack, plan, await collectReplies(deps.db, plan, runs));
       if (HOME_RELEVANT_STATUSES.includes(plan.status)) await requestHomeRefresh(deps, teamId, plan.authorId);
+      // Named approvers see the plan appear in, and leave, their "Waiting for you".
+      if (review) for (const approverId of review.approverIds) await requestHomeRefresh(deps, teamId, approverId);
     } catch (error) {
       if (!(error instanceof WebAPIRateLimitedError)) throw error;
       deps.logger.info({ planId, retryAfter: error.retryAfter }, 'Slack rate limited the render; rendering again after Retry-After');
