@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { PLAN_MODAL } from '../../src/bot/ids.ts';
+import { ACTIONS, PLAN_MODAL } from '../../src/bot/ids.ts';
 import { planModalSubmissionView } from '../support/plan-modal-values.ts';
-import { slashCommandBody, urlVerificationBody, viewSubmissionBody } from '../support/slack-requests.ts';
+import { blockActionsBody, slashCommandBody, urlVerificationBody, viewSubmissionBody } from '../support/slack-requests.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
 const TEAM = 'T0FAKE0001';
@@ -163,8 +163,25 @@ describe('plan submission', () => {
     expect(ephemeral?.args['channel']).toBe('C0ORIGIN');
     expect(String(ephemeral?.args['text'])).toContain('/invite @Content Broadcaster');
     expect(JSON.stringify(ephemeral?.args['blocks'])).toContain('conversations_select');
-    const [plan] = await t.database.sql`select status, message_ts from content_plans`;
+    const [plan] = await t.database.sql`select id, status, message_ts from content_plans`;
     expect(plan).toMatchObject({ status: 'queued', message_ts: null });
+
+    // "Post it here" posts the plan in the channel the command came from.
+    const postHere = JSON.stringify(ephemeral?.args['blocks']).match(/"action_id":"post_plan_elsewhere","value":"([^"]+)"/)?.[1];
+    expect(postHere).toBe(`${plan?.['id']}:C0ORIGIN`);
+    const responseUrl = t.slack.issueResponseUrl();
+    await t.send(
+      blockActionsBody({
+        teamId: TEAM,
+        userId: AUTHOR,
+        channelId: 'C0ORIGIN',
+        actions: [{ action_id: ACTIONS.postElsewhere, block_id: `post_elsewhere:${plan?.['id']}`, value: postHere }],
+        triggerId: t.slack.issueTriggerId(),
+        responseUrl,
+      }),
+    );
+    await expect.poll(async () => (await t.database.sql`select message_channel_id from content_plans`)[0]?.['message_channel_id']).toBe('C0ORIGIN');
+    await expect.poll(() => t.slack.responses.find((posted) => posted.url === responseUrl)?.body['text']).toMatch(/Posted plan #1 in <#C0ORIGIN>/);
   });
 });
 
