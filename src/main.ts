@@ -18,6 +18,7 @@ import { makeLlmGateway } from './orchestrator/llm.ts';
 import { makeScraper } from './orchestrator/scraper.ts';
 import { makeSeoPool } from './orchestrator/seo/pool.ts';
 import { makeHttpApp, type HealthReport } from './server/http-app.ts';
+import { renderMetrics } from './server/metrics.ts';
 import { makeAuthorize, makeInstaller } from './server/oauth.ts';
 import { HonoSlackReceiver } from './server/slack-receiver.ts';
 import { makeJobSlackClients } from './slack-clients.ts';
@@ -150,7 +151,12 @@ export async function startApp({ env, argv = [], logDestination, workerPollInter
       config.slack.oauth && installationStore && config.role !== 'worker'
         ? makeInstaller({ oauth: config.slack.oauth, installationStore, apiUrl: config.slack.apiUrl, logger })
         : undefined;
-    const http = makeHttpApp({ receiver, checkHealth, installer });
+    const http = makeHttpApp({
+      receiver,
+      checkHealth,
+      installer,
+      renderMetrics: () => renderMetrics({ sql: database.sql, workerState: () => worker?.state() ?? 'not in this process' }),
+    });
     const server = await listen(http.fetch, config.port);
     stops.push(() => closeServer(server.server));
 

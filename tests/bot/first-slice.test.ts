@@ -211,6 +211,14 @@ describe('the Slack endpoint', () => {
     expect(((await response.json()) as { text: string }).text).toContain('researches');
   });
 
+  test('metrics are served in the Prometheus text format', async () => {
+    const response = await fetch(`${t.app.url}/metrics`);
+    expect(response.headers.get('content-type')).toContain('text/plain');
+    const text = await response.text();
+    expect(text).toMatch(/^content_broadcaster_jobs\{state="queued"\} \d+$/m);
+    expect(text).toContain('content_broadcaster_worker_up 0');
+  });
+
   test('healthz reports the database and the worker', async () => {
     const response = await fetch(`${t.app.url}/healthz`);
     expect(response.status).toBe(200);
