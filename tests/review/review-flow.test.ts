@@ -122,6 +122,17 @@ describe('the full flow', () => {
     const log = replies.find((reply) => reply.text.includes('Decision'))?.blocks;
     for (const who of [AVERY, SAM]) expect(JSON.stringify(log)).toContain(who);
     expect(JSON.stringify(log)).toContain('<!date^');
+
+    // The hourly cron job collects reactions on the announcement, and the message shows them.
+    const slackAttempt = await t.database.sql`select external_id from publish_attempts where plan_id = ${plan.id} and destination_kind = 'slack_channel'`;
+    const [channel, ts] = String(slackAttempt[0]?.['external_id']).split(':');
+    t.slack.messages.setReactions(channel!, ts!, [
+      { name: 'tada', users: ['U1', 'U2', 'U3'], count: 3 },
+      { name: 'eyes', users: ['U4'], count: 1 },
+    ]);
+    await t.database.sql`select graphile_worker.add_job('collect_reactions', '{}'::json)`;
+    await expect.poll(async () => JSON.stringify((await rootMessage(t, plan.id)).message.blocks), { timeout: 10_000 }).toContain(`<#${PLAN_CHANNEL}>: ✅ delivered · <`);
+    await expect.poll(async () => JSON.stringify((await rootMessage(t, plan.id)).message.blocks), { timeout: 10_000 }).toContain('4 reactions');
   });
 });
 
