@@ -135,11 +135,10 @@ export async function startApp({ env, argv = [], logDestination, workerPollInter
         publishTimeoutMs: config.publishTimeoutMs,
         now,
       });
+      await bolt.init();
       if (config.slack.appToken) {
         await bolt.start();
         stops.push(async () => void (await bolt.stop()));
-      } else {
-        await bolt.init();
       }
     }
 
@@ -192,7 +191,9 @@ function makeBoltApp({
     clientOptions: { slackApiUrl: config.slack.apiUrl },
     deferInitialization: true,
   };
-  if (config.slack.appToken) return new App({ ...common, appToken: config.slack.appToken, socketMode: true });
+  if (config.slack.appToken) {
+    return new App({ ...common, appToken: config.slack.appToken, socketMode: true, installerOptions: { clientOptions: { slackApiUrl: config.slack.apiUrl } } });
+  }
   return new App({ ...common, receiver });
 }
 

@@ -829,8 +829,10 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
 
     const handler = customHandlers.get(method) ?? handlers[method];
     if (handler === undefined) return answer(200, fail('unknown_method'));
-    // oauth.v2.access is authenticated by the app's client id and secret, not by a token.
-    if (method !== 'api.test' && method !== 'oauth.v2.access') {
+    // oauth.v2.access is authenticated by the app's client id and secret, not by a token, and
+    // apps.connections.open (Socket Mode) by an app-level token.
+    const isAppTokenCall = method === 'apps.connections.open' && (call.token ?? '').startsWith('xapp-');
+    if (method !== 'api.test' && method !== 'oauth.v2.access' && !isAppTokenCall) {
       const unauthenticated = authenticate(call.token);
       if (unauthenticated) return answer(200, unauthenticated);
     }

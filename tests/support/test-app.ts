@@ -33,13 +33,21 @@ export async function startTestApp({
   role = 'all',
   env = {},
   openaiLatencyMs = 0,
-}: { role?: 'all' | 'web' | 'worker'; env?: Record<string, string>; openaiLatencyMs?: number } = {}): Promise<TestApp> {
+  beforeStart,
+}: {
+  role?: 'all' | 'web' | 'worker';
+  env?: Record<string, string>;
+  openaiLatencyMs?: number;
+  /** Runs once the fakes are up and before the app starts (e.g. to add a Socket Mode server). */
+  beforeStart?: (slack: FakeSlack) => Promise<void>;
+} = {}): Promise<TestApp> {
   const [slack, openai, firecrawl, database] = await Promise.all([
     startFakeSlack(),
     startFakeOpenAI({ latencyMs: openaiLatencyMs }),
     startFakeFirecrawl({ apiKey: FIRECRAWL_KEY }),
     createTestDatabase(),
   ]);
+  await beforeStart?.(slack);
   const logs: string[] = [];
   const logDestination = new Writable({
     write(chunk: Buffer, _encoding, callback) {
