@@ -21,18 +21,33 @@ export async function createPlan(
     sourceKey,
     fields,
     enqueueFirstJob,
-  }: { teamId: string; sourceKey: string; fields: NewPlanFields; enqueueFirstJob: (tx: Executor, plan: Plan) => Promise<unknown> },
+    hourlyLimit,
+    now,
+  }: {
+    teamId: string;
+    sourceKey: string;
+    fields: NewPlanFields;
+    enqueueFirstJob: (tx: Executor, plan: Plan) => Promise<unknown>;
+    hourlyLimit: number;
+    now: Date;
+  },
 ): Promise<{ plan: Plan; isNew: boolean }> {
   const existing = await findPlanBySourceKey(db, teamId, sourceKey);
   if (existing) return { plan: existing, isNew: false };
   try {
     const plan = await db.transaction(async (tx) => {
+      // Taking the next number locks the workspace's counter row, so the hourly limit below is
+      // counted by one submission at a time and simultaneous ones cannot slip past it.
       const [counter] = await tx
         .insert(planCounters)
         .values({ teamId, lastNumber: 1 })
         .onConflictDoUpdate({ target: planCounters.teamId, set: { lastNumber: sql`${planCounters.lastNumber} + 1` } })
         .returning();
       if (!counter) throw new AppError('INTERNAL', 'could not number the plan');
+      const recent = await countPlansSince(tx, teamId, new Date(now.getTime() - HOUR_MS));
+      if (recent >= hourlyLimit) {
+        throw new AppError('RATE_LIMITED', `This workspace has started ${recent} plans in the last hour, the most allowed (${hourlyLimit}).`);
+      }
       const [created] = await tx
         .insert(contentPlans)
         .values({ ...fields, teamId, sourceKey, number: counter.lastNumber, status: 'queued' })
@@ -55,6 +70,8 @@ export async function createPlan(
     throw error;
   }
 }
+
+const HOUR_MS = 60 * 60 * 1000;
 
 export async function findPlanBySourceKey(db: Executor, teamId: string, sourceKey: string): Promise<Plan | undefined> {
   const [plan] = await db

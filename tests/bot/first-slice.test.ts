@@ -148,6 +148,14 @@ describe('plan submission', () => {
     expect(await countRows()).toMatchObject({ plans: 31, jobs: 0 });
   });
 
+  test('simultaneous submissions cannot slip past the hourly limit', async () => {
+    const responses = await Promise.all(Array.from({ length: 36 }, (_, i) => t.send(submit({ topic: `Burst ${i}` }, { viewId: `V0BURST${i}` }))));
+    const bodies = await Promise.all(responses.map((response) => response.text()));
+    expect(bodies.filter((body) => body === '')).toHaveLength(30);
+    expect(bodies.filter((body) => body.includes('the most allowed (30)'))).toHaveLength(6);
+    expect(await countRows()).toEqual({ plans: 30, jobs: 30, audits: 30 });
+  });
+
   test('plans get consecutive numbers per workspace', async () => {
     await t.send(submit({}, { viewId: 'V0NUM1' }));
     await t.send(submit({ topic: 'Second topic' }, { viewId: 'V0NUM2' }));

@@ -43,7 +43,7 @@ test('instructions planted in a scraped page stay fenced data, and nothing but a
   // Only a person's press moves it.
   await press(t, { userId: 'U0AVERY', actionId: ACTIONS.approve, planId: plan.id });
   expect((await t.database.sql`select status from content_plans where id = ${plan.id}`)[0]?.['status']).toBe('approved');
-  expect((await rootMessage(t, plan.id)).message.text).toContain('Approved');
+  await expect.poll(async () => (await rootMessage(t, plan.id)).message.text, { timeout: 10_000 }).toContain('Approved');
   expect(AUTHOR).toBeTruthy();
 });
 

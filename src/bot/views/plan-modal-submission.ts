@@ -1,5 +1,6 @@
 import type { App } from '@slack/bolt';
-import { countPlansSince, createPlan, findPlanBySourceKey } from '../../db/plans.ts';
+import { createPlan } from '../../db/plans.ts';
+import { isAppError } from '../../errors.ts';
 import { getWorkspaceSettings } from '../../db/settings.ts';
 import { enqueueResearch } from '../../jobs/pipeline.ts';
 import type { BotDeps } from '../deps.ts';
@@ -7,7 +8,6 @@ import { PLAN_MODAL } from '../ids.ts';
 import { postPlanRootMessage } from '../post-plan-message.ts';
 import { parsePlanSubmission } from './plan-modal.ts';
 
-const HOUR_MS = 60 * 60 * 1000;
 const SAVE_FAILED = "I couldn't save the plan just now. Your answers are still here: press Create again in a moment.";
 
 export function registerPlanModalSubmission(app: App, deps: BotDeps): void {
@@ -26,17 +26,6 @@ export function registerPlanModalSubmission(app: App, deps: BotDeps): void {
 
     let created: Awaited<ReturnType<typeof createPlan>>;
     try {
-      const isDuplicate = (await findPlanBySourceKey(deps.db, teamId, `view:${view.id}`)) !== undefined;
-      const recent = isDuplicate ? 0 : await countPlansSince(deps.db, teamId, new Date(deps.now().getTime() - HOUR_MS));
-      if (recent >= deps.planRateLimitPerHour) {
-        await ack({
-          response_action: 'errors',
-          errors: {
-            [PLAN_MODAL.blocks.topic]: `This workspace has started ${recent} plans in the last hour, the most allowed (${deps.planRateLimitPerHour}). Your answers are still here: try again in a few minutes.`,
-          },
-        });
-        return;
-      }
       const settings = await getWorkspaceSettings(deps.db, teamId);
       created = await createPlan(deps.db, {
         teamId,
@@ -57,8 +46,15 @@ export function registerPlanModalSubmission(app: App, deps: BotDeps): void {
           settings: { ...settings, envApprovers: deps.envApprovers },
         },
         enqueueFirstJob: (tx, plan) => enqueueResearch(tx, plan, deps.maxAttempts),
+        hourlyLimit: deps.planRateLimitPerHour,
+        now: deps.now(),
       });
     } catch (error) {
+      if (isAppError(error, 'RATE_LIMITED')) {
+        const message = `${error.message} Your answers are still here: try again in a few minutes.`;
+        await ack({ response_action: 'errors', errors: { [PLAN_MODAL.blocks.topic]: message } });
+        return;
+      }
       deps.logger.error({ err: error }, 'could not save a plan');
       await ack({ response_action: 'errors', errors: { [PLAN_MODAL.blocks.topic]: SAVE_FAILED } });
       return;
