@@ -59,7 +59,7 @@ const environmentSchema = z.object({
   FIRECRAWL_API_URL: httpUrl('https://api.firecrawl.dev'),
   ENCRYPTION_KEY: encryptionKey,
   LLM_CONCURRENCY: positiveInt(8),
-  WORKER_CONCURRENCY: positiveInt(10),
+  WORKER_CONCURRENCY: z.coerce.number({ message: 'must be a whole number' }).int('must be a whole number').positive('must be greater than 0').optional(),
   SEO_WORKERS: positiveInt(2),
   JOB_MAX_ATTEMPTS: positiveInt(5),
   LLM_TIMEOUT_MS: positiveInt(120_000),
@@ -153,7 +153,8 @@ export function loadConfig(env: Environment, argv: readonly string[] = []): Conf
     firecrawl: { apiKey: values.FIRECRAWL_API_KEY, apiUrl: values.FIRECRAWL_API_URL },
     encryptionKey: values.ENCRYPTION_KEY === undefined ? undefined : decodeKey(values.ENCRYPTION_KEY),
     llmConcurrency: values.LLM_CONCURRENCY,
-    workerConcurrency: values.WORKER_CONCURRENCY,
+    // Enough job slots that every LLM call and SEO analysis can be in flight, plus a few for renders.
+    workerConcurrency: values.WORKER_CONCURRENCY ?? values.LLM_CONCURRENCY + values.SEO_WORKERS + 4,
     seoWorkers: values.SEO_WORKERS,
     jobMaxAttempts: values.JOB_MAX_ATTEMPTS,
     llmTimeoutMs: values.LLM_TIMEOUT_MS,

@@ -30,7 +30,7 @@ describe('loadConfig', () => {
       openai: { baseUrl: 'https://api.openai.com/v1' },
       firecrawl: { apiKey: undefined, apiUrl: 'https://api.firecrawl.dev' },
       llmConcurrency: 8,
-      workerConcurrency: 10,
+      workerConcurrency: 14,
       logLevel: 'info',
     });
   });
@@ -59,6 +59,11 @@ describe('loadConfig', () => {
     expect(configError({ ...VALID, LLM_CONCURRENCY: '0' })).toBe('LLM_CONCURRENCY must be greater than 0.');
     expect(configError({ ...VALID, ENCRYPTION_KEY: 'short' })).toMatch(/^ENCRYPTION_KEY must be 32 bytes/);
     expect(configError(VALID, ['--role', 'cook'])).toMatch(/^--role must be web, worker or all/);
+  });
+
+  test('job slots follow the LLM and SEO limits unless set', () => {
+    expect(loadConfig({ ...VALID, LLM_CONCURRENCY: '16' }).workerConcurrency).toBe(22);
+    expect(loadConfig({ ...VALID, LLM_CONCURRENCY: '16', WORKER_CONCURRENCY: '5' }).workerConcurrency).toBe(5);
   });
 
   test('Socket Mode needs no signing secret', () => {
