@@ -1,28 +1,15 @@
 import { expect } from 'vitest';
 import type { PlanStatus } from '../../src/orchestrator/plan-status.ts';
-import type { FakeFirecrawl } from './fake-firecrawl.ts';
 import { planModalSubmissionView, type PlanFormAnswers } from './plan-modal-values.ts';
 import { KEYPHRASE } from './scripted-author.ts';
+
+export { COMPETITOR_PAGE, seedCompetitors } from './scripted-author.ts';
 import { viewSubmissionBody } from './slack-requests.ts';
 import type { TestApp } from './test-app.ts';
 
 export const TEAM = 'T0FAKE0001';
 export const AUTHOR = 'U0MIA';
 export const PLAN_CHANNEL = 'C0MARKETING';
-
-export const COMPETITOR_PAGE = `# Remote onboarding checklist\n\n## Before day one\n\nRemote onboarding starts before the first day. Ship the laptop.\n\n## Week one\n\nPair every new hire with a buddy.`;
-
-/** Three search results: two pages that scrape and one that fails. */
-export function seedCompetitors(firecrawl: FakeFirecrawl): void {
-  firecrawl.searchResults = () => [
-    { url: 'https://alpha.example.com/remote-onboarding', title: 'Alpha guide', description: 'A guide' },
-    { url: 'https://beta.example.com/onboarding', title: 'Beta checklist', description: 'A checklist' },
-    { url: 'https://broken.example.com/page', title: 'Broken', description: 'Fails' },
-  ];
-  firecrawl.pages.set('https://alpha.example.com/remote-onboarding', COMPETITOR_PAGE);
-  firecrawl.pages.set('https://beta.example.com/onboarding', COMPETITOR_PAGE.replace('Alpha', 'Beta'));
-  firecrawl.pages.set('https://broken.example.com/page', { apiStatus: 500 });
-}
 
 let viewCounter = 0;
 

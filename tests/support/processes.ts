@@ -7,7 +7,7 @@ import type { FakeFirecrawl } from './fake-firecrawl.ts';
 import type { FakeOpenAI } from './fake-openai.ts';
 import type { FakeSlack } from './fake-slack.ts';
 import { sendSlackRequest, type SlackRequestBody } from './slack-requests.ts';
-import { BOT_TOKEN, FIRECRAWL_KEY, OPENAI_KEY, SIGNING_SECRET } from './test-app.ts';
+import { fakeServicesEnv, SIGNING_SECRET } from './app-env.ts';
 
 const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
 const READY = 'Content Broadcaster is running';
@@ -63,14 +63,7 @@ export function appEnv({
   return {
     PATH: process.env['PATH'] ?? '',
     HOME: process.env['HOME'] ?? tmpdir(),
-    PORT: '0',
-    DATABASE_URL: databaseUrl,
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_BOT_TOKEN: BOT_TOKEN,
-    SLACK_API_URL: slack.url,
-    OPENAI_API_KEY: OPENAI_KEY,
-    OPENAI_BASE_URL: openai.url,
-    ...(firecrawl ? { FIRECRAWL_API_KEY: FIRECRAWL_KEY, FIRECRAWL_API_URL: firecrawl.url } : {}),
+    ...fakeServicesEnv({ databaseUrl, slackUrl: slack.url, openaiUrl: openai.url, ...(firecrawl ? { firecrawlUrl: firecrawl.url } : {}) }),
     LOG_LEVEL: 'info',
     ...extra,
   };

@@ -1,3 +1,4 @@
+import type { FakeFirecrawl } from './fake-firecrawl.ts';
 import type { FakeOpenAI, FakeOpenAIReply, FakeOpenAIRequest } from './fake-openai.ts';
 
 /**
@@ -127,4 +128,18 @@ export function scriptAuthor(openai: FakeOpenAI, { drafts = [WEAK_DRAFT, WORSE_D
     if (variant) return { json: variant, usage };
     return { status: 400, body: { error: { message: `unscripted call ${name}` } } };
   });
+}
+
+export const COMPETITOR_PAGE = `# Remote onboarding checklist\n\n## Before day one\n\nRemote onboarding starts before the first day. Ship the laptop.\n\n## Week one\n\nPair every new hire with a buddy.`;
+
+/** Three search results: two pages that scrape and one that fails. */
+export function seedCompetitors(firecrawl: FakeFirecrawl): void {
+  firecrawl.searchResults = () => [
+    { url: 'https://alpha.example.com/remote-onboarding', title: 'Alpha guide', description: 'A guide' },
+    { url: 'https://beta.example.com/onboarding', title: 'Beta checklist', description: 'A checklist' },
+    { url: 'https://broken.example.com/page', title: 'Broken', description: 'Fails' },
+  ];
+  firecrawl.pages.set('https://alpha.example.com/remote-onboarding', COMPETITOR_PAGE);
+  firecrawl.pages.set('https://beta.example.com/onboarding', COMPETITOR_PAGE.replace('Alpha', 'Beta'));
+  firecrawl.pages.set('https://broken.example.com/page', { apiStatus: 500 });
 }

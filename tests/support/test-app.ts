@@ -2,16 +2,14 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { startApp, type RunningApp } from '../../src/main.ts';
+import { FIRECRAWL_KEY, fakeServicesEnv, SIGNING_SECRET } from './app-env.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 import { startFakeFirecrawl, type FakeFirecrawl } from './fake-firecrawl.ts';
 import { startFakeOpenAI, type FakeOpenAI } from './fake-openai.ts';
 import { startFakeSlack, type FakeSlack } from './fake-slack.ts';
 import { sendSlackRequest, type SlackRequestBody } from './slack-requests.ts';
 
-export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
-export const BOT_TOKEN = 'xoxb-test-bot-token-1234567890';
-export const OPENAI_KEY = 'sk-test-openai-key-1234567890';
-export const FIRECRAWL_KEY = 'fc-test-firecrawl-key-1234567890';
+export { BOT_TOKEN, FIRECRAWL_KEY, OPENAI_KEY, SIGNING_SECRET } from './app-env.ts';
 
 export type TestApp = {
   app: RunningApp;
@@ -56,15 +54,7 @@ export async function startTestApp({
     },
   });
   const baseEnv = {
-    PORT: '0',
-    DATABASE_URL: database.url,
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_BOT_TOKEN: BOT_TOKEN,
-    SLACK_API_URL: slack.url,
-    OPENAI_API_KEY: OPENAI_KEY,
-    OPENAI_BASE_URL: openai.url,
-    FIRECRAWL_API_KEY: FIRECRAWL_KEY,
-    FIRECRAWL_API_URL: firecrawl.url,
+    ...fakeServicesEnv({ databaseUrl: database.url, slackUrl: slack.url, openaiUrl: openai.url, firecrawlUrl: firecrawl.url }),
     LOG_LEVEL: 'debug',
   };
   const boot = (currentRole: string, extraEnv: Record<string, string>) =>
