@@ -5,6 +5,7 @@
  * cores. Meanwhile a /content command every 100 ms measures ack latency under load, and the fake
  * Slack rate-limits chat.update at 50 a minute (Tier 3) to show 429s are survived.
  */
+import { loadConfig } from '../src/config.ts';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { KEYPHRASE } from '../tests/support/scripted-author.ts';
@@ -123,7 +124,8 @@ export async function runLoadBenchmark(context: RunContext, options: LoadOptions
     const badSubmissions = submitted.filter((ack) => ack.status !== 200 || ack.body !== '');
     const runs = await stageRunsOf(database, planIds);
     const stageRunMs = runs.reduce((sum, run) => sum + ((run.finishedAt ?? run.startedAt) - run.startedAt), 0);
-    const workerConcurrency = Number(appEnv['WORKER_CONCURRENCY'] ?? 10);
+    // The app's own default when the run does not set it.
+    const workerConcurrency = loadConfig({ SLACK_SIGNING_SECRET: 's', SLACK_BOT_TOKEN: 'xoxb-s', OPENAI_API_KEY: 's', ...appEnv }).workerConcurrency;
     const slotCapacityMs = wallMs * workerConcurrency;
     const byStage = new Map<string, { runs: number; heldMs: number; llmMs: number }>();
     const stageOf = (stage: string) => (stage.startsWith('variant:') ? 'variants' : stage);
@@ -151,7 +153,7 @@ export async function runLoadBenchmark(context: RunContext, options: LoadOptions
     context.log(`  ideal ${sec(idealMs)} (${llmIdealMs >= cpuIdealMs ? 'LLM-bound' : 'CPU-bound'}); wall ÷ ideal = ${ratio(loadRatio)} (target ≤ 1.25)`);
     context.log(
       `  LLM requests in flight at the fake: at most ${openai.maxInFlight}, on average ${((planCalls.length * llmLatencyMs) / wallMs).toFixed(1)} ` +
-        `(LLM_CONCURRENCY=${llmConcurrency}, WORKER_CONCURRENCY=${appEnv['WORKER_CONCURRENCY'] ?? '10, the default'})`,
+        `(LLM_CONCURRENCY=${llmConcurrency}, WORKER_CONCURRENCY=${appEnv['WORKER_CONCURRENCY'] ?? `${workerConcurrency}, the default`})`,
     );
     context.log(
       `  job slots: ${workerConcurrency} × ${sec(wallMs)} = ${sec(slotCapacityMs, 0)} slot-seconds; stage runs held ${sec(stageRunMs, 0)} (${((stageRunMs / slotCapacityMs) * 100).toFixed(0)} %), ` +
