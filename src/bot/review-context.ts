@@ -1,10 +1,9 @@
 import type { WebClient } from '@slack/web-api';
 import { listDestinations } from '../db/destinations.ts';
 import { findPlan, type Plan } from '../db/plans.ts';
-import { getWorkspaceSettings } from '../db/settings.ts';
 import { judgeDecision, reviewPolicyOf, type Decision, type Verdict } from '../review/policy.ts';
 import type { BotDeps } from './deps.ts';
-import { isWorkspaceAdmin } from './permissions.ts';
+import { isAppAdmin } from './permissions.ts';
 import type { DestinationOption } from './views/decision-modals.ts';
 
 /** Finds the plan in the presser's own workspace; a forged id from another one finds nothing. */
@@ -30,7 +29,7 @@ export async function authorizeDecision({
   const policy = reviewPolicyOf(plan);
   const isAdmin =
     policy.approverIds.length === 0 &&
-    (await isWorkspaceAdmin({ client, settings: await getWorkspaceSettings(deps.db, plan.teamId), userId, logger: deps.logger }));
+    (await isAppAdmin({ db: deps.db, client, teamId: plan.teamId, userId, logger: deps.logger }));
   return judgeDecision({ policy, plan, userId, decision, isAdmin });
 }
 

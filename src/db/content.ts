@@ -84,10 +84,6 @@ export async function listContentItems(db: Executor, { teamId, planId, revision 
     .orderBy(asc(contentItems.version));
 }
 
-export async function findLatestItem(db: Executor, ref: PlanRef & { revision: number }): Promise<ContentItem | undefined> {
-  return (await listContentItems(db, ref)).at(-1);
-}
-
 /** The best-scoring version so far; on a tie the earlier one, which needed fewer changes. */
 export function pickBestItem(items: readonly ContentItem[]): ContentItem | undefined {
   return items.reduce<ContentItem | undefined>((best, item) => ((item.seoScore ?? -1) > (best?.seoScore ?? -1) ? item : best), undefined);

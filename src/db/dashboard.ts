@@ -15,7 +15,7 @@ export type Dashboard = {
 };
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-const LIST_LIMIT = 10;
+const LIST_LIMIT = 10; // as many as the Home shows
 const UNKNOWN_FAILURE = 'Something went wrong.';
 
 /**

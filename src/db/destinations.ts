@@ -1,5 +1,6 @@
 import { and, asc, eq } from 'drizzle-orm';
 import type { Executor } from './client.ts';
+import { isUuid } from './plans.ts';
 import { publishDestinations } from './schema.ts';
 
 export type DestinationRow = typeof publishDestinations.$inferSelect;
@@ -9,7 +10,7 @@ export async function listDestinations(db: Executor, teamId: string): Promise<De
 }
 
 export async function findDestination(db: Executor, teamId: string, id: string): Promise<DestinationRow | undefined> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+  if (!isUuid(id)) return undefined;
   const [row] = await db
     .select()
     .from(publishDestinations)

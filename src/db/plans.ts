@@ -90,12 +90,6 @@ export async function findPlan(db: Executor, teamId: string, planId: string): Pr
   return plan;
 }
 
-export async function getPlan(db: Executor, teamId: string, planId: string): Promise<Plan> {
-  const plan = await findPlan(db, teamId, planId);
-  if (!plan) throw new AppError('NOT_FOUND', 'That plan no longer exists in this workspace.');
-  return plan;
-}
-
 export async function findPlanByNumber(db: Executor, teamId: string, number: number): Promise<Plan | undefined> {
   const [plan] = await db
     .select()

@@ -28,19 +28,29 @@ import type { JobDeps } from './deps.ts';
 import { countWords } from './draft-plan.ts';
 import { renderJobKey } from './enqueue.ts';
 import { parsePayload, planJobPayload } from './payloads.ts';
-import { planSettings } from './pipeline.ts';
+import { planSettings, TASKS } from './pipeline.ts';
 import { HOME_RELEVANT_STATUSES, requestHomeRefresh } from './refresh-home.ts';
 
 /** Collapsed bursts render at most about once a second per plan. */
 export const RENDER_DELAY_MS = 1_000;
 
-export function requestRender(deps: Pick<JobDeps, 'enqueue' | 'now'>, teamId: string, planId: string, delayMs = RENDER_DELAY_MS) {
+/**
+ * Asks for a render of the plan's message. Requests collapse into the pending one, which keeps its
+ * earlier time; `isRetryAfter` instead moves it to the time Slack asked us to wait for.
+ */
+export function requestRender(
+  deps: Pick<JobDeps, 'enqueue' | 'now'>,
+  teamId: string,
+  planId: string,
+  delayMs = RENDER_DELAY_MS,
+  { isRetryAfter = false }: { isRetryAfter?: boolean } = {},
+) {
   return deps.enqueue(
-    'render_plan_message',
+    TASKS.render,
     { teamId, planId },
     {
       jobKey: renderJobKey(planId),
-      jobKeyMode: 'preserve_run_at',
+      jobKeyMode: isRetryAfter ? 'replace' : 'preserve_run_at',
       runAt: new Date(deps.now().getTime() + delayMs),
       // One queue per plan: renders of a plan never overlap, so a reply is never posted twice.
       queueName: renderJobKey(planId),
@@ -73,11 +83,7 @@ export function makeRenderPlanMessage(deps: JobDeps): Task {
     } catch (error) {
       if (!(error instanceof WebAPIRateLimitedError)) throw error;
       deps.logger.info({ planId, retryAfter: error.retryAfter }, 'Slack rate limited the render; rendering again after Retry-After');
-      await deps.enqueue(
-        'render_plan_message',
-        { teamId, planId },
-        { jobKey: renderJobKey(planId), jobKeyMode: 'replace', queueName: renderJobKey(planId), runAt: new Date(deps.now().getTime() + error.retryAfter * 1000) },
-      );
+      await requestRender(deps, teamId, planId, error.retryAfter * 1000, { isRetryAfter: true });
     }
   };
 }

@@ -1,4 +1,3 @@
-import { and, eq } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { listVariants } from '../db/content.ts';
 import { transitionPlan, type Plan } from '../db/plans.ts';
@@ -55,12 +54,4 @@ export async function retryFailedPlan(
     }
   });
   return stage;
-}
-
-export async function countAuditEntries(db: Database, teamId: string, planId: string, action: string): Promise<number> {
-  const rows = await db
-    .select({ id: auditLog.id })
-    .from(auditLog)
-    .where(and(eq(auditLog.teamId, teamId), eq(auditLog.planId, planId), eq(auditLog.action, action)));
-  return rows.length;
 }

@@ -100,6 +100,6 @@ export async function runStage<Output>({
 const UNEXPECTED = 'An unexpected error stopped this stage; the details are in the logs.';
 
 function describeFailure(message: string, attempts: number): string {
-  const sentence = message.replace(/;? ?it will be retried\.?$/, '').replace(/\.?$/, '.');
+  const sentence = message.replace(/\.?$/, '.');
   return attempts > 1 ? `${sentence} (gave up after ${attempts} tries)` : sentence;
 }

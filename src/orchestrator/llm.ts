@@ -199,7 +199,7 @@ function toAppError(error: unknown, stage: string, extra: Record<string, unknown
   const details = { stage, status, ...extra };
   const reason = error instanceof Error ? error.message : String(error);
   if (isRetryable(error)) {
-    return new AppError('UPSTREAM_RETRYABLE', `The language model is unavailable for the ${stage} step (${reason}); it will be retried.`, {
+    return new AppError('UPSTREAM_RETRYABLE', `The language model is unavailable for the ${stage} step (${reason}).`, {
       cause: error,
       details,
     });

@@ -202,7 +202,7 @@ function toAppError(error: unknown, action: string): AppError {
   const reason = error instanceof Error ? error.message : String(error);
   const details = { status, action };
   if (isRetryable(error)) {
-    return new AppError('UPSTREAM_RETRYABLE', `Firecrawl could not ${action} (${reason}); it will be retried.`, {
+    return new AppError('UPSTREAM_RETRYABLE', `Firecrawl could not ${action} (${reason}).`, {
       cause: error,
       details,
     });

@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { describeStatus, formatSeconds, type HttpExchange, parseRetryAfter, sendHttpRequest } from './http.ts';
 import { type DeliveryResult, type DestinationCheck, validateDestinationUrl } from './types.ts';
 
@@ -38,11 +38,6 @@ export function isValidWebhookSignature({
     const candidate = Buffer.from(value, 'hex');
     return candidate.length === expected.length && timingSafeEqual(candidate, expected);
   });
-}
-
-/** A fresh signing secret to show an admin once, for receivers that let us choose. */
-export function generateWebhookSecret(): string {
-  return `whsec_${randomBytes(32).toString('base64url')}`;
 }
 
 export type DeliverWebhookOptions = {

@@ -5,7 +5,7 @@ import { startFakeFirecrawl } from '../support/fake-firecrawl.ts';
 import { startFakeOpenAI } from '../support/fake-openai.ts';
 import { startFakeSlack } from '../support/fake-slack.ts';
 import { sendSlackRequest } from '../support/slack-requests.ts';
-import { rootMessage, seedCompetitors, submitPlan, waitForStatus } from '../support/pipeline.ts';
+import { finishedStageCounts, rootMessage, seedCompetitors, submitPlan, waitForStatus } from '../support/pipeline.ts';
 import { describeQueue } from '../support/process-pipeline.ts';
 import { startOutageProxy, type OutageProxy } from '../support/outage-proxy.ts';
 import { GOOD_DRAFT, schemaNameOf, scriptAuthor, WEAK_DRAFT } from '../support/scripted-author.ts';
@@ -110,10 +110,7 @@ test('Slack down while a plan runs: the message and its replies catch up afterwa
   const [row] = await t.database.sql`select status, seo_score, readability_score from content_plans where id = ${plan.id}`;
   expect(row?.['status']).toBe('in_review');
   expect(row?.['seo_score']).toBeGreaterThanOrEqual(75);
-  const succeeded = await t.database.sql<{ key: string; n: number }[]>`
-    select stage || ':' || iteration as key, count(*)::int as n from stage_runs
-    where plan_id = ${plan.id} and status = 'succeeded' group by stage, iteration order by 1`;
-  expect(succeeded.map((run) => `${run.key}:${run.n}`)).toEqual([
+  expect(await finishedStageCounts(t.database.sql, plan.id)).toEqual([
     'draft:0:1',
     'optimize:0:1',
     'optimize:1:1',

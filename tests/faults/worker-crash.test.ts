@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { rootMessage, seedCompetitors, submitPlan, waitForStatus } from '../support/pipeline.ts';
+import { finishedStageCounts, rootMessage, seedCompetitors, submitPlan, waitForStatus } from '../support/pipeline.ts';
 import { waitForJobsDone } from '../support/process-pipeline.ts';
 import { appEnv, saveLogs, spawnApp, stopAllApps, type AppProcess } from '../support/processes.ts';
 import { GOOD_DRAFT, schemaNameOf, scriptAuthor, WEAK_DRAFT } from '../support/scripted-author.ts';
@@ -98,10 +98,7 @@ test('a worker process killed with SIGKILL mid-stage: a new worker finishes the 
   expect(paid['variant_newsletter']).toBe(1);
 
   // Exactly one successful run per stage key.
-  const succeeded = await t.database.sql<{ stage: string; iteration: number; n: number }[]>`
-    select stage, iteration, count(*)::int as n from stage_runs
-    where plan_id = ${plan.id} and status in ('succeeded', 'skipped') group by stage, iteration order by stage, iteration`;
-  expect(succeeded.map((run) => `${run.stage}:${run.iteration}:${run.n}`)).toEqual([
+  expect(await finishedStageCounts(t.database.sql, plan.id)).toEqual([
     'draft:0:1',
     'optimize:0:1',
     'optimize:1:1',

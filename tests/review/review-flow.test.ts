@@ -274,6 +274,5 @@ describe('bad input', () => {
     const shown = JSON.stringify((await rootMessage(t, plan.id)).message.blocks);
     expect(shown).toContain('Rejected by <@U0AVERY>');
     expect(shown).not.toContain(ACTIONS.approve);
-    expect(TEAM).toBeTruthy();
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { ACTIONS } from '../../src/bot/ids.ts';
-import { AUTHOR, COMPETITOR_PAGE, rootMessage, submitPlan, waitForQuiet, waitForStatus } from '../support/pipeline.ts';
+import { COMPETITOR_PAGE, rootMessage, submitPlan, waitForQuiet, waitForStatus } from '../support/pipeline.ts';
 import { ENCRYPTION_KEY_HEX, press, setReviewSettings } from '../support/review.ts';
 import { GOOD_DRAFT, promptText, schemaNameOf, scriptAuthor } from '../support/scripted-author.ts';
 import { BOT_TOKEN, FIRECRAWL_KEY, OPENAI_KEY, SIGNING_SECRET, startTestApp, type TestApp } from '../support/test-app.ts';
@@ -44,7 +44,6 @@ test('instructions planted in a scraped page stay fenced data, and nothing but a
   await press(t, { userId: 'U0AVERY', actionId: ACTIONS.approve, planId: plan.id });
   expect((await t.database.sql`select status from content_plans where id = ${plan.id}`)[0]?.['status']).toBe('approved');
   await expect.poll(async () => (await rootMessage(t, plan.id)).message.text, { timeout: 10_000 }).toContain('Approved');
-  expect(AUTHOR).toBeTruthy();
 });
 
 test('the logs never contain tokens, secrets or signing material', async () => {

@@ -1,39 +1,69 @@
 import { expect } from 'vitest';
+import type { Sql } from '../../src/db/client.ts';
 import type { PlanStatus } from '../../src/orchestrator/plan-status.ts';
 import { planModalSubmissionView, type PlanFormAnswers } from './plan-modal-values.ts';
 import { KEYPHRASE } from './scripted-author.ts';
 
 export { COMPETITOR_PAGE, seedCompetitors } from './scripted-author.ts';
-import { viewSubmissionBody } from './slack-requests.ts';
+import { viewSubmissionBody, type SlackRequestBody } from './slack-requests.ts';
 import type { TestApp } from './test-app.ts';
 
 export const TEAM = 'T0FAKE0001';
 export const AUTHOR = 'U0MIA';
 export const PLAN_CHANNEL = 'C0MARKETING';
 
-let viewCounter = 0;
+/** Anything that takes signed Slack requests: an app process, or a test app in this process. */
+export type SlackRequestTarget = { send(request: SlackRequestBody): Promise<Response> };
 
-/** Submits the plan modal as Slack would and returns the new plan's id. */
-export async function submitPlan(t: TestApp, answers: PlanFormAnswers = {}): Promise<{ id: string; number: number }> {
-  viewCounter += 1;
-  const before = await t.database.sql<{ id: string }[]>`select id from content_plans`;
-  const response = await t.send(
+/**
+ * Submits the plan modal with its own view id (as Slack gives each opened modal) and returns
+ * the plan it created, found by that view id, so concurrent submissions do not mix up.
+ */
+export async function submitPlanTo(
+  target: SlackRequestTarget,
+  sql: Sql,
+  viewId: string,
+  answers: PlanFormAnswers = {},
+): Promise<{ id: string; number: number }> {
+  const response = await target.send(
     viewSubmissionBody({
       teamId: TEAM,
       userId: AUTHOR,
       view: planModalSubmissionView(
         { keyphrase: KEYPHRASE, keywords: 'new hire checklist', topic: 'Remote onboarding for small teams', postChannel: PLAN_CHANNEL, ...answers },
-        { viewId: `V0PIPE${process.pid}${viewCounter}` },
+        { viewId },
       ),
     }),
   );
-  expect(response.status).toBe(200);
-  expect(await response.text()).toBe('');
-  const known = new Set(before.map((row) => row.id));
-  const rows = await t.database.sql<{ id: string; number: number }[]>`select id, number from content_plans order by created_at`;
-  const created = rows.find((row) => !known.has(row.id));
-  if (!created) throw new Error('no plan was created');
-  return created;
+  const text = await response.text();
+  expect(response.status, text).toBe(200);
+  expect(text).toBe('');
+  // A process too busy to save the plan within 3 s acknowledges anyway (as Slack would time
+  // out) and saves it a moment later.
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const [plan] = await sql<{ id: string; number: number }[]>`
+      select id, number from content_plans where team_id = ${TEAM} and source_key = ${`view:${viewId}`}`;
+    if (plan) return plan;
+    if (Date.now() > deadline) throw new Error(`no plan was created for view ${viewId}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+let viewCounter = 0;
+
+/** Submits the plan modal as Slack would and returns the new plan. */
+export function submitPlan(t: TestApp, answers: PlanFormAnswers = {}): Promise<{ id: string; number: number }> {
+  viewCounter += 1;
+  return submitPlanTo(t, t.database.sql, `V0PIPE${process.pid}${viewCounter}`, answers);
+}
+
+/** `stage:iteration:count` for each stage a plan finished, so a test sees a stage done twice. */
+export async function finishedStageCounts(sql: Sql, planId: string): Promise<string[]> {
+  const rows = await sql<{ stage: string; iteration: number; n: number }[]>`
+    select stage, iteration, count(*)::int as n from stage_runs
+    where plan_id = ${planId} and status in ('succeeded', 'skipped') group by stage, iteration order by stage, iteration`;
+  return rows.map((row) => `${row.stage}:${row.iteration}:${row.n}`);
 }
 
 export async function waitForStatus(t: TestApp, planId: string, status: PlanStatus, timeoutMs = 60_000): Promise<void> {

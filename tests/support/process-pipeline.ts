@@ -1,47 +1,7 @@
 import { expect } from 'vitest';
 import type { Sql } from '../../src/db/client.ts';
-import { AUTHOR, PLAN_CHANNEL, TEAM } from './pipeline.ts';
-import { planModalSubmissionView, type PlanFormAnswers } from './plan-modal-values.ts';
-import { KEYPHRASE } from './scripted-author.ts';
-import { viewSubmissionBody, type SlackRequestBody } from './slack-requests.ts';
 
-/** Anything that takes signed Slack requests: an app process, or a test app in this process. */
-export type SlackRequestTarget = { send(request: SlackRequestBody): Promise<Response> };
-
-/**
- * Submits the plan modal with its own view id (as Slack gives each opened modal) and returns
- * the plan it created, found by that view id, so concurrent submissions do not mix up.
- */
-export async function submitPlanTo(
-  target: SlackRequestTarget,
-  sql: Sql,
-  viewId: string,
-  answers: PlanFormAnswers = {},
-): Promise<{ id: string; number: number }> {
-  const response = await target.send(
-    viewSubmissionBody({
-      teamId: TEAM,
-      userId: AUTHOR,
-      view: planModalSubmissionView(
-        { keyphrase: KEYPHRASE, keywords: 'new hire checklist', topic: 'Remote onboarding for small teams', postChannel: PLAN_CHANNEL, ...answers },
-        { viewId },
-      ),
-    }),
-  );
-  const text = await response.text();
-  expect(response.status, text).toBe(200);
-  expect(text).toBe('');
-  // A process too busy to save the plan within 3 s acknowledges anyway (as Slack would time
-  // out) and saves it a moment later.
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const [plan] = await sql<{ id: string; number: number }[]>`
-      select id, number from content_plans where team_id = ${TEAM} and source_key = ${`view:${viewId}`}`;
-    if (plan) return plan;
-    if (Date.now() > deadline) throw new Error(`no plan was created for view ${viewId}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+export { submitPlanTo, type SlackRequestTarget } from './pipeline.ts';
 
 /** Waits until every plan has the status; on timeout the failure shows how many are where. */
 export async function waitForAllStatus(sql: Sql, planIds: readonly string[], status: string, timeoutMs: number): Promise<void> {

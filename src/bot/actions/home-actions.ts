@@ -9,7 +9,8 @@ import { openPlanModal } from '../commands/content-command.ts';
 import type { BotDeps } from '../deps.ts';
 import { DESTINATION_ADD_ACTION_PATTERN, SETTINGS_MODALS, type SettingsGroup } from '../home-ids.ts';
 import { listDestinationItems, removeDestination, testDestination } from '../home/destinations-service.ts';
-import { isAppAdmin, publishHome } from '../home/publish-home.ts';
+import { publishHome } from '../home/publish-home.ts';
+import { isAppAdmin } from '../permissions.ts';
 import { ACTIONS } from '../ids.ts';
 import {
   buildApproversModal,
@@ -52,7 +53,7 @@ export function registerHomeActions(app: App, deps: BotDeps): void {
     const group = parseSettingsGroup(action.value);
     const teamId = context.teamId ?? body.team?.id;
     if (!group || !teamId) return;
-    if (!(await isAppAdmin({ deps, client, teamId, userId: body.user.id }))) {
+    if (!(await isAppAdmin({ db: deps.db, client, teamId, userId: body.user.id, logger: deps.logger }))) {
       await client.chat.postMessage({ channel: body.user.id, text: NOT_ADMIN }).catch(() => undefined);
       return;
     }
@@ -65,7 +66,7 @@ export function registerHomeActions(app: App, deps: BotDeps): void {
     const teamId = context.teamId ?? body.team?.id;
     const selected = parsePromptSelection(action.selected_option?.value);
     if (!teamId || !selected || !body.view) return;
-    if (!(await isAppAdmin({ deps, client, teamId, userId: body.user.id }))) return;
+    if (!(await isAppAdmin({ db: deps.db, client, teamId, userId: body.user.id, logger: deps.logger }))) return;
     await client.views.update({ view_id: body.view.id, hash: body.view.hash, view: await promptsModal(deps, teamId, selected) });
   });
 
@@ -73,7 +74,7 @@ export function registerHomeActions(app: App, deps: BotDeps): void {
     await ack();
     const kind = parseDestinationKind(action.value);
     const teamId = context.teamId ?? body.team?.id;
-    if (!kind || !teamId || !(await isAppAdmin({ deps, client, teamId, userId: body.user.id }))) return;
+    if (!kind || !teamId || !(await isAppAdmin({ db: deps.db, client, teamId, userId: body.user.id, logger: deps.logger }))) return;
     await client.views.push({ trigger_id: body.trigger_id, view: buildDestinationFormModal({ kind }) });
   });
 
@@ -85,7 +86,7 @@ export function registerHomeActions(app: App, deps: BotDeps): void {
       await ack();
       const teamId = context.teamId ?? body.team?.id;
       if (!teamId || !body.view || !action.value) return;
-      if (!(await isAppAdmin({ deps, client, teamId, userId: body.user.id }))) return;
+      if (!(await isAppAdmin({ db: deps.db, client, teamId, userId: body.user.id, logger: deps.logger }))) return;
       await handle({ client, teamId, userId: body.user.id, id: action.value, viewId: body.view.id, triggerId: body.trigger_id });
     });
   };

@@ -1,6 +1,5 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { findPlan } from '../../db/plans.ts';
-import { getWorkspaceSettings } from '../../db/settings.ts';
 import { isAppError } from '../../errors.ts';
 import { requestRender } from '../../jobs/render-plan-message.ts';
 import { retryFailedPlan } from '../../jobs/retry-plan.ts';
@@ -8,7 +7,7 @@ import { STAGE_LABELS } from '../blocks/plan-message.ts';
 import type { BotDeps } from '../deps.ts';
 import { ACTIONS } from '../ids.ts';
 import { replyTo } from '../reply.ts';
-import { isWorkspaceAdmin } from '../permissions.ts';
+import { isAppAdmin } from '../permissions.ts';
 
 /** Retry on a failed plan: its author or an admin re-runs the failed stage and what follows. */
 export function registerRetryPlan(app: App, deps: BotDeps): void {
@@ -20,8 +19,8 @@ export function registerRetryPlan(app: App, deps: BotDeps): void {
     if (!plan) return void (await say('That plan no longer exists in this workspace.'));
 
     const userId = body.user.id;
-    const settings = await getWorkspaceSettings(deps.db, plan.teamId);
-    const isAllowed = plan.authorId === userId || (await isWorkspaceAdmin({ client, settings, userId, logger: deps.logger }));
+    const isAllowed =
+      plan.authorId === userId || (await isAppAdmin({ db: deps.db, client, teamId: plan.teamId, userId, logger: deps.logger }));
     if (!isAllowed) return void (await say(`Only <@${plan.authorId}>, who made plan #${plan.number}, or a workspace admin can retry it.`));
 
     try {

@@ -1,18 +1,10 @@
 import type { KnownBlock } from '@slack/types';
 import { PLAN_STATUSES, STATUS_LABELS, type PlanStatus } from '../../orchestrator/plan-status.ts';
+import type { Dashboard } from '../../db/dashboard.ts';
 import { ACTIONS } from '../ids.ts';
 import { button, escapeMrkdwn, formatDuration, formatNumber, joinLinesWithin, plain, section, slackDate, slackLink, truncate } from './format.ts';
 
-/** The admin's figures for the last 30 days, computed by the caller from plans, stage runs and publish attempts. */
-export type Dashboard = {
-  byStatus: { status: PlanStatus; count: number }[];
-  seo: { plans: number; averageBefore: number | null; averageAfter: number | null };
-  revisionsPerPlan: { revisions: number; plans: number }[];
-  stageTimes: { stage: string; medianMs: number; p95Ms: number; runs: number }[];
-  tokens: { input: number; output: number; estimatedCost: number; pricePer1k: number };
-  failures: { planId: string; number: number; topic: string; stage: string | null; reason: string; at: Date }[];
-  publications: { number: number; topic: string; destination: string; url: string | null; at: Date }[];
-};
+export type { Dashboard };
 
 /** Failures and publications shown, newest first as given. */
 export const DASHBOARD_LIST_LIMIT = 10;

@@ -5,13 +5,12 @@ import { listApprovals } from '../../db/approvals.ts';
 import type { Database } from '../../db/client.ts';
 import { getDashboard } from '../../db/dashboard.ts';
 import { listDestinations } from '../../db/destinations.ts';
-import { findInstallerUserId } from '../../db/installations.ts';
 import { listRecentPlans, type Plan } from '../../db/plans.ts';
 import { contentPlans } from '../../db/schema.ts';
-import { getWorkspaceSettings, type WorkspaceSettings } from '../../db/settings.ts';
+import { getWorkspaceSettings } from '../../db/settings.ts';
 import { reviewPolicyOf } from '../../review/policy.ts';
 import { buildHomeView, HOME_PAGE_SIZE, type HomePages, type HomePlan } from '../blocks/home.ts';
-import { isWorkspaceAdmin } from '../permissions.ts';
+import { isAppAdmin } from '../permissions.ts';
 
 export type HomeDeps = {
   db: Database;
@@ -20,13 +19,6 @@ export type HomeDeps = {
   tokenPricePer1k: number;
   now: () => Date;
 };
-
-/** Admins of the app: Slack admins and owners, the person who installed it, and admins named in settings. */
-export async function isAppAdmin({ deps, client, teamId, userId, settings }: { deps: HomeDeps; client: WebClient; teamId: string; userId: string; settings?: WorkspaceSettings }) {
-  const current = settings ?? (await getWorkspaceSettings(deps.db, teamId));
-  if ((await findInstallerUserId(deps.db, teamId)) === userId) return true;
-  return isWorkspaceAdmin({ client, settings: current, userId, logger: deps.logger });
-}
 
 /** Builds and publishes one person's Home: their plans, what waits for them, and for admins settings and the dashboard. */
 export async function publishHome({
@@ -43,7 +35,7 @@ export async function publishHome({
   pages?: HomePages;
 }): Promise<void> {
   const settings = await getWorkspaceSettings(deps.db, teamId);
-  const isAdmin = await isAppAdmin({ deps, client, teamId, userId, settings });
+  const isAdmin = await isAppAdmin({ db: deps.db, client, teamId, userId, logger: deps.logger, settings });
   const namedApprovers = settings.approvers.length > 0 ? settings.approvers : deps.envApprovers;
   const isApprover = namedApprovers.length > 0 ? namedApprovers.includes(userId) : isAdmin;
 

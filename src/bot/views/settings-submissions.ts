@@ -4,7 +4,8 @@ import { isAppError } from '../../errors.ts';
 import type { BotDeps } from '../deps.ts';
 import { SETTINGS_MODALS } from '../home-ids.ts';
 import { listDestinationItems, saveDestination } from '../home/destinations-service.ts';
-import { isAppAdmin, publishHome } from '../home/publish-home.ts';
+import { publishHome } from '../home/publish-home.ts';
+import { isAppAdmin } from '../permissions.ts';
 import {
   buildDestinationsModal,
   parseApproversSubmission,
@@ -34,7 +35,7 @@ export function registerSettingsSubmissions(app: App, deps: BotDeps): void {
   ) => {
     app.view(callbackId, async ({ ack, body, view, client, context }) => {
       const teamId = context.teamId ?? body.team?.id;
-      if (!teamId || !(await isAppAdmin({ deps, client, teamId, userId: body.user.id }))) {
+      if (!teamId || !(await isAppAdmin({ db: deps.db, client, teamId, userId: body.user.id, logger: deps.logger }))) {
         return void (await ack({ response_action: 'errors', errors: { [firstBlock]: NOT_ADMIN } }));
       }
       const parsed = parse(view);
@@ -59,7 +60,7 @@ export function registerSettingsSubmissions(app: App, deps: BotDeps): void {
   app.view(M.destinationForm.callbackId, async ({ ack, body, view, client, context }) => {
     const teamId = context.teamId ?? body.team?.id;
     const firstBlock = M.destinationForm.blocks.name;
-    if (!teamId || !(await isAppAdmin({ deps, client, teamId, userId: body.user.id }))) {
+    if (!teamId || !(await isAppAdmin({ db: deps.db, client, teamId, userId: body.user.id, logger: deps.logger }))) {
       return void (await ack({ response_action: 'errors', errors: { [firstBlock]: NOT_ADMIN } }));
     }
     const parsed = parseDestinationFormSubmission(view);
