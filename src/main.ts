@@ -10,7 +10,7 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.ts';
 import { makeInstallationStore } from './db/installations.ts';
 import { migrateDatabase } from './db/migrate.ts';
 import { isAppError } from './errors.ts';
-import { makeEnqueue } from './jobs/enqueue.ts';
+import { makeEnqueue } from './jobs/queue.ts';
 import { startWorker, type Worker } from './jobs/runner.ts';
 import { makeTaskList } from './jobs/task-list.ts';
 import { makeLogger, toBoltLogger } from './logger.ts';

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Database } from '../db/client.ts';
-import type { EnqueueJob } from '../jobs/enqueue.ts';
+import type { EnqueueJob } from '../jobs/queue.ts';
 
 /** What listeners need; built once in main.ts. Bolt passes each listener the Slack client for its workspace. */
 export type BotDeps = {

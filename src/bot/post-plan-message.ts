@@ -1,6 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import { setPlanMessage, type Plan } from '../db/plans.ts';
-import { requestRender } from '../jobs/render-plan-message.ts';
+import { requestRender } from '../jobs/queue.ts';
 import { buildPostFailedMessage } from './blocks/post-failed.ts';
 import { buildPlanMessage, pendingStages } from './blocks/plan-message.ts';
 import type { BotDeps } from './deps.ts';

@@ -1,7 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import { listDestinations } from '../db/destinations.ts';
 import { findPlan, type Plan } from '../db/plans.ts';
-import { judgeDecision, reviewPolicyOf, type Decision, type Verdict } from '../review/policy.ts';
+import { canDecide, reviewPolicyOf, type Actor, type Decision, type Verdict } from '../domain/review-policy.ts';
 import type { BotDeps } from './deps.ts';
 import { isAppAdmin } from './permissions.ts';
 import type { DestinationOption } from './views/decision-modals.ts';
@@ -12,7 +12,10 @@ export async function findPlanForDecision(deps: BotDeps, teamId: string | undefi
   return findPlan(deps.db, teamId, planId);
 }
 
-/** Checked on the server for every action and submission; hidden buttons are not security. */
+/**
+ * Checked on the server for every action and submission; hidden buttons are not security. The
+ * actor (with their admin status) is returned so the decision can be judged again under the lock.
+ */
 export async function authorizeDecision({
   deps,
   client,
@@ -25,12 +28,13 @@ export async function authorizeDecision({
   plan: Plan;
   userId: string;
   decision: Decision;
-}): Promise<Verdict> {
+}): Promise<{ actor: Actor; verdict: Verdict }> {
   const policy = reviewPolicyOf(plan);
   const isAdmin =
     policy.approverIds.length === 0 &&
     (await isAppAdmin({ db: deps.db, client, teamId: plan.teamId, userId, logger: deps.logger }));
-  return judgeDecision({ policy, plan, userId, decision, isAdmin });
+  const actor = { userId, isAdmin };
+  return { actor, verdict: canDecide(actor, plan, policy, decision) };
 }
 
 /** The plan's own channel is always offered; configured destinations come from the App Home. */

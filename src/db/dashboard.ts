@@ -1,5 +1,5 @@
 import { and, count, desc, eq, gte, isNotNull, sql } from 'drizzle-orm';
-import { PLAN_STATUSES, STAGES, type PlanStatus } from '../orchestrator/plan-status.ts';
+import { PLAN_STATUSES, STAGES, type PlanStatus } from '../domain/plan-states.ts';
 import type { Executor } from './client.ts';
 import { contentPlans, publishAttempts, refinements, stageRuns } from './schema.ts';
 

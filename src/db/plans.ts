@@ -1,6 +1,6 @@
 import { and, desc, eq, gte, inArray, sql } from 'drizzle-orm';
 import { AppError } from '../errors.ts';
-import type { PlanStatus } from '../orchestrator/plan-status.ts';
+import type { PlanStatus } from '../domain/plan-states.ts';
 import type { Database, Executor } from './client.ts';
 import { auditLog, contentPlans, planCounters } from './schema.ts';
 

@@ -14,8 +14,9 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 
-import type { ChannelId } from '../orchestrator/channels.ts';
-import type { FailedStage, PlanStatus } from '../orchestrator/plan-status.ts';
+import type { ChannelId } from '../domain/channels.ts';
+import { INITIAL_PLAN_STATUS, type FailedStage, type PlanStatus } from '../domain/plan-states.ts';
+import { DEFAULT_SETTINGS as D, type BrandVoice } from '../domain/settings.ts';
 
 /** The plan a row belongs to; rows go with their plan. */
 const planIdColumn = () =>
@@ -50,21 +51,21 @@ export const workspaceSettings = pgTable('workspace_settings', {
   teamId: text('team_id').primaryKey(),
   approvers: text('approvers').array().notNull().default(sql`'{}'::text[]`),
   admins: text('admins').array().notNull().default(sql`'{}'::text[]`),
-  requiredApprovals: integer('required_approvals').notNull().default(1),
-  allowSelfApproval: boolean('allow_self_approval').notNull().default(false),
+  requiredApprovals: integer('required_approvals').notNull().default(D.requiredApprovals),
+  allowSelfApproval: boolean('allow_self_approval').notNull().default(D.allowSelfApproval),
   defaultChannelId: text('default_channel_id'),
-  defaultChannels: text('default_channels').array().notNull().default(sql`'{blog}'::text[]`),
+  defaultChannels: text('default_channels').array().$type<ChannelId[]>().notNull().default(sql`'{blog}'::text[]`),
   defaultTone: text('default_tone'),
-  targetWords: integer('target_words').notNull().default(1200),
+  targetWords: integer('target_words').notNull().default(D.targetWords),
   brandVoice: jsonb('brand_voice').$type<BrandVoice>(),
-  seoThreshold: integer('seo_threshold').notNull().default(75),
-  readabilityThreshold: integer('readability_threshold').notNull().default(60),
-  maxRefinements: integer('max_refinements').notNull().default(3),
+  seoThreshold: integer('seo_threshold').notNull().default(D.seoThreshold),
+  readabilityThreshold: integer('readability_threshold').notNull().default(D.readabilityThreshold),
+  maxRefinements: integer('max_refinements').notNull().default(D.maxRefinements),
   promptOverrides: jsonb('prompt_overrides').$type<Record<string, string>>().notNull().default({}),
   updatedAt: updatedAt(),
 });
 
-export type BrandVoice = { description: string; dos: string[]; donts: string[]; examples: string[] };
+export type { BrandVoice };
 
 /** Gives each plan a short number per workspace that people can type. */
 export const planCounters = pgTable('plan_counters', {
@@ -90,7 +91,7 @@ export const contentPlans = pgTable(
     brief: text('brief'),
     skipResearch: boolean('skip_research').notNull().default(false),
     settings: jsonb('settings').$type<Record<string, unknown>>().notNull().default({}),
-    status: text('status').$type<PlanStatus>().notNull().default('queued'),
+    status: text('status').$type<PlanStatus>().notNull().default(INITIAL_PLAN_STATUS),
     revision: integer('revision').notNull().default(0),
     postChannelId: text('post_channel_id').notNull(),
     messageChannelId: text('message_channel_id'),

@@ -1,26 +1,12 @@
 import { eq } from 'drizzle-orm';
+import { DEFAULT_SETTINGS } from '../domain/settings.ts';
 import type { Database, Executor } from './client.ts';
 import { auditLog, workspaceSettings } from './schema.ts';
 
 export type WorkspaceSettings = Omit<typeof workspaceSettings.$inferSelect, 'updatedAt'>;
 
 export function defaultSettings(teamId: string): WorkspaceSettings {
-  return {
-    teamId,
-    approvers: [],
-    admins: [],
-    requiredApprovals: 1,
-    allowSelfApproval: false,
-    defaultChannelId: null,
-    defaultChannels: ['blog'],
-    defaultTone: null,
-    targetWords: 1200,
-    brandVoice: null,
-    seoThreshold: 75,
-    readabilityThreshold: 60,
-    maxRefinements: 3,
-    promptOverrides: {},
-  };
+  return { teamId, ...structuredClone(DEFAULT_SETTINGS) };
 }
 
 /** The workspace's settings, or the defaults when an admin has not saved any. */

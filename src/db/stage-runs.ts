@@ -1,5 +1,5 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
-import type { Stage } from '../orchestrator/plan-status.ts';
+import type { Stage } from '../domain/plan-states.ts';
 import type { Database } from './client.ts';
 import { stageRuns } from './schema.ts';
 

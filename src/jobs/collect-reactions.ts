@@ -2,12 +2,9 @@ import { WebAPIRateLimitedError } from '@slack/web-api';
 import type { Task } from 'graphile-worker';
 import { listRecentSlackPublications, saveReactions } from '../db/publish-attempts.ts';
 import type { JobDeps } from './deps.ts';
-import { requestRender } from './render-plan-message.ts';
+import { requestRender } from './queue.ts';
 
-export const COLLECT_REACTIONS_TASK = 'collect_reactions';
 export const REACTIONS_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
-/** graphile-worker crontab: every hour, for posts published in the last 7 days. */
-export const CRONTAB = `0 * * * * ${COLLECT_REACTIONS_TASK}`;
 
 /** Collects the reactions on published Slack posts, so the plan's message can show them. */
 export function makeCollectReactions(deps: JobDeps): Task {

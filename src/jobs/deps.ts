@@ -4,7 +4,7 @@ import type { Database } from '../db/client.ts';
 import type { LlmGateway } from '../orchestrator/llm.ts';
 import type { Scraper } from '../orchestrator/scraper.ts';
 import type { SeoPool } from '../orchestrator/seo/pool.ts';
-import type { EnqueueJob } from './enqueue.ts';
+import type { EnqueueJob } from './queue.ts';
 
 /** What tasks need; built once in main.ts. */
 export type JobDeps = {

@@ -1,12 +1,14 @@
 import type { Task } from 'graphile-worker';
 import { listPlanAudit } from '../db/audit.ts';
 import { addContentItem, findResearch, listContentItems, researchOf } from '../db/content.ts';
-import { transitionPlan, type Plan } from '../db/plans.ts';
+import { applyPlanEvent } from '../db/plan-events.ts';
+import type { Plan } from '../db/plans.ts';
 import { writeDraft } from '../orchestrator/stages/draft.ts';
 import type { Draft } from '../orchestrator/types.ts';
 import type { JobDeps } from './deps.ts';
 import { parsePayload, revisionJobPayload } from './payloads.ts';
-import { enqueueOptimize, toPlanBrief } from './pipeline.ts';
+import { toPlanBrief } from './pipeline.ts';
+import { enqueueOptimize } from './queue.ts';
 import { runStage } from './stage-runner.ts';
 
 export type DraftStageOutput = { draft: Draft; wordCount: number; outline: string[]; warnings: string[] };
@@ -22,7 +24,6 @@ export function makeDraftPlan(deps: JobDeps): Task {
       planId,
       stage: 'draft',
       runKey: { stage: 'draft', revision },
-      expectedStatus: 'drafting',
       execute: async (plan) => {
         const research = researchOf(await findResearch(deps.db, { teamId, planId }));
         const { feedback, previousDraft } = await findRevisionContext(deps, plan);
@@ -34,8 +35,8 @@ export function makeDraftPlan(deps: JobDeps): Task {
       },
       complete: async (tx, plan, output) => {
         await addContentItem(tx, { teamId, planId, revision, origin: 'draft', draft: output.draft, analysis: null });
-        const moved = await transitionPlan(tx, { teamId, planId, from: ['drafting'], to: 'optimizing' });
-        if (moved) await enqueueOptimize(tx, plan, 0, deps.maxAttempts);
+        const moved = await applyPlanEvent(tx, { teamId, planId }, { type: 'stage_succeeded', stage: 'draft' });
+        if (moved.isApplied) await enqueueOptimize(tx, plan, 0, deps.maxAttempts);
       },
     });
   };

@@ -1,6 +1,7 @@
 import type { Task } from 'graphile-worker';
 import { findCurrentItem, listVariants, saveVariant } from '../db/content.ts';
-import { lockPlan, transitionPlan } from '../db/plans.ts';
+import { applyPlanEvent } from '../db/plan-events.ts';
+import { lockPlan } from '../db/plans.ts';
 import { AppError } from '../errors.ts';
 import { writeVariant } from '../orchestrator/stages/variant.ts';
 import type { JobDeps } from './deps.ts';
@@ -21,7 +22,6 @@ export function makeGenerateVariant(deps: JobDeps): Task {
       planId,
       stage: 'variants',
       runKey: { stage: `variant:${channel}`, revision },
-      expectedStatus: 'generating_variants',
       execute: async (plan) => {
         const current = await findCurrentItem(deps.db, { teamId, planId });
         if (!current) throw new AppError('NOT_FOUND', 'There is no optimised draft to adapt.');
@@ -36,7 +36,7 @@ export function makeGenerateVariant(deps: JobDeps): Task {
         await saveVariant(tx, { teamId, planId, revision, channel, content: output.content, violations: output.violations });
         const landed = new Set((await listVariants(tx, { teamId, planId, revision })).map((variant) => variant.channel));
         const isComplete = variantChannelsOf(plan).every((expected) => landed.has(expected));
-        if (isComplete) await transitionPlan(tx, { teamId, planId, from: ['generating_variants'], to: 'in_review' });
+        if (isComplete) await applyPlanEvent(tx, { teamId, planId }, { type: 'stage_succeeded', stage: 'variants' });
       },
     });
   };

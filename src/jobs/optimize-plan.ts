@@ -11,14 +11,17 @@ import {
   type ContentItem,
 } from '../db/content.ts';
 import type { Transaction } from '../db/client.ts';
-import { transitionPlan, updatePlanScores, type Plan } from '../db/plans.ts';
+import { applyPlanEvent } from '../db/plan-events.ts';
+import { updatePlanScores, type Plan } from '../db/plans.ts';
 import { AppError } from '../errors.ts';
 import { failedChecks, type ContentAnalysis } from '../orchestrator/seo/analyze.ts';
 import { reviseDraft } from '../orchestrator/stages/revise.ts';
 import type { Draft } from '../orchestrator/types.ts';
 import type { JobDeps } from './deps.ts';
 import { optimizeJobPayload, parsePayload } from './payloads.ts';
-import { enqueueOptimize, enqueueVariants, planSettings, toPlanBrief, variantChannelsOf } from './pipeline.ts';
+import { parsePlanSettings } from '../domain/settings.ts';
+import { toPlanBrief, variantChannelsOf } from './pipeline.ts';
+import { enqueueOptimize, enqueueVariants } from './queue.ts';
 import { runStage } from './stage-runner.ts';
 
 export type OptimizeStageOutput = {
@@ -46,10 +49,9 @@ export function makeOptimizePlan(deps: JobDeps): Task {
       planId,
       stage: 'optimize',
       runKey: { stage: 'optimize', revision, iteration },
-      expectedStatus: 'optimizing',
       execute: async (plan) => {
         const items = await listContentItems(deps.db, { teamId, planId, revision });
-        const settings = planSettings(plan);
+        const settings = parsePlanSettings(plan.settings);
         if (iteration === 0) {
           const draft = items.at(-1);
           if (!draft) throw new AppError('NOT_FOUND', 'There is no draft to optimise.');
@@ -131,15 +133,14 @@ async function finishOptimizing(tx: Transaction, deps: JobDeps, plan: Plan): Pro
   const best = pickBestItem(items);
   if (!best) throw new AppError('NOT_FOUND', 'There is no draft to keep.');
   await markCurrentItem(tx, { teamId: plan.teamId, planId: plan.id, itemId: best.id });
-  await updatePlanScores(tx, {
-    teamId: plan.teamId,
-    planId: plan.id,
-    patch: { seoScore: best.seoScore, readabilityScore: best.readabilityScore },
-  });
   const channels = variantChannelsOf(plan);
-  const next = channels.length === 0 ? 'in_review' : 'generating_variants';
-  const moved = await transitionPlan(tx, { teamId: plan.teamId, planId: plan.id, from: ['optimizing'], to: next });
-  if (moved && channels.length > 0) await enqueueVariants(tx, plan, channels, deps.maxAttempts);
+  const moved = await applyPlanEvent(
+    tx,
+    { teamId: plan.teamId, planId: plan.id },
+    { type: 'stage_succeeded', stage: 'optimize', hasVariants: channels.length > 0 },
+    { seoScore: best.seoScore, readabilityScore: best.readabilityScore },
+  );
+  if (moved.isApplied && channels.length > 0) await enqueueVariants(tx, plan, channels, deps.maxAttempts);
 }
 
 function toDraft(item: ContentItem): Draft {

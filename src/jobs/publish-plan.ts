@@ -3,7 +3,8 @@ import type { Task } from 'graphile-worker';
 import { recordAudit } from '../db/audit.ts';
 import { findCurrentItem, listVariants } from '../db/content.ts';
 import { findDestination } from '../db/destinations.ts';
-import { findPlan, transitionPlan, type Plan } from '../db/plans.ts';
+import { applyPlanEvent } from '../db/plan-events.ts';
+import { findPlan, type Plan } from '../db/plans.ts';
 import { claimPublishAttempt, markSending, recordOutcome } from '../db/publish-attempts.ts';
 import type { DestinationKind, PublishState } from '../db/schema.ts';
 import { decryptSecret } from '../crypto.ts';
@@ -15,7 +16,7 @@ import { deliverWebhook } from '../publish/webhook.ts';
 import { publishToWordpress } from '../publish/wordpress.ts';
 import type { JobDeps } from './deps.ts';
 import { parsePayload, revisionJobPayload } from './payloads.ts';
-import { requestRender } from './render-plan-message.ts';
+import { requestRender } from './queue.ts';
 
 type ResolvedDestination = { key: string; name: string; kind: DestinationKind; deliver: (idempotencyKey: string) => Promise<DeliveryResult> };
 
@@ -25,14 +26,32 @@ type ResolvedDestination = { key: string; name: string; kind: DestinationKind; d
  * A scheduled plan still unapproved when its time comes expires instead.
  */
 export function makePublishPlan(deps: JobDeps): Task {
+  const publish = makePublishAttempt(deps);
+  return async (payload, helpers) => {
+    const { teamId, planId } = parsePayload(revisionJobPayload, payload);
+    try {
+      await publish(payload, helpers);
+    } catch (error) {
+      if (helpers.job.attempts < helpers.job.max_attempts) throw error;
+      // On the last attempt a failure outside the per-destination code must not leave the plan "Publishing".
+      deps.logger.error({ err: error, planId }, 'publishing failed');
+      const reason = error instanceof AppError && error.code !== 'INTERNAL' ? error.message : 'Publishing stopped on an unexpected error; the details are in the logs.';
+      const failed = await applyPlanEvent(deps.db, { teamId, planId }, { type: 'publish_failed', reason });
+      if (failed.isApplied) await requestRender(deps, teamId, planId, 0);
+    }
+  };
+}
+
+function makePublishAttempt(deps: JobDeps): Task {
   return async (payload, helpers) => {
     const { teamId, planId, revision } = parsePayload(revisionJobPayload, payload);
     let plan = await findPlan(deps.db, teamId, planId);
     if (!plan || plan.revision !== revision) return;
     if (plan.status === 'scheduled') {
       if (!plan.approvedAt) return expire(deps, plan);
-      plan = await transitionPlan(deps.db, { teamId, planId, from: ['scheduled'], to: 'publishing' });
-      if (!plan) return;
+      const started = await applyPlanEvent(deps.db, { teamId, planId }, { type: 'publish_started' });
+      if (!started.isApplied) return;
+      plan = started.plan;
       await requestRender(deps, teamId, planId, 0);
     }
     if (plan.status !== 'publishing') return;
@@ -81,15 +100,9 @@ export function makePublishPlan(deps: JobDeps): Task {
       throw new AppError('UPSTREAM_RETRYABLE', `Publishing to ${pending.join(', ')} will be retried.`);
     }
     if (delivered > 0 || destinations.length === 0) {
-      await transitionPlan(deps.db, { teamId, planId, from: ['publishing'], to: 'published' });
+      await applyPlanEvent(deps.db, { teamId, planId }, { type: 'published' });
     } else {
-      await transitionPlan(deps.db, {
-        teamId,
-        planId,
-        from: ['publishing'],
-        to: 'failed',
-        patch: { failedStage: 'publish', error: `No destination accepted the post. ${reasons[0] ?? ''}`.trim() },
-      });
+      await applyPlanEvent(deps.db, { teamId, planId }, { type: 'publish_failed', reason: `No destination accepted the post. ${reasons[0] ?? ''}`.trim() });
     }
     await requestRender(deps, teamId, planId, 0);
   };
@@ -108,8 +121,8 @@ function toDeliveryError(error: unknown): DeliveryResult {
 }
 
 async function expire(deps: JobDeps, plan: Plan): Promise<void> {
-  const expired = await transitionPlan(deps.db, { teamId: plan.teamId, planId: plan.id, from: ['scheduled'], to: 'expired' });
-  if (!expired) return;
+  const expired = await applyPlanEvent(deps.db, { teamId: plan.teamId, planId: plan.id }, { type: 'expired' });
+  if (!expired.isApplied) return;
   await recordAudit(deps.db, { teamId: plan.teamId, planId: plan.id, actorId: 'system', action: 'expired', details: { scheduledAt: plan.scheduledAt?.toISOString() } });
   await requestRender(deps, plan.teamId, plan.id, 0);
 }

@@ -8,8 +8,8 @@ import type { ReviewView } from '../bot/blocks/plan-message.ts';
 import { listApprovals } from '../db/approvals.ts';
 import { listPlanAudit, type AuditEntry } from '../db/audit.ts';
 import { listPublishAttempts } from '../db/publish-attempts.ts';
-import type { PlanStatus } from '../orchestrator/plan-status.ts';
-import { reviewPolicyOf } from '../review/policy.ts';
+import { HOME_RELEVANT_STATUSES, type PlanStatus } from '../domain/plan-states.ts';
+import { reviewPolicyOf } from '../domain/review-policy.ts';
 import {
   buildDecisionLogReply,
   buildDraftReply,
@@ -22,42 +22,13 @@ import { findResearch, listContentItems, listRefinements, listVariants, research
 import { findPlan, type Plan } from '../db/plans.ts';
 import { listStageRuns, type StageRun } from '../db/stage-runs.ts';
 import { listThreadReplies, saveThreadReply } from '../db/thread-replies.ts';
-import { isVariantChannel } from '../orchestrator/channels.ts';
+import { isVariantChannel } from '../domain/channels.ts';
 import type { ContentAnalysis } from '../orchestrator/seo/analyze.ts';
 import type { JobDeps } from './deps.ts';
 import { countWords } from './draft-plan.ts';
-import { renderJobKey } from './enqueue.ts';
 import { parsePayload, planJobPayload } from './payloads.ts';
-import { planSettings, TASKS } from './pipeline.ts';
-import { HOME_RELEVANT_STATUSES, requestHomeRefresh } from './refresh-home.ts';
-
-/** Collapsed bursts render at most about once a second per plan. */
-export const RENDER_DELAY_MS = 1_000;
-
-/**
- * Asks for a render of the plan's message. Requests collapse into the pending one, which keeps its
- * earlier time; `isRetryAfter` instead moves it to the time Slack asked us to wait for.
- */
-export function requestRender(
-  deps: Pick<JobDeps, 'enqueue' | 'now'>,
-  teamId: string,
-  planId: string,
-  delayMs = RENDER_DELAY_MS,
-  { isRetryAfter = false }: { isRetryAfter?: boolean } = {},
-) {
-  return deps.enqueue(
-    TASKS.render,
-    { teamId, planId },
-    {
-      jobKey: renderJobKey(planId),
-      jobKeyMode: isRetryAfter ? 'replace' : 'preserve_run_at',
-      runAt: new Date(deps.now().getTime() + delayMs),
-      // One queue per plan: renders of a plan never overlap, so a reply is never posted twice.
-      queueName: renderJobKey(planId),
-      maxAttempts: 10,
-    },
-  );
-}
+import { requestHomeRefresh, requestRender } from './queue.ts';
+import { parsePlanSettings } from '../domain/settings.ts';
 
 type MessageReply = { kind?: 'message'; text: string; blocks: unknown[] };
 type FileReply = { kind: 'file'; text: string; blocks: unknown[]; file: { filename: string; content: string } };
@@ -173,7 +144,7 @@ async function collectReplies(db: Database, plan: Plan, runs: readonly StageRun[
       key: `seo:r${plan.revision}`,
       reply: buildSeoReply({
         analysis: current.analysis as ContentAnalysis,
-        threshold: planSettings(plan).seoThreshold,
+        threshold: parsePlanSettings(plan.settings).seoThreshold,
         refinements: (await listRefinements(db, ref)).map((refinement) => ({
           iteration: refinement.iteration,
           scoreBefore: refinement.scoreBefore,

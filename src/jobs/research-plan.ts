@@ -1,11 +1,12 @@
 import type { Task } from 'graphile-worker';
 import { saveResearch } from '../db/content.ts';
-import { transitionPlan } from '../db/plans.ts';
+import { applyPlanEvent } from '../db/plan-events.ts';
 import { researchTopic } from '../orchestrator/stages/research.ts';
 import type { Research } from '../orchestrator/types.ts';
 import type { JobDeps } from './deps.ts';
 import { parsePayload, planJobPayload } from './payloads.ts';
-import { enqueueDraft, toPlanBrief } from './pipeline.ts';
+import { toPlanBrief } from './pipeline.ts';
+import { enqueueDraft } from './queue.ts';
 import { runStage } from './stage-runner.ts';
 
 export type ResearchStageOutput = { skipped: string | null; sources: Research['sources']; failures: { url: string; reason: string }[] };
@@ -14,7 +15,7 @@ export type ResearchStageOutput = { skipped: string | null; sources: Research['s
 export function makeResearchPlan(deps: JobDeps): Task {
   return async (payload, helpers) => {
     const { teamId, planId } = parsePayload(planJobPayload, payload);
-    await transitionPlan(deps.db, { teamId, planId, from: ['queued'], to: 'researching' });
+    await applyPlanEvent(deps.db, { teamId, planId }, { type: 'stage_started', stage: 'research' });
     let research: Research | null = null;
     await runStage<ResearchStageOutput>({
       deps,
@@ -23,7 +24,6 @@ export function makeResearchPlan(deps: JobDeps): Task {
       planId,
       stage: 'research',
       runKey: { stage: 'research', revision: 0 },
-      expectedStatus: 'researching',
       execute: async (plan) => {
         const outcome = await researchTopic({ brief: toPlanBrief(plan), scraper: deps.scraper, llm: deps.llm });
         if (outcome.kind === 'skipped') {
@@ -34,8 +34,8 @@ export function makeResearchPlan(deps: JobDeps): Task {
       },
       complete: async (tx, plan, output) => {
         await saveResearch(tx, { teamId, planId, research, skipReason: output.skipped, failures: output.failures });
-        const moved = await transitionPlan(tx, { teamId, planId, from: ['researching'], to: 'drafting' });
-        if (moved) await enqueueDraft(tx, plan, deps.maxAttempts);
+        const moved = await applyPlanEvent(tx, { teamId, planId }, { type: 'stage_succeeded', stage: 'research' });
+        if (moved.isApplied) await enqueueDraft(tx, plan, deps.maxAttempts);
       },
     });
   };

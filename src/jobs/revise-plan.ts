@@ -1,9 +1,8 @@
 import type { Task } from 'graphile-worker';
-import { transitionPlan } from '../db/plans.ts';
+import { applyPlanEvent } from '../db/plan-events.ts';
 import type { JobDeps } from './deps.ts';
 import { parsePayload, revisionJobPayload } from './payloads.ts';
-import { enqueueDraft } from './pipeline.ts';
-import { requestRender } from './render-plan-message.ts';
+import { enqueueDraft, requestRender } from './queue.ts';
 
 /**
  * After "Request changes": starts the next revision, which redrafts with the feedback,
@@ -13,14 +12,13 @@ export function makeRevisePlan(deps: JobDeps): Task {
   return async (payload) => {
     const { teamId, planId, revision } = parsePayload(revisionJobPayload, payload);
     await deps.db.transaction(async (tx) => {
-      const plan = await transitionPlan(tx, {
-        teamId,
-        planId,
-        from: ['changes_requested'],
-        to: 'drafting',
-        patch: { revision: revision + 1, seoScore: null, initialSeoScore: null, readabilityScore: null },
-      });
-      if (plan) await enqueueDraft(tx, plan, deps.maxAttempts);
+      const moved = await applyPlanEvent(
+        tx,
+        { teamId, planId },
+        { type: 'revision_started' },
+        { revision: revision + 1, seoScore: null, initialSeoScore: null, readabilityScore: null },
+      );
+      if (moved.isApplied) await enqueueDraft(tx, moved.plan, deps.maxAttempts);
     });
     await requestRender(deps, teamId, planId, 0);
   };

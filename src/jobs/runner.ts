@@ -3,7 +3,7 @@ import { Logger as GraphileLogger, run, type Runner, type TaskList, type WorkerE
 import type { Sql } from '../db/client.ts';
 import { startHeartbeat } from './heartbeat.ts';
 import type { Logger } from 'pino';
-import { CRONTAB } from './collect-reactions.ts';
+import { CRONTAB } from './queue.ts';
 
 export type Worker = { runner: Runner; stop(): Promise<void>; state(): 'running' | 'stopped' | 'restarting' };
 

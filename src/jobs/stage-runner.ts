@@ -1,12 +1,13 @@
 import type { Job } from 'graphile-worker';
 import type { Transaction } from '../db/client.ts';
-import { findPlan, transitionPlan, type Plan } from '../db/plans.ts';
+import { applyPlanEvent } from '../db/plan-events.ts';
+import { findPlan, type Plan } from '../db/plans.ts';
 import { findSucceededStageRun, finishStageRun, startStageRun, type StageRunKey } from '../db/stage-runs.ts';
 import { asAppError, isAppError } from '../errors.ts';
 import type { LlmUsage } from '../orchestrator/llm.ts';
-import { RUNNING_STATUSES, type PlanStatus, type Stage } from '../orchestrator/plan-status.ts';
+import { STAGE_STATUS, type Stage } from '../domain/plan-states.ts';
 import type { JobDeps } from './deps.ts';
-import { requestRender } from './render-plan-message.ts';
+import { requestRender } from './queue.ts';
 
 export type StageResult<Output> = { output: Output; usage: LlmUsage; status?: 'succeeded' | 'skipped'; note?: string };
 
@@ -25,7 +26,6 @@ export async function runStage<Output>({
   planId,
   stage,
   runKey,
-  expectedStatus,
   execute,
   complete,
 }: {
@@ -35,13 +35,12 @@ export async function runStage<Output>({
   planId: string;
   stage: Stage;
   runKey: Omit<StageRunKey, 'teamId' | 'planId'>;
-  expectedStatus: PlanStatus;
   execute: (plan: Plan) => Promise<StageResult<Output>>;
   complete: (tx: Transaction, plan: Plan, output: Output) => Promise<void>;
 }): Promise<void> {
   const plan = await findPlan(deps.db, teamId, planId);
   const log = deps.logger.child({ planId, stage: runKey.stage, iteration: runKey.iteration ?? 0, attempt: job.attempts });
-  if (!plan || plan.status !== expectedStatus || plan.revision !== runKey.revision) {
+  if (!plan || plan.status !== STAGE_STATUS[stage] || plan.revision !== runKey.revision) {
     log.info({ status: plan?.status }, 'stage job no longer applies; skipping');
     return;
   }
@@ -86,13 +85,8 @@ export async function runStage<Output>({
       throw error;
     }
     log.error({ err: error }, 'stage failed');
-    await transitionPlan(deps.db, {
-      teamId,
-      planId,
-      from: [...RUNNING_STATUSES],
-      to: 'failed',
-      patch: { failedStage: stage, error: describeFailure(isAppError(error) ? appError.message : UNEXPECTED, job.attempts) },
-    });
+    const reason = describeFailure(isAppError(error) ? appError.message : UNEXPECTED, job.attempts);
+    await applyPlanEvent(deps.db, { teamId, planId }, { type: 'stage_failed', stage, reason });
     await requestRender(deps, teamId, planId, 0);
   }
 }

@@ -27,7 +27,7 @@ import {
   X_THREAD_MAX_POSTS,
   X_URL_LENGTH,
   type VariantChannelId,
-} from './channels.ts';
+} from '../domain/channels.ts';
 import type { ContentCheck } from './seo/analyze.ts';
 import { normalizeUrl } from './stages/normalize-url.ts';
 import type { Draft, PlanBrief, Research } from './types.ts';

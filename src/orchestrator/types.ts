@@ -1,5 +1,5 @@
 import type { BrandVoice } from '../db/schema.ts';
-import type { ChannelId, VariantChannelId } from './channels.ts';
+import type { ChannelId, VariantChannelId } from '../domain/channels.ts';
 import type { LlmUsage } from './llm.ts';
 
 /** Everything the writing stages know about a plan: the marketer's answers and the workspace settings it was made with. */

@@ -2,7 +2,7 @@ import type { KnownBlock } from '@slack/types';
 import { type WebClient, WebAPIHTTPError, WebAPIPlatformError, WebAPIRateLimitedError, WebAPIRequestError } from '@slack/web-api';
 import { cutText, escapeMrkdwn, plain, SECTION_TEXT_LIMIT, slackLink, splitText, truncate } from '../bot/blocks/format.ts';
 import { asAppError } from '../errors.ts';
-import { slackAnnouncementVariantSchema } from '../orchestrator/channels.ts';
+import { slackAnnouncementVariantSchema } from '../domain/channels.ts';
 import type { DeliveryResult, PublishContent } from './types.ts';
 
 /** Stays under the ~13,000 characters of block JSON above which Slack answers `msg_blocks_too_long`. */

@@ -1,50 +1,54 @@
-import { sql } from 'drizzle-orm';
 import type { Database, Executor } from '../db/client.ts';
 import { addApproval, listApprovals } from '../db/approvals.ts';
 import { recordAudit } from '../db/audit.ts';
-import { addJobSql } from '../db/jobs-sql.ts';
-import { lockPlan, transitionPlan, type Plan } from '../db/plans.ts';
+import { applyPlanEvent, type PlanEventPatch } from '../db/plan-events.ts';
+import { lockPlan, type Plan } from '../db/plans.ts';
+import { nextPlanStatus, STATUS_LABELS, type PlanEvent } from '../domain/plan-states.ts';
+import { canDecide, reviewPolicyOf, type Actor, type Decision } from '../domain/review-policy.ts';
 import { AppError } from '../errors.ts';
-import { nextPlanStatus, STATUS_LABELS, type PlanEvent, type PlanStatus } from '../orchestrator/plan-status.ts';
-import { reviewPolicyOf } from './policy.ts';
+import { enqueuePublish, enqueueRevision, removePublishJob } from '../jobs/queue.ts';
 
-type DecisionInput = { db: Database; teamId: string; planId: string; userId: string };
-
-export const PUBLISH_TASK = 'publish_plan';
-export const REVISE_TASK = 'revise_plan';
-
-export function publishJobKey(planId: string): string {
-  return `plan:${planId}:publish`;
-}
+/** Who decides: `actor.isAdmin` is looked up before the plan is locked, so no Slack call waits under the lock. */
+type DecisionInput = { db: Database; teamId: string; planId: string; actor: Actor };
 
 /**
  * Runs a decision in one transaction with the plan row locked, so double clicks and racing
- * approvers apply it once. Throws CONFLICT with a sentence when the plan's state does not allow it.
+ * approvers apply it once. Under the lock the decision is judged again, from the plan as it is now:
+ * FORBIDDEN when the person may not make it, CONFLICT when the plan's state no longer allows it.
  */
 async function decide<T>(
-  { db, teamId, planId }: DecisionInput,
+  { db, teamId, planId, actor }: DecisionInput,
+  decisionFor: (plan: Plan) => Decision,
   event: PlanEvent,
-  apply: (tx: Executor, plan: Plan, to: PlanStatus) => Promise<T>,
+  apply: (tx: Executor, plan: Plan) => Promise<T>,
 ): Promise<T> {
   return db.transaction(async (tx) => {
     const plan = await lockPlan(tx, teamId, planId);
     if (!plan) throw new AppError('NOT_FOUND', 'That plan no longer exists in this workspace.');
-    const to = nextPlanStatus(plan.status, event);
-    if (!to) {
+    const verdict = canDecide(actor, plan, reviewPolicyOf(plan), decisionFor(plan));
+    if (!verdict.isAllowed) throw new AppError('FORBIDDEN', verdict.message);
+    if (nextPlanStatus(plan.status, event) === null) {
       throw new AppError('CONFLICT', `Plan #${plan.number} is ${STATUS_LABELS[plan.status].toLowerCase()}, so that is no longer possible.`);
     }
-    return apply(tx, plan, to);
+    return apply(tx, plan);
   });
+}
+
+/** Applies an event to a plan locked by `decide`, whose state was checked: it cannot be refused. */
+async function move(tx: Executor, plan: Plan, event: PlanEvent, patch?: PlanEventPatch): Promise<Plan> {
+  const moved = await applyPlanEvent(tx, { teamId: plan.teamId, planId: plan.id }, event, patch);
+  if (!moved.isApplied) throw new AppError('CONFLICT', moved.message);
+  return moved.plan;
 }
 
 export type ApprovalOutcome = { plan: Plan; isApproved: boolean; approvals: number; required: number; isNewApproval: boolean };
 
 /** Adds the person's approval; the plan is approved once it has as many as the policy requires. */
 export async function approvePlan(input: DecisionInput & { now: Date }): Promise<ApprovalOutcome> {
-  return decide(input, { type: 'approve' }, (tx, plan, to) => addApprovalAndMaybeApprove(tx, plan, to, input.userId, input.now));
+  return decide(input, () => 'approve', { type: 'approved' }, (tx, plan) => addApprovalAndMaybeApprove(tx, plan, input.actor.userId, input.now));
 }
 
-async function addApprovalAndMaybeApprove(tx: Executor, plan: Plan, to: PlanStatus, userId: string, now: Date): Promise<ApprovalOutcome> {
+async function addApprovalAndMaybeApprove(tx: Executor, plan: Plan, userId: string, now: Date, patch: PlanEventPatch = {}): Promise<ApprovalOutcome> {
   if (plan.approvedAt) throw new AppError('CONFLICT', `Plan #${plan.number} is already approved.`);
   const ref = { teamId: plan.teamId, planId: plan.id, revision: plan.revision };
   const isNewApproval = await addApproval(tx, { ...ref, approverId: userId });
@@ -52,116 +56,87 @@ async function addApprovalAndMaybeApprove(tx: Executor, plan: Plan, to: PlanStat
   const { requiredApprovals } = reviewPolicyOf(plan);
   if (isNewApproval) await recordAudit(tx, { teamId: plan.teamId, planId: plan.id, actorId: userId, action: 'approved', details: { revision: plan.revision } });
   if (approvals < requiredApprovals) return { plan, isApproved: false, approvals, required: requiredApprovals, isNewApproval };
-  const approved = await transitionPlan(tx, { teamId: plan.teamId, planId: plan.id, from: [plan.status], to, patch: { approvedAt: now } });
-  return { plan: approved ?? plan, isApproved: true, approvals, required: requiredApprovals, isNewApproval };
+  const approved = await move(tx, plan, { type: 'approved' }, { ...patch, approvedAt: now });
+  return { plan: approved, isApproved: true, approvals, required: requiredApprovals, isNewApproval };
 }
 
 export async function requestChanges(input: DecisionInput & { feedback: string; maxAttempts: number }): Promise<Plan> {
-  return decide(input, { type: 'request_changes' }, async (tx, plan, to) => {
-    const moved = await transitionPlan(tx, {
-      teamId: plan.teamId,
-      planId: plan.id,
-      from: [plan.status],
-      to,
-      patch: { approvedAt: null, scheduledAt: null },
-    });
-    await removeJob(tx, publishJobKey(plan.id));
+  return decide(input, () => 'request_changes', { type: 'changes_requested' }, async (tx, plan) => {
+    const moved = await move(tx, plan, { type: 'changes_requested' }, { approvedAt: null, scheduledAt: null });
+    await removePublishJob(tx, plan.id);
     await recordAudit(tx, {
       teamId: plan.teamId,
       planId: plan.id,
-      actorId: input.userId,
+      actorId: input.actor.userId,
       action: 'changes_requested',
       details: { feedback: input.feedback, revision: plan.revision },
     });
-    await tx.execute(
-      addJobSql(REVISE_TASK, { teamId: plan.teamId, planId: plan.id, revision: plan.revision }, {
-        jobKey: `plan:${plan.id}:revise:${plan.revision}`,
-        maxAttempts: input.maxAttempts,
-      }),
-    );
-    return moved ?? plan;
+    await enqueueRevision(tx, plan, input.maxAttempts);
+    return moved;
   });
 }
 
 export async function rejectPlan(input: DecisionInput & { reason: string }): Promise<Plan> {
-  return decide(input, { type: 'reject' }, async (tx, plan, to) => {
-    const moved = await transitionPlan(tx, { teamId: plan.teamId, planId: plan.id, from: [plan.status], to, patch: { scheduledAt: null } });
-    await removeJob(tx, publishJobKey(plan.id));
-    await recordAudit(tx, { teamId: plan.teamId, planId: plan.id, actorId: input.userId, action: 'rejected', details: { reason: input.reason } });
-    return moved ?? plan;
+  return decide(input, () => 'reject', { type: 'rejected' }, async (tx, plan) => {
+    const moved = await move(tx, plan, { type: 'rejected' }, { scheduledAt: null });
+    await removePublishJob(tx, plan.id);
+    await recordAudit(tx, { teamId: plan.teamId, planId: plan.id, actorId: input.actor.userId, action: 'rejected', details: { reason: input.reason } });
+    return moved;
   });
 }
 
 export type ScheduleOutcome = { plan: Plan; approval: ApprovalOutcome | null };
 
+/** From review, scheduling is also an approval, with the same rules ("Approve & schedule"). */
+export function scheduleDecisionFor(plan: Pick<Plan, 'status'>): Decision {
+  return plan.status === 'in_review' ? 'approve' : 'schedule';
+}
+
 /**
  * Sets the publish time and destinations. From review, the scheduler's approval is added in the
- * same step ("Approve & schedule"); if more approvals are needed the plan waits, scheduled,
- * and expires when its time comes unapproved.
+ * same step; if more approvals are needed the plan waits, scheduled, and expires when its time
+ * comes unapproved. Whether this is an approval is decided under the lock, from the plan as it is.
  */
 export async function schedulePlan(
   input: DecisionInput & { at: Date; destinations: string[]; now: Date; maxAttempts: number },
 ): Promise<ScheduleOutcome> {
-  return decide(input, { type: 'schedule' }, async (tx, plan, to) => {
-    const approval = plan.status === 'in_review' ? await addApprovalAndMaybeApprove(tx, plan, 'approved', input.userId, input.now) : null;
-    const approvedAt = approval ? (approval.isApproved ? input.now : null) : plan.approvedAt;
-    const moved = await transitionPlan(tx, {
-      teamId: plan.teamId,
-      planId: plan.id,
-      from: ['in_review', 'approved', 'scheduled'],
-      to,
-      patch: { scheduledAt: input.at, publishDestinations: input.destinations, approvedAt },
-    });
+  return decide(input, scheduleDecisionFor, { type: 'scheduled' }, async (tx, plan) => {
+    const schedule = { scheduledAt: input.at, publishDestinations: input.destinations };
+    let approval: ApprovalOutcome | null = null;
+    let current = plan;
+    if (plan.status === 'in_review') {
+      approval = await addApprovalAndMaybeApprove(tx, plan, input.actor.userId, input.now);
+      current = approval.plan;
+    }
+    const moved = await move(tx, current, { type: 'scheduled' }, schedule);
     await enqueuePublish(tx, plan, input.at, input.maxAttempts);
     await recordAudit(tx, {
       teamId: plan.teamId,
       planId: plan.id,
-      actorId: input.userId,
+      actorId: input.actor.userId,
       action: 'scheduled',
       details: { at: input.at.toISOString(), destinations: input.destinations },
     });
-    return { plan: moved ?? plan, approval };
+    return { plan: moved, approval };
   });
 }
 
 export async function unschedulePlan(input: DecisionInput): Promise<Plan> {
-  return decide(input, { type: 'unschedule' }, async (tx, plan) => {
-    const to: PlanStatus = plan.approvedAt ? 'approved' : 'in_review';
-    const moved = await transitionPlan(tx, { teamId: plan.teamId, planId: plan.id, from: ['scheduled'], to, patch: { scheduledAt: null } });
-    await removeJob(tx, publishJobKey(plan.id));
-    await recordAudit(tx, { teamId: plan.teamId, planId: plan.id, actorId: input.userId, action: 'unscheduled' });
-    return moved ?? plan;
+  return decide(input, () => 'unschedule', { type: 'unscheduled', isApproved: true }, async (tx, plan) => {
+    const moved = await move(tx, plan, { type: 'unscheduled', isApproved: plan.approvedAt !== null }, { scheduledAt: null });
+    await removePublishJob(tx, plan.id);
+    await recordAudit(tx, { teamId: plan.teamId, planId: plan.id, actorId: input.actor.userId, action: 'unscheduled' });
+    return moved;
   });
 }
 
 export async function publishNow(input: DecisionInput & { now: Date; destinations: string[]; maxAttempts: number }): Promise<Plan> {
-  return decide(input, { type: 'publish' }, async (tx, plan, to) => {
+  return decide(input, () => 'publish', { type: 'publish_started' }, async (tx, plan) => {
     if (!plan.approvedAt) throw new AppError('CONFLICT', `Plan #${plan.number} needs its approvals before it can be published.`);
     const destinations = plan.publishDestinations.length > 0 ? plan.publishDestinations : input.destinations;
-    const moved = await transitionPlan(tx, {
-      teamId: plan.teamId,
-      planId: plan.id,
-      from: ['approved', 'scheduled'],
-      to,
-      patch: { publishDestinations: destinations },
-    });
+    const moved = await move(tx, plan, { type: 'publish_started' }, { publishDestinations: destinations });
     await enqueuePublish(tx, plan, input.now, input.maxAttempts);
-    await recordAudit(tx, { teamId: plan.teamId, planId: plan.id, actorId: input.userId, action: 'publish_requested', details: { destinations } });
-    return moved ?? plan;
+    await recordAudit(tx, { teamId: plan.teamId, planId: plan.id, actorId: input.actor.userId, action: 'publish_requested', details: { destinations } });
+    return moved;
   });
-}
-
-function enqueuePublish(tx: Executor, plan: Plan, runAt: Date, maxAttempts: number) {
-  return tx.execute(
-    addJobSql(PUBLISH_TASK, { teamId: plan.teamId, planId: plan.id, revision: plan.revision }, {
-      jobKey: publishJobKey(plan.id),
-      jobKeyMode: 'replace',
-      runAt,
-      maxAttempts,
-    }),
-  );
-}
-
-function removeJob(tx: Executor, jobKey: string) {
-  return tx.execute(sql`select graphile_worker.remove_job(${jobKey})`);
 }

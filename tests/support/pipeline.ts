@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import type { Sql } from '../../src/db/client.ts';
-import type { PlanStatus } from '../../src/orchestrator/plan-status.ts';
+import type { PlanStatus } from '../../src/domain/plan-states.ts';
 import { planModalSubmissionView, type PlanFormAnswers } from './plan-modal-values.ts';
 import { KEYPHRASE } from './scripted-author.ts';
 

@@ -1,8 +1,8 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { findPlan } from '../../db/plans.ts';
 import { isAppError } from '../../errors.ts';
-import { requestRender } from '../../jobs/render-plan-message.ts';
-import { retryFailedPlan } from '../../jobs/retry-plan.ts';
+import { requestRender } from '../../jobs/queue.ts';
+import { retryFailedPlan } from '../../review/retry.ts';
 import { STAGE_LABELS } from '../blocks/plan-message.ts';
 import type { BotDeps } from '../deps.ts';
 import { ACTIONS } from '../ids.ts';

@@ -1,9 +1,9 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { isAppError } from '../../errors.ts';
-import { requestRender } from '../../jobs/render-plan-message.ts';
+import { requestRender } from '../../jobs/queue.ts';
 import { approvePlan, publishNow, unschedulePlan } from '../../review/decisions.ts';
-import type { Decision } from '../../review/policy.ts';
+import type { Actor, Decision } from '../../domain/review-policy.ts';
 import type { Plan } from '../../db/plans.ts';
 import type { BotDeps } from '../deps.ts';
 import { publishHome } from '../home/publish-home.ts';
@@ -12,7 +12,7 @@ import { replyTo } from '../reply.ts';
 import { authorizeDecision, defaultDestinations, destinationOptions, findPlanForDecision } from '../review-context.ts';
 import { buildRejectModal, buildRequestChangesModal, buildScheduleModal } from '../views/decision-modals.ts';
 
-type ButtonArgs = { action: ButtonAction; body: BlockAction; client: WebClient; context: { teamId?: string }; tell: (text: string) => Promise<void> };
+type ButtonArgs = { actor: Actor; action: ButtonAction; body: BlockAction; client: WebClient; context: { teamId?: string }; tell: (text: string) => Promise<void> };
 
 const ONE_HOUR_MS = 60 * 60 * 1000;
 
@@ -22,23 +22,22 @@ export function registerReviewActions(app: App, deps: BotDeps): void {
     app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, action, body, client, context, respond }) => {
       await ack();
       const tell = (text: string) => replyTo({ respond: body.response_url ? respond : undefined, client, userId: body.user.id, text });
-      const args = { action, body, client, context, tell };
       const plan = await findPlanForDecision(deps, context.teamId ?? body.team?.id, action.value);
       if (!plan) return tell('That plan no longer exists in this workspace.');
-      const verdict = await authorizeDecision({ deps, client, plan, userId: body.user.id, decision });
+      const { actor, verdict } = await authorizeDecision({ deps, client, plan, userId: body.user.id, decision });
       if (!verdict.isAllowed) return tell(verdict.message);
       try {
-        await handle(plan, args);
+        await handle(plan, { actor, action, body, client, context, tell });
       } catch (error) {
-        if (!isAppError(error, 'CONFLICT') && !isAppError(error, 'NOT_FOUND')) throw error;
+        if (!isAppError(error, 'CONFLICT') && !isAppError(error, 'NOT_FOUND') && !isAppError(error, 'FORBIDDEN')) throw error;
         await tell(error.message);
       }
       if (!body.response_url) await publishHome({ deps, client, teamId: plan.teamId, userId: body.user.id }).catch(() => undefined);
     });
   };
 
-  on(ACTIONS.approve, 'approve', async (plan, { body, tell }) => {
-    const outcome = await approvePlan({ db: deps.db, teamId: plan.teamId, planId: plan.id, userId: body.user.id, now: deps.now() });
+  on(ACTIONS.approve, 'approve', async (plan, { actor, tell }) => {
+    const outcome = await approvePlan({ db: deps.db, teamId: plan.teamId, planId: plan.id, actor, now: deps.now() });
     await requestRender(deps, plan.teamId, plan.id, 0);
     if (!outcome.isNewApproval) return tell(`You have already approved plan #${plan.number}.`);
     if (!outcome.isApproved) {
@@ -70,12 +69,12 @@ export function registerReviewActions(app: App, deps: BotDeps): void {
     ),
   );
 
-  on(ACTIONS.publishNow, 'publish', async (plan, { body }) => {
+  on(ACTIONS.publishNow, 'publish', async (plan, { actor }) => {
     await publishNow({
       db: deps.db,
       teamId: plan.teamId,
       planId: plan.id,
-      userId: body.user.id,
+      actor,
       now: deps.now(),
       destinations: await defaultDestinations(deps, plan),
       maxAttempts: deps.maxAttempts,
@@ -83,8 +82,8 @@ export function registerReviewActions(app: App, deps: BotDeps): void {
     await requestRender(deps, plan.teamId, plan.id, 0);
   });
 
-  on(ACTIONS.unschedule, 'unschedule', async (plan, { body }) => {
-    await unschedulePlan({ db: deps.db, teamId: plan.teamId, planId: plan.id, userId: body.user.id });
+  on(ACTIONS.unschedule, 'unschedule', async (plan, { actor }) => {
+    await unschedulePlan({ db: deps.db, teamId: plan.teamId, planId: plan.id, actor });
     await requestRender(deps, plan.teamId, plan.id, 0);
   });
 }

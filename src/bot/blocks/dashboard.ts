@@ -1,5 +1,5 @@
 import type { KnownBlock } from '@slack/types';
-import { PLAN_STATUSES, STATUS_LABELS, type PlanStatus } from '../../orchestrator/plan-status.ts';
+import { PLAN_STATUSES, STATUS_LABELS, type PlanStatus } from '../../domain/plan-states.ts';
 import type { Dashboard } from '../../db/dashboard.ts';
 import { ACTIONS } from '../ids.ts';
 import { button, escapeMrkdwn, formatDuration, formatNumber, joinLinesWithin, plain, section, slackDate, slackLink, truncate } from './format.ts';

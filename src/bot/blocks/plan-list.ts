@@ -1,5 +1,5 @@
 import type { KnownBlock } from '@slack/types';
-import { STATUS_LABELS, isPlanStatus } from '../../orchestrator/plan-status.ts';
+import { STATUS_LABELS, isPlanStatus } from '../../domain/plan-states.ts';
 import { COMMAND } from '../ids.ts';
 import { context, escapeMrkdwn, section, truncate } from './format.ts';
 

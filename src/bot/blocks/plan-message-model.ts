@@ -1,7 +1,7 @@
 import type { Plan } from '../../db/plans.ts';
 import type { StageRun } from '../../db/stage-runs.ts';
-import { CHANNEL_LABELS, type ChannelId } from '../../orchestrator/channels.ts';
-import { STAGE_STATUS, STAGES, type Stage } from '../../orchestrator/plan-status.ts';
+import { CHANNEL_LABELS, type ChannelId } from '../../domain/channels.ts';
+import { isPastStage, STAGE_STATUS, STAGES, type Stage } from '../../domain/plan-states.ts';
 import type { PlanMessageModel, ReviewView, StageView } from './plan-message.ts';
 
 export type ScoreFacts = { revisions: number; words: number; sources: number };
@@ -73,7 +73,7 @@ function deriveStageView(plan: Plan, stage: Stage, runs: readonly StageRun[], va
   if (stage === 'variants') {
     const landed = new Set(stageRuns.filter((run) => run.status === 'succeeded').map((run) => run.stage.slice('variant:'.length)));
     const labels = variantChannels.map((channel) => CHANNEL_LABELS[channel]).join(', ');
-    if (variantChannels.length === 0) return { stage, state: isLaterThan(plan, stage) ? 'skipped' : 'pending', detail: 'no channel variants' };
+    if (variantChannels.length === 0) return { stage, state: isPastStage(plan.status, stage) ? 'skipped' : 'pending', detail: 'no channel variants' };
     if (variantChannels.every((channel) => landed.has(channel)) && !hasFailed) {
       return { stage, state: 'done', detail: `${variantChannels.length}`, durationMs: spanDuration(stageRuns) };
     }
@@ -82,16 +82,7 @@ function deriveStageView(plan: Plan, stage: Stage, runs: readonly StageRun[], va
   }
   if (hasFailed) return { stage, state: 'failed' };
   if (isActive) return { stage, state: 'running' };
-  return { stage, state: isLaterThan(plan, stage) ? 'done' : 'pending' };
-}
-
-const PIPELINE_ORDER = ['queued', 'researching', 'drafting', 'optimizing', 'generating_variants'];
-
-/** True when the plan is past the stage (in review or later), for stages without run rows. */
-function isLaterThan(plan: Plan, stage: Stage): boolean {
-  const index = PIPELINE_ORDER.indexOf(plan.status);
-  if (index === -1) return plan.status !== 'failed' && plan.status !== 'changes_requested';
-  return index > PIPELINE_ORDER.indexOf(STAGE_STATUS[stage]);
+  return { stage, state: isPastStage(plan.status, stage) ? 'done' : 'pending' };
 }
 
 function totalDuration(runs: readonly StageRun[]): number | undefined {

@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/types';
-import { CHANNEL_LABELS, type ChannelId } from '../../orchestrator/channels.ts';
-import { STATUS_LABELS, STAGES, type FailedStage, type PlanStatus, type Stage } from '../../orchestrator/plan-status.ts';
+import { CHANNEL_LABELS, type ChannelId } from '../../domain/channels.ts';
+import { STATUS_LABELS, STAGES, type FailedStage, type PlanStatus, type Stage } from '../../domain/plan-states.ts';
 import { ACTIONS } from '../ids.ts';
 import { button, context, escapeMrkdwn, formatDuration, formatNumber, section, slackDate, truncate } from './format.ts';
 

@@ -13,7 +13,7 @@ import {
   X_POST_LIMIT,
   type VariantChannelId,
   type VariantMeasure,
-} from '../../orchestrator/channels.ts';
+} from '../../domain/channels.ts';
 import type { CheckRating, ContentAnalysis, ContentCheck } from '../../orchestrator/seo/analyze.ts';
 import type { Draft, Research, ResearchSource } from '../../orchestrator/types.ts';
 import {

@@ -2,7 +2,7 @@ import type { App, RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { findPlanByNumber, listRecentPlans, type Plan } from '../../db/plans.ts';
 import { getWorkspaceSettings } from '../../db/settings.ts';
-import { isChannelId } from '../../orchestrator/channels.ts';
+import { isChannelId } from '../../domain/channels.ts';
 import { buildHelp, buildPlanList, buildPlanNotFound, buildPlanStatus, type PlanSummary } from '../blocks/plan-list.ts';
 import type { BotDeps } from '../deps.ts';
 import { COMMAND } from '../ids.ts';

@@ -1,9 +1,9 @@
 import type { App } from '@slack/bolt';
-import { sql } from 'drizzle-orm';
 import { recordAudit } from '../../db/audit.ts';
 import type { Database } from '../../db/client.ts';
 import { deleteInstallationsFor } from '../../db/installations.ts';
-import { RUNNING_STATUSES } from '../../orchestrator/plan-status.ts';
+import { cancelRunningPlans } from '../../db/plan-events.ts';
+import { cancelQueuedJobsOf } from '../../jobs/queue.ts';
 import type { BotDeps } from '../deps.ts';
 
 export const UNINSTALL_EVENTS = ['app_uninstalled', 'tokens_revoked'] as const;
@@ -24,14 +24,8 @@ export function registerUninstall(app: App, deps: BotDeps): void {
 export async function forgetWorkspace(db: Database, teamId: string): Promise<{ installations: number; cancelledJobs: number }> {
   return db.transaction(async (tx) => {
     const installations = await deleteInstallationsFor(tx, teamId);
-    const cancelled = await tx.execute<{ id: string }>(sql`
-      select id from graphile_worker.permanently_fail_jobs(
-        array(select id from graphile_worker._private_jobs where payload->>'teamId' = ${teamId} and locked_at is null),
-        'The app was uninstalled from this workspace.'
-      )`);
-    await tx.execute(sql`
-      update content_plans set status = 'cancelled', updated_at = now()
-      where team_id = ${teamId} and status in (${sql.join(RUNNING_STATUSES.map((status) => sql`${status}`), sql`, `)})`);
-    return { installations, cancelledJobs: cancelled.length };
+    const cancelledJobs = await cancelQueuedJobsOf(tx, teamId, 'The app was uninstalled from this workspace.');
+    await cancelRunningPlans(tx, teamId);
+    return { installations, cancelledJobs };
   });
 }

@@ -8,7 +8,7 @@ import { listDestinations } from '../../db/destinations.ts';
 import { listRecentPlans, type Plan } from '../../db/plans.ts';
 import { contentPlans } from '../../db/schema.ts';
 import { getWorkspaceSettings } from '../../db/settings.ts';
-import { reviewPolicyOf } from '../../review/policy.ts';
+import { canDecide, isApprover as isApproverOf, reviewPolicyFrom, reviewPolicyOf, type Actor } from '../../domain/review-policy.ts';
 import { buildHomeView, HOME_PAGE_SIZE, type HomePages, type HomePlan } from '../blocks/home.ts';
 import { isAppAdmin } from '../permissions.ts';
 
@@ -36,11 +36,11 @@ export async function publishHome({
 }): Promise<void> {
   const settings = await getWorkspaceSettings(deps.db, teamId);
   const isAdmin = await isAppAdmin({ db: deps.db, client, teamId, userId, logger: deps.logger, settings });
-  const namedApprovers = settings.approvers.length > 0 ? settings.approvers : deps.envApprovers;
-  const isApprover = namedApprovers.length > 0 ? namedApprovers.includes(userId) : isAdmin;
+  const actor = { userId, isAdmin };
+  const isApprover = isApproverOf(actor, reviewPolicyFrom(settings.approvers, deps.envApprovers, settings));
 
   const mine = await listRecentPlans(deps.db, teamId, { authorId: userId, limit: pages.myPlans * HOME_PAGE_SIZE + 1 });
-  const waitingAll = isApprover ? await findPlansWaitingFor(deps.db, teamId, userId, isAdmin) : [];
+  const waitingAll = isApprover ? await findPlansWaitingFor(deps.db, teamId, actor) : [];
   const [destinations, dashboard] = isAdmin
     ? await Promise.all([
         listDestinations(deps.db, teamId),
@@ -74,7 +74,7 @@ function toHomePlan(plan: Plan): HomePlan {
 const WAITING_LIMIT = 100;
 
 /** Plans in review (or scheduled but short of approvals) that this person may approve and has not yet. */
-async function findPlansWaitingFor(db: Database, teamId: string, userId: string, isAdmin: boolean): Promise<Plan[]> {
+async function findPlansWaitingFor(db: Database, teamId: string, actor: Actor): Promise<Plan[]> {
   const candidates = await db
     .select()
     .from(contentPlans)
@@ -84,11 +84,9 @@ async function findPlansWaitingFor(db: Database, teamId: string, userId: string,
   const waiting: Plan[] = [];
   for (const plan of candidates) {
     if (plan.status === 'scheduled' && plan.approvedAt) continue;
-    const policy = reviewPolicyOf(plan);
-    const mayApprove = policy.approverIds.length > 0 ? policy.approverIds.includes(userId) : isAdmin;
-    if (!mayApprove || (plan.authorId === userId && !policy.allowSelfApproval)) continue;
+    if (!canDecide(actor, plan, reviewPolicyOf(plan), 'approve').isAllowed) continue;
     const approvals = await listApprovals(db, { teamId, planId: plan.id, revision: plan.revision });
-    if (approvals.some((approval) => approval.approverId === userId)) continue;
+    if (approvals.some((approval) => approval.approverId === actor.userId)) continue;
     waiting.push(plan);
   }
   return waiting;

@@ -1,8 +1,8 @@
 import type { App, SlackViewMiddlewareArgs, AllMiddlewareArgs } from '@slack/bolt';
 import { isAppError } from '../../errors.ts';
-import { requestRender } from '../../jobs/render-plan-message.ts';
-import { rejectPlan, requestChanges, schedulePlan } from '../../review/decisions.ts';
-import type { Decision } from '../../review/policy.ts';
+import { requestRender } from '../../jobs/queue.ts';
+import { rejectPlan, requestChanges, scheduleDecisionFor, schedulePlan } from '../../review/decisions.ts';
+import type { Actor, Decision } from '../../domain/review-policy.ts';
 import type { Plan } from '../../db/plans.ts';
 import type { BotDeps } from '../deps.ts';
 import { DECISION_MODALS } from '../ids.ts';
@@ -17,20 +17,20 @@ export function registerDecisionSubmissions(app: App, deps: BotDeps): void {
     callbackId: string,
     firstBlock: string,
     decision: (plan: Plan) => Decision,
-    handle: (plan: Plan, args: ViewArgs) => Promise<Record<string, string> | void>,
+    handle: (plan: Plan, actor: Actor, args: ViewArgs) => Promise<Record<string, string> | void>,
   ) => {
     app.view(callbackId, async (args) => {
       const { ack, body, view, client, context } = args;
       const metadata = parseDecisionMetadata(view.private_metadata);
       const plan = await findPlanForDecision(deps, context.teamId ?? body.team?.id, metadata?.planId);
       if (!plan) return void (await ack({ response_action: 'errors', errors: { [firstBlock]: 'That plan no longer exists in this workspace.' } }));
-      const verdict = await authorizeDecision({ deps, client, plan, userId: body.user.id, decision: decision(plan) });
+      const { actor, verdict } = await authorizeDecision({ deps, client, plan, userId: body.user.id, decision: decision(plan) });
       if (!verdict.isAllowed) return void (await ack({ response_action: 'errors', errors: { [firstBlock]: verdict.message } }));
       try {
-        const errors = await handle(plan, args);
+        const errors = await handle(plan, actor, args);
         if (errors) return void (await ack({ response_action: 'errors', errors }));
       } catch (error) {
-        if (!isAppError(error, 'CONFLICT') && !isAppError(error, 'NOT_FOUND')) throw error;
+        if (!isAppError(error, 'CONFLICT') && !isAppError(error, 'NOT_FOUND') && !isAppError(error, 'FORBIDDEN')) throw error;
         return void (await ack({ response_action: 'errors', errors: { [firstBlock]: error.message } }));
       }
       await ack();
@@ -40,24 +40,23 @@ export function registerDecisionSubmissions(app: App, deps: BotDeps): void {
 
   const { requestChanges: changes, reject, schedule } = DECISION_MODALS;
 
-  on(changes.callbackId, changes.block, () => 'request_changes', async (plan, { view, body }) => {
+  on(changes.callbackId, changes.block, () => 'request_changes', async (plan, actor, { view }) => {
     const answer = parseRequiredText(view, changes.block, 'feedback');
     if (!answer.ok) return answer.errors;
-    await requestChanges({ db: deps.db, teamId: plan.teamId, planId: plan.id, userId: body.user.id, feedback: answer.text, maxAttempts: deps.maxAttempts });
+    await requestChanges({ db: deps.db, teamId: plan.teamId, planId: plan.id, actor, feedback: answer.text, maxAttempts: deps.maxAttempts });
   });
 
-  on(reject.callbackId, reject.block, () => 'reject', async (plan, { view, body }) => {
+  on(reject.callbackId, reject.block, () => 'reject', async (plan, actor, { view }) => {
     const answer = parseRequiredText(view, reject.block, 'reason');
     if (!answer.ok) return answer.errors;
-    await rejectPlan({ db: deps.db, teamId: plan.teamId, planId: plan.id, userId: body.user.id, reason: answer.text });
+    await rejectPlan({ db: deps.db, teamId: plan.teamId, planId: plan.id, actor, reason: answer.text });
   });
 
   on(
     schedule.callbackId,
     schedule.timeBlock,
-    // From review, scheduling is also an approval, with the same rules.
-    (plan) => (plan.status === 'in_review' ? 'approve' : 'schedule'),
-    async (plan, { view, body }) => {
+    scheduleDecisionFor,
+    async (plan, actor, { view }) => {
       const now = deps.now();
       const answer = parseScheduleSubmission(view, now);
       if (!answer.ok) return answer.errors;
@@ -65,7 +64,7 @@ export function registerDecisionSubmissions(app: App, deps: BotDeps): void {
         db: deps.db,
         teamId: plan.teamId,
         planId: plan.id,
-        userId: body.user.id,
+        actor,
         at: answer.at,
         destinations: answer.destinations,
         now,

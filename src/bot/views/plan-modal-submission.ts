@@ -2,7 +2,8 @@ import type { App } from '@slack/bolt';
 import { createPlan } from '../../db/plans.ts';
 import { isAppError } from '../../errors.ts';
 import { getWorkspaceSettings } from '../../db/settings.ts';
-import { enqueueResearch } from '../../jobs/pipeline.ts';
+import { makePlanSettings } from '../../domain/settings.ts';
+import { enqueueResearch } from '../../jobs/queue.ts';
 import type { BotDeps } from '../deps.ts';
 import { PLAN_MODAL } from '../ids.ts';
 import { postPlanRootMessage } from '../post-plan-message.ts';
@@ -43,7 +44,7 @@ export function registerPlanModalSubmission(app: App, deps: BotDeps): void {
           brief: input.brief,
           skipResearch: input.skipResearch,
           postChannelId: input.postChannelId,
-          settings: { ...settings, envApprovers: deps.envApprovers },
+          settings: makePlanSettings(settings, deps.envApprovers),
         },
         enqueueFirstJob: (tx, plan) => enqueueResearch(tx, plan, deps.maxAttempts),
         hourlyLimit: deps.planRateLimitPerHour,

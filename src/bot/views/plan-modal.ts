@@ -1,6 +1,6 @@
 import type { KnownBlock, View } from '@slack/types';
 import { z } from 'zod';
-import { CHANNEL_LABELS, CHANNELS, type ChannelId } from '../../orchestrator/channels.ts';
+import { CHANNEL_LABELS, CHANNELS, type ChannelId } from '../../domain/channels.ts';
 import { PLAN_MODAL } from '../ids.ts';
 
 const { blocks: B, inputAction: A } = PLAN_MODAL;

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { CHANNEL_LABELS, VARIANT_SCHEMAS, validateVariant, type VariantChannelId, type VariantOf } from '../channels.ts';
+import { CHANNEL_LABELS, VARIANT_SCHEMAS, validateVariant, type VariantChannelId, type VariantOf } from '../../domain/channels.ts';
 import type { LlmGateway, LlmUsage } from '../llm.ts';
 import { buildVariantPrompt } from '../prompts.ts';
 import { addUsage, NO_USAGE, type Draft, type PlanBrief, type VariantOutcome } from '../types.ts';

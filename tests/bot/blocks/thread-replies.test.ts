@@ -9,7 +9,7 @@ import {
   type ThreadReply,
 } from '../../../src/bot/blocks/thread-replies.ts';
 import { isAppError } from '../../../src/errors.ts';
-import { validateVariant } from '../../../src/orchestrator/channels.ts';
+import { validateVariant } from '../../../src/domain/channels.ts';
 import type { ContentAnalysis, ContentCheck } from '../../../src/orchestrator/seo/analyze.ts';
 import type { Draft, Research, ResearchSource } from '../../../src/orchestrator/types.ts';
 import { findBlockKitViolations, isMessageBlocksTooLong } from '../../support/block-kit-limits.ts';

@@ -1,7 +1,7 @@
 import type { ModalView } from '@slack/types';
 import { z } from 'zod';
 import type { WorkspaceSettings } from '../../../db/settings.ts';
-import { CHANNEL_LABELS, CHANNELS, type ChannelId } from '../../../orchestrator/channels.ts';
+import { CHANNEL_LABELS, CHANNELS, type ChannelId } from '../../../domain/channels.ts';
 import { context } from '../../blocks/format.ts';
 import { SETTINGS_INPUT_ACTION as A, SETTINGS_MODALS } from '../../home-ids.ts';
 import { TONES } from '../plan-modal.ts';

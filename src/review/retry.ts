@@ -1,14 +1,14 @@
 import type { Database } from '../db/client.ts';
 import { listVariants } from '../db/content.ts';
-import { transitionPlan, type Plan } from '../db/plans.ts';
+import { applyPlanEvent } from '../db/plan-events.ts';
+import type { Plan } from '../db/plans.ts';
 import { auditLog } from '../db/schema.ts';
 import { listStageRuns } from '../db/stage-runs.ts';
-import { AppError } from '../errors.ts';
-import { nextPlanStatus, type FailedStage } from '../orchestrator/plan-status.ts';
-import { PUBLISH_TASK, publishJobKey } from '../review/decisions.ts';
-import { addJobSql } from '../db/jobs-sql.ts';
 import { resetFailedAttempts } from '../db/publish-attempts.ts';
-import { enqueueDraft, enqueueOptimize, enqueueResearch, enqueueVariants, variantChannelsOf } from './pipeline.ts';
+import type { FailedStage } from '../domain/plan-states.ts';
+import { AppError } from '../errors.ts';
+import { variantChannelsOf } from '../jobs/pipeline.ts';
+import { enqueueDraft, enqueueOptimize, enqueuePublish, enqueueResearch, enqueueVariants } from '../jobs/queue.ts';
 
 /**
  * Re-runs only the failed stage and what follows it: finished stages, optimisation
@@ -19,13 +19,14 @@ export async function retryFailedPlan(
   { plan, actorId, maxAttempts, retryKey }: { plan: Plan; actorId: string; maxAttempts: number; retryKey: number },
 ): Promise<FailedStage> {
   const stage = plan.failedStage ?? 'research';
-  const to = nextPlanStatus(plan.status, { type: 'retry', stage });
-  if (!to) throw new AppError('CONFLICT', `Plan #${plan.number} is not failed, so there is nothing to retry.`);
   const { teamId, id: planId } = plan;
   const runs = await listStageRuns(db, teamId, planId);
   await db.transaction(async (tx) => {
-    const moved = await transitionPlan(tx, { teamId, planId, from: ['failed'], to, patch: { failedStage: null, error: null } });
-    if (!moved) throw new AppError('CONFLICT', `Plan #${plan.number} is already being retried.`);
+    const moved = await applyPlanEvent(tx, { teamId, planId }, { type: 'retried', stage });
+    if (!moved.isApplied) {
+      const message = moved.from === null ? moved.message : `Plan #${plan.number} is not failed, so there is nothing to retry.`;
+      throw new AppError('CONFLICT', message);
+    }
     await tx.insert(auditLog).values({ teamId, planId, actorId, action: 'plan_retried', details: { stage } });
     switch (stage) {
       case 'research':
@@ -39,14 +40,12 @@ export async function retryFailedPlan(
       }
       case 'publish':
         await resetFailedAttempts(tx, { teamId, planId, revision: plan.revision });
-        return void (await tx.execute(
-          addJobSql(PUBLISH_TASK, { teamId, planId, revision: plan.revision }, { jobKey: publishJobKey(planId), jobKeyMode: 'replace', maxAttempts }),
-        ));
+        return void (await enqueuePublish(tx, plan, undefined, maxAttempts));
       case 'variants': {
         const landed = new Set((await listVariants(tx, { teamId, planId, revision: plan.revision })).map((variant) => variant.channel));
         const missing = variantChannelsOf(plan).filter((channel) => !landed.has(channel));
         if (missing.length === 0) {
-          await transitionPlan(tx, { teamId, planId, from: ['generating_variants'], to: 'in_review' });
+          await applyPlanEvent(tx, { teamId, planId }, { type: 'stage_succeeded', stage: 'variants' });
           return;
         }
         return void (await enqueueVariants(tx, plan, missing, maxAttempts, retryKey));

@@ -12,7 +12,7 @@ import {
   measureVariant,
   parseVariant,
   validateVariant,
-} from '../../src/orchestrator/channels.ts';
+} from '../../src/domain/channels.ts';
 
 describe('channel ids', () => {
   test('every channel has a label and only the blog has no variant', () => {

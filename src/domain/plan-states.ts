@@ -1,0 +1,176 @@
+/**
+ * Plan states and the events that move a plan between them (DESIGN.md, "Plan states").
+ * `nextPlanStatus` is the only place that decides a move; `applyPlanEvent` (src/db/plan-events.ts)
+ * is the only place that writes one.
+ */
+export const PLAN_STATUSES = [
+  'queued',
+  'researching',
+  'drafting',
+  'optimizing',
+  'generating_variants',
+  'in_review',
+  'approved',
+  'rejected',
+  'changes_requested',
+  'scheduled',
+  'publishing',
+  'published',
+  'failed',
+  'expired',
+  'cancelled',
+] as const;
+
+export type PlanStatus = (typeof PLAN_STATUSES)[number];
+
+export const STAGES = ['research', 'draft', 'optimize', 'variants'] as const;
+export type Stage = (typeof STAGES)[number];
+/** Publishing can fail too, after review; it is not one of the pipeline's stages. */
+export type FailedStage = Stage | 'publish';
+
+export const STAGE_STATUS: Record<Stage, PlanStatus> = {
+  research: 'researching',
+  draft: 'drafting',
+  optimize: 'optimizing',
+  variants: 'generating_variants',
+};
+
+/** A new plan starts here (the `submitted` event). */
+export const INITIAL_PLAN_STATUS: PlanStatus = 'queued';
+
+export const RUNNING_STATUSES: readonly PlanStatus[] = ['queued', 'researching', 'drafting', 'optimizing', 'generating_variants'];
+export const TERMINAL_STATUSES: readonly PlanStatus[] = ['rejected', 'published', 'expired', 'cancelled'];
+
+export type PlanEvent =
+  | { type: 'submitted' }
+  /** The pipeline starts; later stages start when the one before succeeds. */
+  | { type: 'stage_started'; stage: Stage }
+  /** After "Request changes": the next revision starts at the draft. */
+  | { type: 'revision_started' }
+  /** `hasVariants: false` after optimising means there is nothing left to write, so review starts. */
+  | { type: 'stage_succeeded'; stage: Stage; hasVariants?: boolean }
+  | { type: 'stage_failed'; stage: Stage; reason: string }
+  | { type: 'approved' }
+  | { type: 'changes_requested' }
+  | { type: 'rejected' }
+  | { type: 'scheduled' }
+  /** Unscheduling returns an approved plan to approved, and one still short of approvals to review. */
+  | { type: 'unscheduled'; isApproved: boolean }
+  | { type: 'publish_started' }
+  | { type: 'published' }
+  | { type: 'publish_failed'; reason: string }
+  | { type: 'expired' }
+  | { type: 'cancelled' }
+  | { type: 'retried'; stage: FailedStage };
+
+export type PlanEventType = PlanEvent['type'];
+
+const STAGE_ORDER: Record<Stage, number> = { research: 0, draft: 1, optimize: 2, variants: 3 };
+
+/** The status a plan moves to on an event, or null when the event is not allowed from `from`. */
+export function nextPlanStatus(from: PlanStatus, event: PlanEvent): PlanStatus | null {
+  switch (event.type) {
+    // A plan is created in its initial status; there is no status to move from.
+    case 'submitted':
+      return null;
+    case 'stage_started':
+      return from === 'queued' && event.stage === 'research' ? 'researching' : null;
+    case 'revision_started':
+      return from === 'changes_requested' ? 'drafting' : null;
+    case 'stage_succeeded': {
+      if (from !== STAGE_STATUS[event.stage]) return null;
+      if (event.stage === 'variants') return 'in_review';
+      if (event.stage === 'optimize' && event.hasVariants === false) return 'in_review';
+      const next = STAGES[STAGE_ORDER[event.stage] + 1];
+      return next ? STAGE_STATUS[next] : null;
+    }
+    case 'stage_failed':
+      return RUNNING_STATUSES.includes(from) || from === 'changes_requested' ? 'failed' : null;
+    case 'retried':
+      if (from !== 'failed') return null;
+      return event.stage === 'publish' ? 'publishing' : STAGE_STATUS[event.stage];
+    // A scheduled plan may still wait for approvals ("Approve & schedule" with two required).
+    case 'approved':
+      return from === 'in_review' ? 'approved' : from === 'scheduled' ? 'scheduled' : null;
+    case 'rejected':
+      return from === 'in_review' || from === 'scheduled' ? 'rejected' : null;
+    case 'changes_requested':
+      return from === 'in_review' || from === 'scheduled' ? 'changes_requested' : null;
+    case 'scheduled':
+      return from === 'in_review' || from === 'approved' || from === 'scheduled' ? 'scheduled' : null;
+    case 'unscheduled':
+      if (from !== 'scheduled') return null;
+      return event.isApproved ? 'approved' : 'in_review';
+    case 'publish_started':
+      return from === 'approved' || from === 'scheduled' ? 'publishing' : null;
+    case 'published':
+      return from === 'publishing' ? 'published' : null;
+    case 'publish_failed':
+      return from === 'publishing' ? 'failed' : null;
+    case 'expired':
+      return from === 'scheduled' ? 'expired' : null;
+    case 'cancelled':
+      return TERMINAL_STATUSES.includes(from) || from === 'publishing' ? null : 'cancelled';
+  }
+}
+
+/** Fields every application of an event sets besides the status. */
+export type PlanEventEffects = { failedStage?: FailedStage | null; error?: string | null };
+
+export function planEventEffects(event: PlanEvent): PlanEventEffects {
+  switch (event.type) {
+    case 'stage_failed':
+      return { failedStage: event.stage, error: event.reason };
+    case 'publish_failed':
+      return { failedStage: 'publish', error: event.reason };
+    case 'retried':
+      return { failedStage: null, error: null };
+    default:
+      return {};
+  }
+}
+
+/** Every status the event can move a plan from, with where it goes: what a conditional write needs. */
+export function planTransitionsFor(event: PlanEvent): { from: PlanStatus; to: PlanStatus }[] {
+  return PLAN_STATUSES.flatMap((from) => {
+    const to = nextPlanStatus(from, event);
+    return to ? [{ from, to }] : [];
+  });
+}
+
+export function stageOfStatus(status: PlanStatus): Stage | null {
+  return STAGES.find((stage) => STAGE_STATUS[stage] === status) ?? null;
+}
+
+/** True when a plan in `status` is past `stage`: its pipeline moved on, or the plan left the pipeline. */
+export function isPastStage(status: PlanStatus, stage: Stage): boolean {
+  const current = stageOfStatus(status);
+  if (current !== null) return STAGE_ORDER[current] > STAGE_ORDER[stage];
+  if (status === 'queued') return false;
+  return status !== 'failed' && status !== 'changes_requested';
+}
+
+export function isPlanStatus(value: string): value is PlanStatus {
+  return (PLAN_STATUSES as readonly string[]).includes(value);
+}
+
+export const STATUS_LABELS: Record<PlanStatus, string> = {
+  queued: 'Queued',
+  researching: 'Researching',
+  drafting: 'Drafting',
+  optimizing: 'Optimising',
+  generating_variants: 'Writing variants',
+  in_review: 'In review',
+  approved: 'Approved',
+  rejected: 'Rejected',
+  changes_requested: 'Changes requested',
+  scheduled: 'Scheduled',
+  publishing: 'Publishing',
+  published: 'Published',
+  failed: 'Failed',
+  expired: 'Expired',
+  cancelled: 'Cancelled',
+};
+
+/** States after which the author's Home shows something new. */
+export const HOME_RELEVANT_STATUSES: readonly PlanStatus[] = ['in_review', 'approved', 'scheduled', 'published', 'rejected', 'failed', 'expired'];

@@ -1,0 +1,154 @@
+import { sql } from 'drizzle-orm';
+import type { Database, Executor } from '../db/client.ts';
+import { addJobSql, type EnqueueOptions } from '../db/jobs-sql.ts';
+import type { Plan } from '../db/plans.ts';
+import type { VariantChannelId } from '../domain/channels.ts';
+
+/** Every graphile-worker task the app runs. */
+export const TASKS = {
+  research: 'research_plan',
+  draft: 'draft_plan',
+  optimize: 'optimize_plan',
+  variant: 'generate_variant',
+  render: 'render_plan_message',
+  revise: 'revise_plan',
+  publish: 'publish_plan',
+  refreshHome: 'refresh_home',
+  collectReactions: 'collect_reactions',
+} as const;
+
+export type TaskName = (typeof TASKS)[keyof typeof TASKS];
+
+/** graphile-worker crontab: reactions every hour, for posts published in the last 7 days. */
+export const CRONTAB = `0 * * * * ${TASKS.collectReactions}`;
+
+/** Job keys make a repeated enqueue harmless; a retry number gives a retried stage a fresh key. */
+export const jobKeys = {
+  research: (planId: string, retry = 0) => `plan:${planId}:research:${retry}`,
+  draft: (planId: string, revision: number, retry = 0) => `plan:${planId}:draft:${revision}:${retry}`,
+  optimize: (planId: string, revision: number, iteration: number, retry = 0) => `plan:${planId}:optimize:${revision}:${iteration}:${retry}`,
+  variant: (planId: string, revision: number, channel: VariantChannelId, retry = 0) => `plan:${planId}:variant:${revision}:${channel}:${retry}`,
+  revise: (planId: string, revision: number) => `plan:${planId}:revise:${revision}`,
+  publish: (planId: string) => `plan:${planId}:publish`,
+  render: (planId: string) => `plan:${planId}:render`,
+  home: (teamId: string, userId: string) => `home:${teamId}:${userId}`,
+};
+
+/** Enqueues inside a transaction: the job exists only if the transaction that caused it commits. */
+export async function enqueueInTransaction(tx: Executor, task: TaskName, payload: unknown, options?: EnqueueOptions): Promise<void> {
+  await tx.execute(addJobSql(task, payload, options));
+}
+
+/** Enqueues outside any transaction; returns the job id, or null when a keyed job absorbed it. */
+export type EnqueueJob = (task: TaskName, payload: unknown, options?: EnqueueOptions) => Promise<string | null>;
+
+/** Enqueues through SQL, so web processes need no graphile-worker runner of their own. */
+export function makeEnqueue(db: Database): EnqueueJob {
+  return async (task, payload, options) => {
+    const rows = await db.execute<{ id: string | null }>(addJobSql(task, payload, options));
+    return rows[0]?.id ?? null;
+  };
+}
+
+type PlanRef = Pick<Plan, 'id' | 'teamId' | 'revision'>;
+
+export function enqueueResearch(tx: Executor, plan: PlanRef, maxAttempts: number, retry = 0) {
+  return enqueueInTransaction(tx, TASKS.research, { teamId: plan.teamId, planId: plan.id }, { jobKey: jobKeys.research(plan.id, retry), maxAttempts });
+}
+
+export function enqueueDraft(tx: Executor, plan: PlanRef, maxAttempts: number, retry = 0) {
+  return enqueueInTransaction(
+    tx,
+    TASKS.draft,
+    { teamId: plan.teamId, planId: plan.id, revision: plan.revision },
+    { jobKey: jobKeys.draft(plan.id, plan.revision, retry), maxAttempts },
+  );
+}
+
+export function enqueueOptimize(tx: Executor, plan: PlanRef, iteration: number, maxAttempts: number, retry = 0) {
+  return enqueueInTransaction(
+    tx,
+    TASKS.optimize,
+    { teamId: plan.teamId, planId: plan.id, revision: plan.revision, iteration },
+    { jobKey: jobKeys.optimize(plan.id, plan.revision, iteration, retry), maxAttempts },
+  );
+}
+
+export async function enqueueVariants(tx: Executor, plan: PlanRef, channels: readonly VariantChannelId[], maxAttempts: number, retry = 0) {
+  for (const channel of channels) {
+    await enqueueInTransaction(
+      tx,
+      TASKS.variant,
+      { teamId: plan.teamId, planId: plan.id, revision: plan.revision, channel },
+      { jobKey: jobKeys.variant(plan.id, plan.revision, channel, retry), maxAttempts },
+    );
+  }
+}
+
+export function enqueueRevision(tx: Executor, plan: PlanRef, maxAttempts: number) {
+  return enqueueInTransaction(
+    tx,
+    TASKS.revise,
+    { teamId: plan.teamId, planId: plan.id, revision: plan.revision },
+    { jobKey: jobKeys.revise(plan.id, plan.revision), maxAttempts },
+  );
+}
+
+/** One publish job per plan; a new time replaces the pending one. */
+export function enqueuePublish(tx: Executor, plan: PlanRef, runAt: Date | undefined, maxAttempts: number) {
+  return enqueueInTransaction(
+    tx,
+    TASKS.publish,
+    { teamId: plan.teamId, planId: plan.id, revision: plan.revision },
+    { jobKey: jobKeys.publish(plan.id), jobKeyMode: 'replace', ...(runAt ? { runAt } : {}), maxAttempts },
+  );
+}
+
+export async function removePublishJob(tx: Executor, planId: string): Promise<void> {
+  await tx.execute(sql`select graphile_worker.remove_job(${jobKeys.publish(planId)})`);
+}
+
+/** Fails every job of a workspace that no worker has started, with the reason given; returns how many. */
+export async function cancelQueuedJobsOf(tx: Executor, teamId: string, reason: string): Promise<number> {
+  const cancelled = await tx.execute<{ id: string }>(sql`
+    select id from graphile_worker.permanently_fail_jobs(
+      array(select id from graphile_worker._private_jobs where payload->>'teamId' = ${teamId} and locked_at is null),
+      ${reason}
+    )`);
+  return cancelled.length;
+}
+
+type Requester = { enqueue: EnqueueJob; now: () => Date };
+
+/** Collapsed bursts render at most about once a second per plan. */
+export const RENDER_DELAY_MS = 1_000;
+
+/**
+ * Asks for a render of the plan's message. Requests collapse into the pending one, which keeps its
+ * earlier time; `isRetryAfter` instead moves it to the time Slack asked us to wait for.
+ */
+export function requestRender(deps: Requester, teamId: string, planId: string, delayMs = RENDER_DELAY_MS, { isRetryAfter = false } = {}) {
+  return deps.enqueue(
+    TASKS.render,
+    { teamId, planId },
+    {
+      jobKey: jobKeys.render(planId),
+      jobKeyMode: isRetryAfter ? 'replace' : 'preserve_run_at',
+      runAt: new Date(deps.now().getTime() + delayMs),
+      // One queue per plan: renders of a plan never overlap, so a reply is never posted twice.
+      queueName: jobKeys.render(planId),
+      maxAttempts: 10,
+    },
+  );
+}
+
+const REFRESH_HOME_DELAY_MS = 2_000;
+
+/** Home refreshes are keyed per person and delayed a little, so bursts collapse like renders. */
+export function requestHomeRefresh(deps: Requester, teamId: string, userId: string) {
+  return deps.enqueue(
+    TASKS.refreshHome,
+    { teamId, userId },
+    { jobKey: jobKeys.home(teamId, userId), jobKeyMode: 'preserve_run_at', runAt: new Date(deps.now().getTime() + REFRESH_HOME_DELAY_MS), maxAttempts: 3 },
+  );
+}
