@@ -10,6 +10,8 @@ export type Census = {
   url: string;
   /** Executions by statement text (whitespace collapsed). */
   counts(): Map<string, number>;
+  /** Every transaction committed on any connection, as the statements between BEGIN and COMMIT. */
+  transactions(): string[][];
   reset(): void;
   close(): Promise<void>;
 };
@@ -19,11 +21,8 @@ const SSL_REQUEST = 80877103;
 export async function startPgCensus(targetUrl: string): Promise<Census> {
   const target = new URL(targetUrl);
   const counts = new Map<string, number>();
+  const transactions: string[][] = [];
   const sockets = new Set<Socket>();
-  const count = (text: string) => {
-    const key = text.replace(/\s+/g, ' ').trim();
-    counts.set(key, (counts.get(key) ?? 0) + 1);
-  };
 
   const server: Server = createServer((client) => {
     const upstream = connect(Number(target.port || 5432), target.hostname);
@@ -43,6 +42,17 @@ export async function startPgCensus(targetUrl: string): Promise<Census> {
     let buffer = Buffer.alloc(0);
     let isStarted = false;
     const statements = new Map<string, string>();
+    // The connection's open transaction, if any: a connection runs one statement at a time.
+    let open: string[] | null = null;
+    const count = (text: string) => {
+      const key = text.replace(/\s+/g, ' ').trim();
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+      if (/^begin\b/i.test(key)) open = [];
+      else if (/^(commit|rollback)\b/i.test(key)) {
+        if (open && /^commit/i.test(key)) transactions.push(open);
+        open = null;
+      } else open?.push(key);
+    };
     client.on('data', (chunk: Buffer) => {
       buffer = Buffer.concat([buffer, chunk]);
       for (;;) {
@@ -82,7 +92,11 @@ export async function startPgCensus(targetUrl: string): Promise<Census> {
   return {
     url: url.toString(),
     counts: () => new Map(counts),
-    reset: () => counts.clear(),
+    transactions: () => transactions.map((statements) => [...statements]),
+    reset: () => {
+      counts.clear();
+      transactions.length = 0;
+    },
     close: async () => {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -1,8 +1,9 @@
 import type { WebClient } from '@slack/web-api';
+import { newPlanSnapshot } from '../db/plan-snapshot.ts';
 import { setPlanMessage, type Plan } from '../db/plans.ts';
 import { requestRender } from '../jobs/queue.ts';
 import { buildPostFailedMessage } from './blocks/post-failed.ts';
-import { buildPlanMessage, pendingStages } from './blocks/plan-message.ts';
+import { buildPlanView } from './blocks/plan-view.ts';
 import type { BotDeps } from './deps.ts';
 
 /**
@@ -22,16 +23,7 @@ export async function postPlanRootMessage({
   channelId: string;
   fallbackChannelId: string | null;
 }): Promise<boolean> {
-  const message = buildPlanMessage({
-    planId: plan.id,
-    number: plan.number,
-    topic: plan.topic,
-    authorId: plan.authorId,
-    keyphrase: plan.keyphrase,
-    channels: plan.channels,
-    status: plan.status,
-    stages: pendingStages(),
-  });
+  const { message } = buildPlanView(newPlanSnapshot(plan));
   try {
     const posted = await client.chat.postMessage({ channel: channelId, ...message, unfurl_links: false });
     const ts = posted.ts;

@@ -14,8 +14,9 @@ export type DatabaseHandle = {
   close(): Promise<void>;
 };
 
-export function makeDatabase({ url, max = 10 }: { url: string; max?: number }): DatabaseHandle {
-  const sql = postgres(url, { max, onnotice: () => {}, connect_timeout: 10 });
+/** `onQuery` sees the text of every statement sent (the benchmarks count them). */
+export function makeDatabase({ url, max = 10, onQuery }: { url: string; max?: number; onQuery?: (query: string) => void }): DatabaseHandle {
+  const sql = postgres(url, { max, onnotice: () => {}, connect_timeout: 10, ...(onQuery ? { debug: (_connection, query) => onQuery(query) } : {}) });
   const db = drizzle(sql, { schema });
   return { db, sql, close: () => sql.end({ timeout: 5 }) };
 }

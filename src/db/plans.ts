@@ -1,8 +1,9 @@
-import { and, desc, eq, gte, inArray, sql } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
+import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { AppError } from '../errors.ts';
-import type { PlanStatus } from '../domain/plan-states.ts';
+import { INITIAL_PLAN_STATUS } from '../domain/plan-states.ts';
 import type { Database, Executor } from './client.ts';
-import { auditLog, contentPlans, planCounters } from './schema.ts';
+import { contentPlans, planCounters } from './schema.ts';
 
 export type Plan = typeof contentPlans.$inferSelect;
 export type NewPlanFields = Omit<
@@ -11,8 +12,12 @@ export type NewPlanFields = Omit<
 >;
 
 /**
- * Saves a plan, its audit row and its first job in one transaction. A second call with the
- * same sourceKey (a retried or duplicated submission) returns the first plan instead.
+ * Saves a plan, its audit row and its first job in one transaction of two statements. A second
+ * call with the same sourceKey (a retried or duplicated submission) returns the first plan instead.
+ *
+ * The workspace's counter row is locked by the first statement and held only through the second:
+ * it numbers the plan and serialises the workspace's submissions, so the hourly limit, counted in
+ * the second statement (whose snapshot is taken after the lock), cannot be passed by racing ones.
  */
 export async function createPlan(
   db: Database,
@@ -20,48 +25,56 @@ export async function createPlan(
     teamId,
     sourceKey,
     fields,
-    enqueueFirstJob,
+    firstJob,
     hourlyLimit,
     now,
   }: {
     teamId: string;
     sourceKey: string;
     fields: NewPlanFields;
-    enqueueFirstJob: (tx: Executor, plan: Plan) => Promise<unknown>;
+    /** SQL that enqueues the plan's first job and selects its id. */
+    firstJob: (plan: { id: string; teamId: string }) => SQL;
     hourlyLimit: number;
     now: Date;
   },
 ): Promise<{ plan: Plan; isNew: boolean }> {
   const existing = await findPlanBySourceKey(db, teamId, sourceKey);
   if (existing) return { plan: existing, isNew: false };
+  const id = randomUUID();
   try {
     const plan = await db.transaction(async (tx) => {
-      // Taking the next number locks the workspace's counter row, so the hourly limit below is
-      // counted by one submission at a time and simultaneous ones cannot slip past it.
       const [counter] = await tx
         .insert(planCounters)
         .values({ teamId, lastNumber: 1 })
         .onConflictDoUpdate({ target: planCounters.teamId, set: { lastNumber: sql`${planCounters.lastNumber} + 1` } })
         .returning();
       if (!counter) throw new AppError('INTERNAL', 'could not number the plan');
-      const recent = await countPlansSince(tx, teamId, new Date(now.getTime() - HOUR_MS));
-      if (recent >= hourlyLimit) {
-        throw new AppError('RATE_LIMITED', `This workspace has started ${recent} plans in the last hour, the most allowed (${hourlyLimit}).`);
+      const newPlan = tx.$with('new_plan').as(
+        tx
+          .insert(contentPlans)
+          .values({ ...fields, id, teamId, sourceKey, number: counter.lastNumber, status: INITIAL_PLAN_STATUS })
+          .returning(),
+      );
+      const audit = tx.$with('new_audit', { auditId: sql<number>`audit_id`.as('audit_id') }).as(sql`
+        insert into audit_log (team_id, plan_id, actor_id, action, details)
+        select team_id, id, author_id, 'plan_created', jsonb_build_object('number', number, 'topic', topic, 'channels', channels) from new_plan
+        returning id as audit_id`);
+      const job = tx.$with('new_job', { jobId: sql<string | null>`job_id`.as('job_id') }).as(sql`select (${firstJob({ id, teamId })}) as job_id`);
+      const recent = tx.$with('recent', { count: sql<number>`recent_count`.as('recent_count') }).as(sql`
+        select count(*)::int as recent_count from content_plans
+        where team_id = ${teamId} and created_at >= ${new Date(now.getTime() - HOUR_MS).toISOString()}::timestamptz`);
+      const [saved] = await tx
+        .with(newPlan, audit, job, recent)
+        .select({ plan: newPlan._.selectedFields, recent: recent.count })
+        .from(newPlan)
+        .crossJoin(audit)
+        .crossJoin(job)
+        .crossJoin(recent);
+      if (!saved) throw new AppError('INTERNAL', 'could not save the plan');
+      if (saved.recent >= hourlyLimit) {
+        throw new AppError('RATE_LIMITED', `This workspace has started ${saved.recent} plans in the last hour, the most allowed (${hourlyLimit}).`);
       }
-      const [created] = await tx
-        .insert(contentPlans)
-        .values({ ...fields, teamId, sourceKey, number: counter.lastNumber, status: 'queued' })
-        .returning();
-      if (!created) throw new AppError('INTERNAL', 'could not save the plan');
-      await tx.insert(auditLog).values({
-        teamId,
-        planId: created.id,
-        actorId: created.authorId,
-        action: 'plan_created',
-        details: { number: created.number, topic: created.topic, channels: created.channels },
-      });
-      await enqueueFirstJob(tx, created);
-      return created;
+      return saved.plan as Plan;
     });
     return { plan, isNew: true };
   } catch (error) {
@@ -132,28 +145,6 @@ export async function setPlanMessage(
   return rows.length === 1;
 }
 
-/**
- * Moves a plan to `to` only if it is still in one of `from`, so racing workers, double clicks
- * and Slack retries apply a change once. Returns the updated plan, or undefined when it lost.
- */
-export async function transitionPlan(
-  db: Executor,
-  {
-    teamId,
-    planId,
-    from,
-    to,
-    patch = {},
-  }: { teamId: string; planId: string; from: readonly PlanStatus[]; to: PlanStatus; patch?: Partial<typeof contentPlans.$inferInsert> },
-): Promise<Plan | undefined> {
-  const [plan] = await db
-    .update(contentPlans)
-    .set({ ...patch, status: to, updatedAt: new Date() })
-    .where(and(eq(contentPlans.teamId, teamId), eq(contentPlans.id, planId), inArray(contentPlans.status, [...from])))
-    .returning();
-  return plan;
-}
-
 /** Locks the plan row until the transaction ends, so fan-in decisions see every sibling's writes. */
 export async function lockPlan(tx: Executor, teamId: string, planId: string): Promise<Plan | undefined> {
   const [plan] = await tx
@@ -172,15 +163,6 @@ export async function updatePlanScores(
     .update(contentPlans)
     .set({ ...patch, updatedAt: new Date() })
     .where(and(eq(contentPlans.teamId, teamId), eq(contentPlans.id, planId)));
-}
-
-/** Plans a workspace created since `since`, for the per-workspace creation limit. */
-export async function countPlansSince(db: Executor, teamId: string, since: Date): Promise<number> {
-  const [row] = await db
-    .select({ count: sql<number>`count(*)::int` })
-    .from(contentPlans)
-    .where(and(eq(contentPlans.teamId, teamId), gte(contentPlans.createdAt, since)));
-  return row?.count ?? 0;
 }
 
 export function isUuid(value: string): boolean {

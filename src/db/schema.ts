@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { relations, sql } from 'drizzle-orm';
 import {
   type AnyPgColumn,
   bigserial,
@@ -300,3 +300,29 @@ export const workerHeartbeats = pgTable('worker_heartbeats', {
   poolId: text('pool_id').primaryKey(),
   seenAt: timestamp('seen_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+/** A plan and the rows that hang off it, for loading a plan's whole snapshot in one query. */
+export const contentPlanRelations = relations(contentPlans, ({ many }) => ({
+  stageRuns: many(stageRuns),
+  research: many(researchResults),
+  contentItems: many(contentItems),
+  refinements: many(refinements),
+  variants: many(contentVariants),
+  threadReplies: many(threadReplies),
+  audit: many(auditLog),
+  approvals: many(approvals),
+  publishAttempts: many(publishAttempts),
+}));
+
+const belongsToPlan = <T extends { planId: AnyPgColumn }>(table: T) =>
+  relations(table as never, ({ one }) => ({ plan: one(contentPlans, { fields: [table.planId], references: [contentPlans.id] }) }));
+
+export const stageRunRelations = belongsToPlan(stageRuns);
+export const researchResultRelations = belongsToPlan(researchResults);
+export const contentItemRelations = belongsToPlan(contentItems);
+export const refinementRelations = belongsToPlan(refinements);
+export const contentVariantRelations = belongsToPlan(contentVariants);
+export const threadReplyRelations = belongsToPlan(threadReplies);
+export const auditLogRelations = belongsToPlan(auditLog);
+export const approvalRelations = belongsToPlan(approvals);
+export const publishAttemptRelations = belongsToPlan(publishAttempts);

@@ -10,6 +10,7 @@ import { parsePayload, revisionJobPayload } from './payloads.ts';
 import { toPlanBrief } from './pipeline.ts';
 import { enqueueOptimize } from './queue.ts';
 import { runStage } from './stage-runner.ts';
+import { countWords } from '../orchestrator/text.ts';
 
 export type DraftStageOutput = { draft: Draft; wordCount: number; outline: string[]; warnings: string[] };
 
@@ -53,12 +54,4 @@ async function findRevisionContext(deps: JobDeps, plan: Plan): Promise<{ feedbac
     ? { title: previous.title, slug: previous.slug, metaDescription: previous.metaDescription, markdown: previous.markdown }
     : null;
   return { feedback, previousDraft };
-}
-
-export function countWords(markdown: string): number {
-  return markdown
-    .replace(/\[(\d+)\]/g, ' ')
-    .replace(/[#*_>`\-|]/g, ' ')
-    .split(/\s+/)
-    .filter(Boolean).length;
 }

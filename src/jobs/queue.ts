@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Database, Executor } from '../db/client.ts';
 import { addJobSql, type EnqueueOptions } from '../db/jobs-sql.ts';
 import type { Plan } from '../db/plans.ts';
@@ -52,8 +52,13 @@ export function makeEnqueue(db: Database): EnqueueJob {
 
 type PlanRef = Pick<Plan, 'id' | 'teamId' | 'revision'>;
 
-export function enqueueResearch(tx: Executor, plan: PlanRef, maxAttempts: number, retry = 0) {
-  return enqueueInTransaction(tx, TASKS.research, { teamId: plan.teamId, planId: plan.id }, { jobKey: jobKeys.research(plan.id, retry), maxAttempts });
+/** The SQL that enqueues a plan's research, for a statement that saves the plan and starts it at once. */
+export function researchJobSql(plan: Pick<Plan, 'id' | 'teamId'>, maxAttempts: number, retry = 0): SQL {
+  return addJobSql(TASKS.research, { teamId: plan.teamId, planId: plan.id }, { jobKey: jobKeys.research(plan.id, retry), maxAttempts });
+}
+
+export async function enqueueResearch(tx: Executor, plan: PlanRef, maxAttempts: number, retry = 0) {
+  await tx.execute(researchJobSql(plan, maxAttempts, retry));
 }
 
 export function enqueueDraft(tx: Executor, plan: PlanRef, maxAttempts: number, retry = 0) {

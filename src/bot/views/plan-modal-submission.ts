@@ -3,7 +3,7 @@ import { createPlan } from '../../db/plans.ts';
 import { isAppError } from '../../errors.ts';
 import { getWorkspaceSettings } from '../../db/settings.ts';
 import { makePlanSettings } from '../../domain/settings.ts';
-import { enqueueResearch } from '../../jobs/queue.ts';
+import { researchJobSql } from '../../jobs/queue.ts';
 import type { BotDeps } from '../deps.ts';
 import { PLAN_MODAL } from '../ids.ts';
 import { postPlanRootMessage } from '../post-plan-message.ts';
@@ -46,7 +46,7 @@ export function registerPlanModalSubmission(app: App, deps: BotDeps): void {
           postChannelId: input.postChannelId,
           settings: makePlanSettings(settings, deps.envApprovers),
         },
-        enqueueFirstJob: (tx, plan) => enqueueResearch(tx, plan, deps.maxAttempts),
+        firstJob: (plan) => researchJobSql(plan, deps.maxAttempts),
         hourlyLimit: deps.planRateLimitPerHour,
         now: deps.now(),
       });

@@ -1,0 +1,159 @@
+import type { KnownBlock } from '@slack/types';
+import type { AuditEntry } from '../../db/audit.ts';
+import { DECISION_ACTIONS } from '../../db/audit.ts';
+import { researchOf } from '../../db/content.ts';
+import type { PlanSnapshot } from '../../db/plan-snapshot.ts';
+import { isVariantChannel } from '../../domain/channels.ts';
+import type { PlanStatus } from '../../domain/plan-states.ts';
+import { reviewPolicyOf } from '../../domain/review-policy.ts';
+import { parsePlanSettings } from '../../domain/settings.ts';
+import type { ContentAnalysis } from '../../orchestrator/seo/analyze.ts';
+import { countWords } from '../../orchestrator/text.ts';
+import { slackDate } from './format.ts';
+import { buildPlanMessage, type ReviewView } from './plan-message.ts';
+import { derivePlanMessageModel, type ScoreFacts } from './plan-message-model.ts';
+import { buildDecisionLogReply, buildDraftReply, buildResearchReply, buildSeoReply, buildVariantReply } from './thread-replies.ts';
+
+type MessageReply = { kind?: 'message'; text: string; blocks: KnownBlock[] };
+type FileReply = { kind: 'file'; text: string; blocks: KnownBlock[]; file: { filename: string; content: string } };
+export type ReplySpec = { key: string; reply: MessageReply | FileReply };
+
+/** What a plan shows in Slack: its root message, and the replies in its thread in order. */
+export type PlanView = { message: { text: string; blocks: KnownBlock[] }; replies: ReplySpec[]; review: ReviewView | undefined };
+
+/** Builds a plan's whole Slack view from its snapshot; pure. */
+export function buildPlanView(snapshot: PlanSnapshot): PlanView {
+  const current = currentRevisionOf(snapshot);
+  const review = buildReviewView(snapshot, current);
+  const message = buildPlanMessage(derivePlanMessageModel(snapshot.plan, snapshot.runs, scoreFactsOf(snapshot, current), review));
+  return { message, replies: buildReplies(snapshot, current), review };
+}
+
+type CurrentRevision = Pick<PlanSnapshot, 'items' | 'refinements' | 'variants' | 'approvals' | 'publishAttempts'>;
+
+function currentRevisionOf(snapshot: PlanSnapshot): CurrentRevision {
+  const revision = snapshot.plan.revision;
+  const isCurrent = (row: { revision: number }) => row.revision === revision;
+  return {
+    items: snapshot.items.filter(isCurrent),
+    refinements: snapshot.refinements.filter(isCurrent),
+    variants: snapshot.variants.filter(isCurrent),
+    approvals: snapshot.approvals.filter(isCurrent),
+    publishAttempts: snapshot.publishAttempts.filter(isCurrent),
+  };
+}
+
+function scoreFactsOf(snapshot: PlanSnapshot, current: CurrentRevision): ScoreFacts | undefined {
+  if (snapshot.plan.seoScore === null) return undefined;
+  const shown = current.items.find((item) => item.isCurrent) ?? current.items.at(-1);
+  const analysis = shown?.analysis as ContentAnalysis | null | undefined;
+  const hasOptimizeRun = snapshot.runs.some((run) => run.stage === 'optimize');
+  return {
+    revisions: hasOptimizeRun ? current.refinements.length : 0,
+    words: analysis?.wordCount ?? (shown ? countWords(shown.markdown) : 0),
+    sources: researchOf(snapshot.research)?.sources.length ?? 0,
+  };
+}
+
+const REVIEW_STATUSES: readonly PlanStatus[] = ['in_review', 'approved', 'scheduled', 'publishing', 'published', 'rejected', 'expired'];
+
+function buildReviewView({ plan, audit }: PlanSnapshot, current: CurrentRevision): ReviewView | undefined {
+  const decisions = audit.filter((entry) => entry.action === 'changes_requested' || entry.action === 'rejected');
+  const isReviewed = REVIEW_STATUSES.includes(plan.status) || plan.publishDestinations.length > 0;
+  if (!isReviewed && decisions.length === 0 && plan.revision === 0) return undefined;
+  const policy = reviewPolicyOf(plan);
+  const rejection = decisions.findLast((entry) => entry.action === 'rejected');
+  return {
+    revision: plan.revision,
+    requiredApprovals: policy.requiredApprovals,
+    approverIds: policy.approverIds,
+    approvals: current.approvals.map((approval) => ({ userId: approval.approverId, at: approval.createdAt })),
+    isApproved: plan.approvedAt !== null,
+    scheduledAt: plan.scheduledAt,
+    feedback: decisions
+      .filter((entry) => entry.action === 'changes_requested')
+      .map((entry) => ({ userId: entry.actorId, at: entry.createdAt, text: String(entry.details['feedback'] ?? '') })),
+    rejection:
+      plan.status === 'rejected' && rejection
+        ? { userId: rejection.actorId, at: rejection.createdAt, reason: String(rejection.details['reason'] ?? '') }
+        : null,
+    publications: current.publishAttempts.map((attempt) => ({
+      name: attempt.destinationName,
+      state: attempt.state,
+      url: attempt.url,
+      reason: attempt.reason,
+      reactions: attempt.reactions ? attempt.reactions.reduce((sum, reaction) => sum + reaction.count, 0) : null,
+    })),
+  };
+}
+
+function buildReplies(snapshot: PlanSnapshot, current: CurrentRevision): ReplySpec[] {
+  const { plan, runs, research: researchRow } = snapshot;
+  const specs: ReplySpec[] = [];
+  const research = researchOf(researchRow);
+  const isResearchDone = runs.some((run) => run.stage === 'research' && (run.status === 'succeeded' || run.status === 'skipped'));
+  if (isResearchDone && researchRow) {
+    specs.push({
+      key: 'research',
+      reply: buildResearchReply({
+        research,
+        skippedReason: researchRow.skipReason,
+        failures: (researchRow.failures as { url: string; reason: string }[]) ?? [],
+      }),
+    });
+  }
+
+  const currentItem = current.items.find((item) => item.isCurrent);
+  const shown = currentItem ?? current.items[0];
+  if (shown) {
+    const analysis = shown.analysis as ContentAnalysis | null;
+    specs.push({
+      key: `draft:r${plan.revision}`,
+      reply: buildDraftReply({
+        draft: { title: shown.title, slug: shown.slug, metaDescription: shown.metaDescription, markdown: shown.markdown },
+        wordCount: analysis?.wordCount ?? countWords(shown.markdown),
+        sources: research?.sources ?? [],
+        version: `version ${shown.version}`,
+      }),
+    });
+  }
+  if (currentItem?.analysis) {
+    specs.push({
+      key: `seo:r${plan.revision}`,
+      reply: buildSeoReply({
+        analysis: currentItem.analysis as ContentAnalysis,
+        threshold: parsePlanSettings(plan.settings).seoThreshold,
+        refinements: current.refinements.map((refinement) => ({
+          iteration: refinement.iteration,
+          scoreBefore: refinement.scoreBefore,
+          scoreAfter: refinement.scoreAfter,
+          instructions: refinement.instructions,
+        })),
+      }),
+    });
+  }
+  for (const channel of plan.channels.filter(isVariantChannel)) {
+    const variant = current.variants.findLast((candidate) => candidate.channel === channel);
+    if (!variant) continue;
+    specs.push({ key: `variant:${channel}:r${plan.revision}`, reply: buildVariantReply({ channel, content: variant.content, violations: variant.violations }) });
+  }
+  const shownActions: readonly string[] = DECISION_ACTIONS;
+  const decisions = snapshot.audit.filter((entry) => shownActions.includes(entry.action) && entry.action !== 'plan_created');
+  if (decisions.length > 0) {
+    specs.push({ key: 'decisions', reply: buildDecisionLogReply(decisions.map(toDecisionLogEntry)) });
+  }
+  return specs;
+}
+
+function toDecisionLogEntry(entry: AuditEntry) {
+  const details = entry.details;
+  const note =
+    typeof details['feedback'] === 'string'
+      ? details['feedback']
+      : typeof details['reason'] === 'string'
+        ? details['reason']
+        : typeof details['at'] === 'string'
+          ? `for ${slackDate(new Date(details['at']))}`
+          : undefined;
+  return { actorId: entry.actorId, action: entry.action, at: entry.createdAt, ...(note ? { note } : {}) };
+}
