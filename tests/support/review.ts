@@ -8,6 +8,9 @@ import type { TestApp } from './test-app.ts';
 export const ENCRYPTION_KEY_HEX = '7f'.repeat(32);
 export const ENCRYPTION_KEY = Buffer.from(ENCRYPTION_KEY_HEX, 'hex');
 
+/** How long a press waits for an ephemeral answer; a press that should get none waits this long too. */
+const ANSWER_WAIT_MS = 1_500;
+
 /** Presses a button on the plan's message as `userId`; returns the ephemeral answer, if any. */
 export async function press(t: TestApp, { userId, actionId, planId }: { userId: string; actionId: string; planId: string }): Promise<string | undefined> {
   const [plan] = await t.database.sql<{ message_channel_id: string; message_ts: string }[]>`
@@ -25,8 +28,10 @@ export async function press(t: TestApp, { userId, actionId, planId }: { userId: 
     }),
   );
   expect(response.status).toBe(200);
-  await new Promise((resolve) => setTimeout(resolve, 150));
-  return t.slack.responses.find((posted) => posted.url === responseUrl)?.body['text'] as string | undefined;
+  // The button is acknowledged before it is handled; on a busy machine the answer can take a while.
+  const answer = () => t.slack.responses.find((posted) => posted.url === responseUrl)?.body['text'] as string | undefined;
+  for (const deadline = Date.now() + ANSWER_WAIT_MS; !answer() && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 25));
+  return answer();
 }
 
 export type ModalAnswer = { errors?: Record<string, string> } | undefined;
