@@ -3,7 +3,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { App, LogLevel } from '@slack/bolt';
 import type { InstallationStore } from '@slack/oauth';
 import type { DestinationStream, Logger } from 'pino';
-import { registerListeners } from './bot/register.ts';
+import { registerListeners } from './bot/listeners/register.ts';
 import { loadConfig, type Config, type Environment } from './config.ts';
 import { isDatabaseReachable, makeDatabase, type DatabaseHandle } from './db/client.ts';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.ts';

@@ -1,4 +1,6 @@
-/** Callback, block and action ids shared by the Block Kit builders and the listeners. */
+/** Every callback, block and action id, shared by the Block Kit builders, the listeners and the tests. */
+import type { DestinationKind } from '../db/schema.ts';
+
 export const COMMAND = '/content';
 
 export const PLAN_MODAL = {
@@ -42,4 +44,131 @@ export const DECISION_MODALS = {
 
 export const BLOCKS = {
   postElsewhere: 'post_elsewhere',
+  /** The actions block of a plan's message (Approve, Request changes, ...). */
+  planReviewActions: 'plan_review_actions',
+  /** The Retry button's block on a failed plan's message. */
+  planFailureActions: 'plan_failure_actions',
 } as const;
+
+// The App Home and the settings modals.
+
+/** Every input in the settings modals uses this action id inside its own block. */
+export const SETTINGS_INPUT_ACTION = 'value';
+
+export const SETTINGS_GROUPS = ['approvers', 'defaults', 'brand_voice', 'quality', 'prompts', 'destinations'] as const;
+export type SettingsGroup = (typeof SETTINGS_GROUPS)[number];
+
+export const SETTINGS_GROUP_LABELS: Record<SettingsGroup, string> = {
+  approvers: 'Approvers & policy',
+  defaults: 'Defaults',
+  brand_voice: 'Brand voice',
+  quality: 'Quality',
+  prompts: 'Prompts',
+  destinations: 'Destinations',
+};
+
+export const HOME_LISTS = ['my_plans', 'waiting'] as const;
+export type HomeList = (typeof HOME_LISTS)[number];
+
+export const HOME_ACTIONS = {
+  /** A settings group's button; its value is the group (`SettingsGroup`). */
+  openSettings: 'home_open_settings',
+  /** The next page of a list; value `<list>:<page>`, such as `my_plans:2` (see parseHomePage). */
+  nextPage: 'home_next_page',
+  /** The previous page of a list; same value format. */
+  previousPage: 'home_previous_page',
+} as const;
+
+export const SETTINGS_MODALS = {
+  approvers: {
+    callbackId: 'settings_approvers',
+    blocks: {
+      approvers: 'approvers',
+      requiredApprovals: 'required_approvals',
+      selfApproval: 'self_approval',
+      admins: 'admins',
+    },
+  },
+  defaults: {
+    callbackId: 'settings_defaults',
+    blocks: {
+      channel: 'default_channel',
+      channels: 'default_channels',
+      tone: 'default_tone',
+      targetWords: 'target_words',
+    },
+  },
+  brandVoice: {
+    callbackId: 'settings_brand_voice',
+    blocks: {
+      description: 'voice_description',
+      dos: 'voice_dos',
+      donts: 'voice_donts',
+      examples: ['voice_example_1', 'voice_example_2', 'voice_example_3'],
+    },
+  },
+  quality: {
+    callbackId: 'settings_quality',
+    blocks: {
+      seoThreshold: 'seo_threshold',
+      readabilityThreshold: 'readability_threshold',
+      maxRevisions: 'max_revisions',
+    },
+  },
+  prompts: {
+    callbackId: 'settings_prompts',
+    blocks: {
+      /** An input block with dispatch_action: choosing a prompt sends `actions.select`. */
+      name: 'prompt_name',
+      defaultText: 'prompt_default',
+      /** Followed by `_<prompt name>` (promptOverrideBlockId) so switching prompts shows that prompt's override. */
+      override: 'prompt_override',
+      /** Followed by `_<prompt name>` (promptResetBlockId). */
+      reset: 'prompt_reset',
+    },
+    actions: { select: 'prompt_select' },
+  },
+  destinations: {
+    callbackId: 'settings_destinations',
+    actions: {
+      /** Value: the destination id. */
+      edit: 'destination_edit',
+      /** Value: the destination id. */
+      test: 'destination_test',
+      /** Value: the destination id; the button asks for confirmation first. */
+      remove: 'destination_remove',
+    },
+    blocks: { add: 'destination_add', notice: 'destination_notice' },
+  },
+  destinationForm: {
+    callbackId: 'settings_destination_form',
+    blocks: {
+      name: 'destination_name',
+      channel: 'destination_channel',
+      url: 'destination_url',
+      secret: 'destination_secret',
+      siteUrl: 'destination_site_url',
+      username: 'destination_username',
+      applicationPassword: 'destination_app_password',
+      status: 'destination_status',
+    },
+  },
+} as const;
+
+/** One "Add …" button per kind (unique action ids in one actions block); each value is the kind. */
+export const DESTINATION_ADD_ACTIONS: Record<DestinationKind, string> = {
+  slack_channel: 'destination_add_slack_channel',
+  webhook: 'destination_add_webhook',
+  wordpress: 'destination_add_wordpress',
+};
+
+/** Matches every DESTINATION_ADD_ACTIONS id, for one listener: `app.action(DESTINATION_ADD_ACTION_PATTERN, …)`. */
+export const DESTINATION_ADD_ACTION_PATTERN = /^destination_add_(slack_channel|webhook|wordpress)$/;
+
+export function promptOverrideBlockId(name: string): string {
+  return `${SETTINGS_MODALS.prompts.blocks.override}_${name}`;
+}
+
+export function promptResetBlockId(name: string): string {
+  return `${SETTINGS_MODALS.prompts.blocks.reset}_${name}`;
+}

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { AppError } from '../errors.ts';
 import { INITIAL_PLAN_STATUS } from '../domain/plan-states.ts';
 import type { Database, Executor } from './client.ts';
@@ -123,6 +123,21 @@ export async function listRecentPlans(
     .from(contentPlans)
     .where(and(...filters))
     .orderBy(desc(contentPlans.createdAt), desc(contentPlans.number))
+    .limit(limit);
+}
+
+/** Plans in review, or scheduled but still short of approvals, newest first. */
+export async function listPlansAwaitingApproval(db: Executor, teamId: string, limit: number): Promise<Plan[]> {
+  return db
+    .select()
+    .from(contentPlans)
+    .where(
+      and(
+        eq(contentPlans.teamId, teamId),
+        or(eq(contentPlans.status, 'in_review'), and(eq(contentPlans.status, 'scheduled'), isNull(contentPlans.approvedAt))),
+      ),
+    )
+    .orderBy(desc(contentPlans.createdAt))
     .limit(limit);
 }
 

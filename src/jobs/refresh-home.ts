@@ -1,6 +1,6 @@
 import type { Task } from 'graphile-worker';
 import { z } from 'zod';
-import { publishHome } from '../bot/home/publish-home.ts';
+import { publishHome } from '../bot/services/publish-home.ts';
 import type { JobDeps } from './deps.ts';
 import { parsePayload } from './payloads.ts';
 

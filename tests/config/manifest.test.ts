@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { AppsManifestValidateArguments } from '@slack/web-api';
 import { expect, test } from 'vitest';
 import { parse } from 'yaml';
-import { REGISTERED_COMMANDS, REGISTERED_EVENTS, USES_HOME_TAB, USES_INTERACTIVITY } from '../../src/bot/register.ts';
+import { REGISTERED_COMMANDS, REGISTERED_EVENTS, USES_HOME_TAB, USES_INTERACTIVITY } from '../../src/bot/listeners/register.ts';
 import { BOT_SCOPES } from '../../src/bot/scopes.ts';
 
 type Manifest = NonNullable<AppsManifestValidateArguments['manifest']>;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startApp } from '../../src/main.ts';
+import { ACTIONS } from '../../src/bot/ids.ts';
 import { createTestDatabase } from '../support/database.ts';
 import { startFakeFirecrawl } from '../support/fake-firecrawl.ts';
 import { startFakeOpenAI } from '../support/fake-openai.ts';
@@ -127,7 +128,7 @@ test('Slack down while a plan runs: the message and its replies catch up afterwa
   const shown = JSON.stringify(message.blocks);
   expect(shown).toMatch(/SEO \d+/);
   expect(shown).toMatch(/Readability \d+/);
-  expect(shown).toContain('approve_plan');
+  expect(shown).toContain(ACTIONS.approve);
   expect(shown).not.toContain('⏳');
 
   // Every reply is there, posted once.

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { SETTINGS_MODALS } from '../../src/bot/home-ids.ts';
-import { ACTIONS } from '../../src/bot/ids.ts';
+import { ACTIONS, HOME_ACTIONS, SETTINGS_MODALS } from '../../src/bot/ids.ts';
 import { findBlockKitViolations } from '../support/block-kit-limits.ts';
 import { startFakeWebhook, type FakeWebhook } from '../support/fake-webhook.ts';
 import { startFakeWordpress, type FakeWordpress } from '../support/fake-wordpress.ts';
@@ -163,7 +162,7 @@ describe('destinations', () => {
       blockActionsBody({
         teamId: TEAM,
         userId: ADMIN,
-        actions: [{ action_id: 'home_open_settings', block_id: 'settings', value: 'destinations' }],
+        actions: [{ action_id: HOME_ACTIONS.openSettings, block_id: 'settings', value: 'destinations' }],
         triggerId: trigger,
         view: { id: 'V0HOMEVIEW', type: 'home' },
       }),

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, expect, test } from 'vitest';
-import { ACTIONS } from '../../src/bot/ids.ts';
+import { ACTIONS, BLOCKS } from '../../src/bot/ids.ts';
 import { AUTHOR, rootMessage, seedCompetitors, submitPlan, TEAM, waitForQuiet, waitForStatus } from '../support/pipeline.ts';
 import { schemaNameOf, scriptAuthor } from '../support/scripted-author.ts';
 import { blockActionsBody } from '../support/slack-requests.ts';
@@ -56,7 +56,7 @@ test('when OpenAI always fails the plan is failed with a reason and Retry; Retry
       userId: AUTHOR,
       channelId: message.channel,
       message: { ts },
-      actions: [{ action_id: ACTIONS.retryPlan, block_id: 'plan_failure_actions', value: plan.id }],
+      actions: [{ action_id: ACTIONS.retryPlan, block_id: BLOCKS.planFailureActions, value: plan.id }],
       triggerId: t.slack.issueTriggerId(),
       responseUrl: t.slack.issueResponseUrl(),
     }),
@@ -82,7 +82,7 @@ test('someone other than the author or an admin cannot retry', async () => {
       userId: 'U0STRANGER',
       channelId: message.channel,
       message: { ts },
-      actions: [{ action_id: ACTIONS.retryPlan, block_id: 'plan_failure_actions', value: plan.id }],
+      actions: [{ action_id: ACTIONS.retryPlan, block_id: BLOCKS.planFailureActions, value: plan.id }],
       triggerId: t.slack.issueTriggerId(),
       responseUrl,
     }),

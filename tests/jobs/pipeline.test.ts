@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { ACTIONS } from '../../src/bot/ids.ts';
 import { GOOD_DRAFT, scriptAuthor, schemaNameOf, promptText, WEAK_DRAFT, WORSE_DRAFT } from '../support/scripted-author.ts';
 import { rootMessage, seedCompetitors, submitPlan, TEAM, waitForQuiet, waitForStatus } from '../support/pipeline.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
@@ -74,7 +75,7 @@ test('a plan goes through research, draft, two refinements and three variants to
   const shown = JSON.stringify(message.blocks);
   expect(shown).toContain('SEO 88* (+23 after 2 revisions)');
   expect(shown).toContain('Readability 90');
-  for (const action of ['approve_plan', 'request_changes', 'reject_plan', 'schedule_plan']) expect(shown).toContain(action);
+  for (const action of [ACTIONS.approve, ACTIONS.requestChanges, ACTIONS.reject, ACTIONS.schedule]) expect(shown).toContain(action);
   expect(message.text).toContain('In review');
   expect(shown).not.toContain('⏳');
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { ACTIONS } from '../../src/bot/ids.ts';
+import { ACTIONS, BLOCKS } from '../../src/bot/ids.ts';
 import { seedCompetitors, waitForQuiet } from '../support/pipeline.ts';
 import { planModalSubmissionView } from '../support/plan-modal-values.ts';
 import { ENCRYPTION_KEY_HEX } from '../support/review.ts';
@@ -120,7 +120,7 @@ describe('two workspaces', () => {
         userId: 'U0BEA',
         channelId: 'C0BBB',
         message: { ts: '1.1' },
-        actions: [{ action_id: ACTIONS.approve, block_id: 'plan_review_actions', value: planA.id }],
+        actions: [{ action_id: ACTIONS.approve, block_id: BLOCKS.planReviewActions, value: planA.id }],
         triggerId: t.slack.issueTriggerId(),
         responseUrl,
       }),

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { DECISION_MODALS } from '../../src/bot/ids.ts';
+import { BLOCKS, DECISION_MODALS } from '../../src/bot/ids.ts';
 import { encryptSecret } from '../../src/crypto.ts';
 import { blockActionsBody, viewSubmissionBody } from './slack-requests.ts';
 import { TEAM } from './pipeline.ts';
@@ -22,7 +22,7 @@ export async function press(t: TestApp, { userId, actionId, planId }: { userId: 
       userId,
       channelId: plan?.message_channel_id ?? 'C0MARKETING',
       message: { ts: plan?.message_ts ?? '1.1' },
-      actions: [{ action_id: actionId, block_id: 'plan_review_actions', value: planId }],
+      actions: [{ action_id: actionId, block_id: BLOCKS.planReviewActions, value: planId }],
       triggerId: t.slack.issueTriggerId(),
       responseUrl,
     }),

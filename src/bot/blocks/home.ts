@@ -5,8 +5,7 @@ import type { WorkspaceSettings } from '../../db/settings.ts';
 import { CHANNEL_LABELS, isChannelId } from '../../domain/channels.ts';
 import { STATUS_LABELS, type PlanStatus } from '../../domain/plan-states.ts';
 import { isPromptName } from '../../orchestrator/prompts.ts';
-import { HOME_ACTIONS, HOME_LISTS, SETTINGS_GROUP_LABELS, SETTINGS_GROUPS, type HomeList, type SettingsGroup } from '../home-ids.ts';
-import { ACTIONS } from '../ids.ts';
+import { ACTIONS, HOME_ACTIONS, HOME_LISTS, type HomeList, SETTINGS_GROUP_LABELS, SETTINGS_GROUPS, type SettingsGroup } from '../ids.ts';
 import { buildDashboardBlocks, DASHBOARD_MAX_BLOCKS, type Dashboard } from './dashboard.ts';
 import { button, context, escapeMrkdwn, formatNumber, plain, section, truncate } from './format.ts';
 

@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import { CHANNEL_LABELS, type ChannelId } from '../../domain/channels.ts';
 import { STATUS_LABELS, STAGES, type FailedStage, type PlanStatus, type Stage } from '../../domain/plan-states.ts';
-import { ACTIONS } from '../ids.ts';
+import { ACTIONS, BLOCKS } from '../ids.ts';
 import { button, context, escapeMrkdwn, formatDuration, formatNumber, section, slackDate, truncate } from './format.ts';
 
 export type StageState = 'pending' | 'running' | 'done' | 'failed' | 'skipped';
@@ -88,7 +88,7 @@ export function buildPlanMessage(model: PlanMessageModel): { text: string; block
   if (model.status === 'failed' && model.failure) {
     const stageLabel = model.failure.stage ? `${STAGE_LABELS[model.failure.stage]} failed: ` : '';
     blocks.push(section(`⚠️ ${stageLabel}${escapeMrkdwn(truncate(model.failure.message, 500))}`, 'plan_failure'));
-    blocks.push({ type: 'actions', block_id: 'plan_failure_actions', elements: [button('Retry', ACTIONS.retryPlan, model.planId, 'primary')] });
+    blocks.push({ type: 'actions', block_id: BLOCKS.planFailureActions, elements: [button('Retry', ACTIONS.retryPlan, model.planId, 'primary')] });
   }
   if (model.review) blocks.push(...describeReview(model));
 
@@ -120,7 +120,7 @@ function describeReview(model: PlanMessageModel): KnownBlock[] {
   if (lines.length > 0) blocks.push(section(lines.join('\n'), 'plan_review'));
 
   const buttons = reviewButtons(model.status, review.isApproved, model.planId);
-  if (buttons.length > 0) blocks.push({ type: 'actions', block_id: 'plan_review_actions', elements: buttons });
+  if (buttons.length > 0) blocks.push({ type: 'actions', block_id: BLOCKS.planReviewActions, elements: buttons });
   return blocks;
 }
 

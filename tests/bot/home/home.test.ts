@@ -12,8 +12,7 @@ import {
   type HomePlan,
   type SettingsSummary,
 } from '../../../src/bot/blocks/home.ts';
-import { HOME_ACTIONS, SETTINGS_GROUPS } from '../../../src/bot/home-ids.ts';
-import { ACTIONS } from '../../../src/bot/ids.ts';
+import { ACTIONS, HOME_ACTIONS, SETTINGS_GROUPS } from '../../../src/bot/ids.ts';
 import { findViewViolations } from '../../support/block-kit-limits.ts';
 
 const plan = (number: number, overrides: Partial<HomePlan> = {}): HomePlan => ({

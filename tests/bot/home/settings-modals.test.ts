@@ -1,6 +1,6 @@
 import type { ModalView } from '@slack/types';
 import { describe, expect, test } from 'vitest';
-import { promptOverrideBlockId, promptResetBlockId, SETTINGS_INPUT_ACTION, SETTINGS_MODALS } from '../../../src/bot/home-ids.ts';
+import { promptOverrideBlockId, promptResetBlockId, SETTINGS_INPUT_ACTION, SETTINGS_MODALS } from '../../../src/bot/ids.ts';
 import {
   buildApproversModal,
   buildBrandVoiceModal,

@@ -1,7 +1,7 @@
 import type { KnownBlock, ModalView } from '@slack/types';
-import type { BrandVoice } from '../../../db/schema.ts';
+import type { BrandVoice } from '../../../domain/settings.ts';
 import { context } from '../../blocks/format.ts';
-import { SETTINGS_INPUT_ACTION as A, SETTINGS_MODALS } from '../../home-ids.ts';
+import { SETTINGS_INPUT_ACTION as A, SETTINGS_MODALS } from '../../ids.ts';
 import { inputBlock, linesSchema, optionalTextSchema, readForm, settingsModal, type ParseResult, type SubmittedView } from './form.ts';
 
 const { callbackId, blocks: B } = SETTINGS_MODALS.brandVoice;

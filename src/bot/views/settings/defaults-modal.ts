@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { WorkspaceSettings } from '../../../db/settings.ts';
 import { CHANNEL_LABELS, CHANNELS, type ChannelId } from '../../../domain/channels.ts';
 import { context } from '../../blocks/format.ts';
-import { SETTINGS_INPUT_ACTION as A, SETTINGS_MODALS } from '../../home-ids.ts';
+import { SETTINGS_INPUT_ACTION as A, SETTINGS_MODALS } from '../../ids.ts';
 import { TONES } from '../plan-modal.ts';
 import { inputBlock, option, readForm, settingsModal, wholeNumberSchema, type ParseResult, type SubmittedView } from './form.ts';
 

@@ -10,7 +10,7 @@ import {
   type DestinationConfig,
 } from '../../../publish/types.ts';
 import { context } from '../../blocks/format.ts';
-import { SETTINGS_INPUT_ACTION as A, SETTINGS_MODALS } from '../../home-ids.ts';
+import { SETTINGS_INPUT_ACTION as A, SETTINGS_MODALS } from '../../ids.ts';
 import { DESTINATION_KIND_LABELS } from './destinations-modal.ts';
 import { inputBlock, option, parseMetadata, readForm, settingsModal, type ParseResult, type SubmittedView } from './form.ts';
 

@@ -1,7 +1,7 @@
 import type { ActionsBlock, KnownBlock, ModalView } from '@slack/types';
 import type { DestinationKind } from '../../../db/schema.ts';
 import { button, context, escapeMrkdwn, plain, section, truncate } from '../../blocks/format.ts';
-import { DESTINATION_ADD_ACTIONS, SETTINGS_MODALS } from '../../home-ids.ts';
+import { DESTINATION_ADD_ACTIONS, SETTINGS_MODALS } from '../../ids.ts';
 import { settingsModal } from './form.ts';
 
 const { callbackId, actions, blocks: B } = SETTINGS_MODALS.destinations;

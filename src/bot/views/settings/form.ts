@@ -2,7 +2,7 @@
 import type { InputBlock, ModalView, PlainTextOption } from '@slack/types';
 import { z } from 'zod';
 import { plain } from '../../blocks/format.ts';
-import { SETTINGS_INPUT_ACTION } from '../../home-ids.ts';
+import { SETTINGS_INPUT_ACTION } from '../../ids.ts';
 
 /** A parser's answer: the value, or one sentence per block id for `response_action: 'errors'`. */
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; errors: Record<string, string> };

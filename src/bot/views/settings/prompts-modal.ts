@@ -10,7 +10,7 @@ import {
   type PromptName,
 } from '../../../orchestrator/prompts.ts';
 import { context, cutText, escapeMrkdwn, section, splitText } from '../../blocks/format.ts';
-import { SETTINGS_INPUT_ACTION as A, promptOverrideBlockId, promptResetBlockId, SETTINGS_MODALS } from '../../home-ids.ts';
+import { SETTINGS_INPUT_ACTION as A, promptOverrideBlockId, promptResetBlockId, SETTINGS_MODALS } from '../../ids.ts';
 import { inputBlock, option, parseMetadata, readForm, settingsModal, type ParseResult, type SubmittedView } from './form.ts';
 
 const { callbackId, blocks: B, actions } = SETTINGS_MODALS.prompts;

@@ -1,7 +1,7 @@
 import type { ModalView } from '@slack/types';
 import type { WorkspaceSettings } from '../../../db/settings.ts';
 import { context } from '../../blocks/format.ts';
-import { SETTINGS_INPUT_ACTION as A, SETTINGS_MODALS } from '../../home-ids.ts';
+import { SETTINGS_INPUT_ACTION as A, SETTINGS_MODALS } from '../../ids.ts';
 import { inputBlock, readForm, settingsModal, wholeNumberSchema, type ParseResult, type SubmittedView } from './form.ts';
 
 const { callbackId, blocks: B } = SETTINGS_MODALS.quality;

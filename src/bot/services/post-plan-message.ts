@@ -1,10 +1,10 @@
 import type { WebClient } from '@slack/web-api';
-import { newPlanSnapshot } from '../db/plan-snapshot.ts';
-import { setPlanMessage, type Plan } from '../db/plans.ts';
-import { requestRender } from '../jobs/queue.ts';
-import { buildPostFailedMessage } from './blocks/post-failed.ts';
-import { buildPlanView } from './blocks/plan-view.ts';
-import type { BotDeps } from './deps.ts';
+import { newPlanSnapshot } from '../../db/plan-snapshot.ts';
+import { setPlanMessage, type Plan } from '../../db/plans.ts';
+import { requestRender } from '../../jobs/queue.ts';
+import { buildPostFailedMessage } from '../blocks/post-failed.ts';
+import { buildPlanView } from '../blocks/plan-view.ts';
+import type { BotDeps } from '../deps.ts';
 
 /**
  * Posts the plan's root message and records where it is. When Slack refuses (for example

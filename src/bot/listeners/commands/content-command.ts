@@ -1,12 +1,12 @@
 import type { App, RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import { findPlanByNumber, listRecentPlans, type Plan } from '../../db/plans.ts';
-import { getWorkspaceSettings } from '../../db/settings.ts';
-import { isChannelId } from '../../domain/channels.ts';
-import { buildHelp, buildPlanList, buildPlanNotFound, buildPlanStatus, type PlanSummary } from '../blocks/plan-list.ts';
-import type { BotDeps } from '../deps.ts';
-import { COMMAND } from '../ids.ts';
-import { buildPlanModal } from '../views/plan-modal.ts';
+import { findPlanByNumber, listRecentPlans, type Plan } from '../../../db/plans.ts';
+import { getWorkspaceSettings } from '../../../db/settings.ts';
+import { isChannelId } from '../../../domain/channels.ts';
+import { buildHelp, buildPlanList, buildPlanNotFound, buildPlanStatus, type PlanSummary } from '../../blocks/plan-list.ts';
+import type { BotDeps } from '../../deps.ts';
+import { COMMAND } from '../../ids.ts';
+import { buildPlanModal } from '../../views/plan-modal.ts';
 import { parseContentCommand } from './parse-command.ts';
 
 export function registerContentCommand(app: App, deps: BotDeps): void {

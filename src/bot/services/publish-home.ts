@@ -1,16 +1,14 @@
 import type { WebClient } from '@slack/web-api';
-import { and, desc, eq, inArray } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { listApprovals } from '../../db/approvals.ts';
 import type { Database } from '../../db/client.ts';
 import { getDashboard } from '../../db/dashboard.ts';
 import { listDestinations } from '../../db/destinations.ts';
-import { listRecentPlans, type Plan } from '../../db/plans.ts';
-import { contentPlans } from '../../db/schema.ts';
+import { listPlansAwaitingApproval, listRecentPlans, type Plan } from '../../db/plans.ts';
 import { getWorkspaceSettings } from '../../db/settings.ts';
 import { canDecide, isApprover as isApproverOf, reviewPolicyFrom, reviewPolicyOf, type Actor } from '../../domain/review-policy.ts';
 import { buildHomeView, HOME_PAGE_SIZE, type HomePages, type HomePlan } from '../blocks/home.ts';
-import { isAppAdmin } from '../permissions.ts';
+import { isAppAdmin } from './permissions.ts';
 
 export type HomeDeps = {
   db: Database;
@@ -75,15 +73,8 @@ const WAITING_LIMIT = 100;
 
 /** Plans in review (or scheduled but short of approvals) that this person may approve and has not yet. */
 async function findPlansWaitingFor(db: Database, teamId: string, actor: Actor): Promise<Plan[]> {
-  const candidates = await db
-    .select()
-    .from(contentPlans)
-    .where(and(eq(contentPlans.teamId, teamId), inArray(contentPlans.status, ['in_review', 'scheduled'])))
-    .orderBy(desc(contentPlans.createdAt))
-    .limit(WAITING_LIMIT);
   const waiting: Plan[] = [];
-  for (const plan of candidates) {
-    if (plan.status === 'scheduled' && plan.approvedAt) continue;
+  for (const plan of await listPlansAwaitingApproval(db, teamId, WAITING_LIMIT)) {
     if (!canDecide(actor, plan, reviewPolicyOf(plan), 'approve').isAllowed) continue;
     const approvals = await listApprovals(db, { teamId, planId: plan.id, revision: plan.revision });
     if (approvals.some((approval) => approval.approverId === actor.userId)) continue;

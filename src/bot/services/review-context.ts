@@ -1,10 +1,10 @@
 import type { WebClient } from '@slack/web-api';
-import { listDestinations } from '../db/destinations.ts';
-import { findPlan, type Plan } from '../db/plans.ts';
-import { canDecide, reviewPolicyOf, type Actor, type Decision, type Verdict } from '../domain/review-policy.ts';
-import type { BotDeps } from './deps.ts';
+import { listDestinations } from '../../db/destinations.ts';
+import { findPlan, type Plan } from '../../db/plans.ts';
+import { canDecide, reviewPolicyOf, type Actor, type Decision, type Verdict } from '../../domain/review-policy.ts';
+import type { BotDeps } from '../deps.ts';
 import { isAppAdmin } from './permissions.ts';
-import type { DestinationOption } from './views/decision-modals.ts';
+import type { DestinationOption } from '../views/decision-modals.ts';
 
 /** Finds the plan in the presser's own workspace; a forged id from another one finds nothing. */
 export async function findPlanForDecision(deps: BotDeps, teamId: string | undefined, planId: string | undefined): Promise<Plan | undefined> {

@@ -1,10 +1,10 @@
 import type { App } from '@slack/bolt';
-import { recordAudit } from '../../db/audit.ts';
-import type { Database } from '../../db/client.ts';
-import { deleteInstallationsFor } from '../../db/installations.ts';
-import { cancelRunningPlans } from '../../db/plan-events.ts';
-import { cancelQueuedJobsOf } from '../../jobs/queue.ts';
-import type { BotDeps } from '../deps.ts';
+import { recordAudit } from '../../../db/audit.ts';
+import type { Database } from '../../../db/client.ts';
+import { deleteInstallationsFor } from '../../../db/installations.ts';
+import { cancelRunningPlans } from '../../../db/plan-events.ts';
+import { cancelQueuedJobsOf } from '../../../jobs/queue.ts';
+import type { BotDeps } from '../../deps.ts';
 
 export const UNINSTALL_EVENTS = ['app_uninstalled', 'tokens_revoked'] as const;
 

@@ -1,17 +1,16 @@
 import type { App, BlockAction, ButtonAction, StaticSelectAction } from '@slack/bolt';
 import type { View } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
-import { findDestination } from '../../db/destinations.ts';
-import { getWorkspaceSettings } from '../../db/settings.ts';
-import { loadDefaultPrompt, PROMPT_NAMES, type PromptName } from '../../orchestrator/prompts.ts';
-import { parseHomePage, parseHomePages, parseSettingsGroup } from '../blocks/home.ts';
+import { findDestination } from '../../../db/destinations.ts';
+import { getWorkspaceSettings } from '../../../db/settings.ts';
+import { loadDefaultPrompt, PROMPT_NAMES, type PromptName } from '../../../orchestrator/prompts.ts';
+import { parseHomePage, parseHomePages, parseSettingsGroup } from '../../blocks/home.ts';
 import { openPlanModal } from '../commands/content-command.ts';
-import type { BotDeps } from '../deps.ts';
-import { DESTINATION_ADD_ACTION_PATTERN, SETTINGS_MODALS, type SettingsGroup } from '../home-ids.ts';
-import { listDestinationItems, removeDestination, testDestination } from '../home/destinations-service.ts';
-import { publishHome } from '../home/publish-home.ts';
-import { isAppAdmin } from '../permissions.ts';
-import { ACTIONS } from '../ids.ts';
+import type { BotDeps } from '../../deps.ts';
+import { listDestinationItems, removeDestination, testDestination } from '../../services/destinations-service.ts';
+import { publishHome } from '../../services/publish-home.ts';
+import { isAppAdmin } from '../../services/permissions.ts';
+import { ACTIONS, DESTINATION_ADD_ACTION_PATTERN, HOME_ACTIONS, SETTINGS_MODALS, type SettingsGroup } from '../../ids.ts';
 import {
   buildApproversModal,
   buildBrandVoiceModal,
@@ -22,7 +21,7 @@ import {
   buildQualityModal,
   parseDestinationKind,
   parsePromptSelection,
-} from '../views/settings-modals.ts';
+} from '../../views/settings-modals.ts';
 
 const NOT_ADMIN = 'Only admins can change settings: workspace admins and owners, whoever installed the app, and the admins listed in its settings.';
 
@@ -36,7 +35,7 @@ export function registerHomeActions(app: App, deps: BotDeps): void {
   // "Open" is a link button; Slack still sends the press, which only needs an ack.
   app.action(ACTIONS.openPlan, async ({ ack }) => ack());
 
-  for (const actionId of ['home_next_page', 'home_previous_page']) {
+  for (const actionId of [HOME_ACTIONS.nextPage, HOME_ACTIONS.previousPage]) {
     app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, action, body, client, context }) => {
       await ack();
       const target = parseHomePage(action.value);

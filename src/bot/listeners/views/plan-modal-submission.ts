@@ -1,13 +1,13 @@
 import type { App } from '@slack/bolt';
-import { createPlan } from '../../db/plans.ts';
-import { isAppError } from '../../errors.ts';
-import { getWorkspaceSettings } from '../../db/settings.ts';
-import { makePlanSettings } from '../../domain/settings.ts';
-import { researchJobSql } from '../../jobs/queue.ts';
-import type { BotDeps } from '../deps.ts';
-import { PLAN_MODAL } from '../ids.ts';
-import { postPlanRootMessage } from '../post-plan-message.ts';
-import { parsePlanSubmission } from './plan-modal.ts';
+import { createPlan } from '../../../db/plans.ts';
+import { isAppError } from '../../../errors.ts';
+import { getWorkspaceSettings } from '../../../db/settings.ts';
+import { makePlanSettings } from '../../../domain/settings.ts';
+import { researchJobSql } from '../../../jobs/queue.ts';
+import type { BotDeps } from '../../deps.ts';
+import { PLAN_MODAL } from '../../ids.ts';
+import { postPlanRootMessage } from '../../services/post-plan-message.ts';
+import { parsePlanSubmission } from '../../views/plan-modal.ts';
 
 const SAVE_FAILED = "I couldn't save the plan just now. Your answers are still here: press Create again in a moment.";
 

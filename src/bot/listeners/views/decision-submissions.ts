@@ -1,13 +1,13 @@
 import type { App, SlackViewMiddlewareArgs, AllMiddlewareArgs } from '@slack/bolt';
-import { isAppError } from '../../errors.ts';
-import { requestRender } from '../../jobs/queue.ts';
-import { rejectPlan, requestChanges, scheduleDecisionFor, schedulePlan } from '../../review/decisions.ts';
-import type { Actor, Decision } from '../../domain/review-policy.ts';
-import type { Plan } from '../../db/plans.ts';
-import type { BotDeps } from '../deps.ts';
-import { DECISION_MODALS } from '../ids.ts';
-import { authorizeDecision, findPlanForDecision } from '../review-context.ts';
-import { parseDecisionMetadata, parseRequiredText, parseScheduleSubmission } from './decision-modals.ts';
+import { isAppError } from '../../../errors.ts';
+import { requestRender } from '../../../jobs/queue.ts';
+import { rejectPlan, requestChanges, scheduleDecisionFor, schedulePlan } from '../../../review/decisions.ts';
+import type { Actor, Decision } from '../../../domain/review-policy.ts';
+import type { Plan } from '../../../db/plans.ts';
+import type { BotDeps } from '../../deps.ts';
+import { DECISION_MODALS } from '../../ids.ts';
+import { authorizeDecision, findPlanForDecision } from '../../services/review-context.ts';
+import { parseDecisionMetadata, parseRequiredText, parseScheduleSubmission } from '../../views/decision-modals.ts';
 
 type ViewArgs = SlackViewMiddlewareArgs & AllMiddlewareArgs;
 

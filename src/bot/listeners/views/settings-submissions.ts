@@ -1,11 +1,11 @@
 import type { AllMiddlewareArgs, App, SlackViewMiddlewareArgs } from '@slack/bolt';
-import { getWorkspaceSettings, updateWorkspaceSettings, type SettingsPatch } from '../../db/settings.ts';
-import { isAppError } from '../../errors.ts';
-import type { BotDeps } from '../deps.ts';
-import { SETTINGS_MODALS } from '../home-ids.ts';
-import { listDestinationItems, saveDestination } from '../home/destinations-service.ts';
-import { publishHome } from '../home/publish-home.ts';
-import { isAppAdmin } from '../permissions.ts';
+import { getWorkspaceSettings, updateWorkspaceSettings, type SettingsPatch } from '../../../db/settings.ts';
+import { isAppError } from '../../../errors.ts';
+import type { BotDeps } from '../../deps.ts';
+import { SETTINGS_MODALS } from '../../ids.ts';
+import { listDestinationItems, saveDestination } from '../../services/destinations-service.ts';
+import { publishHome } from '../../services/publish-home.ts';
+import { isAppAdmin } from '../../services/permissions.ts';
 import {
   buildDestinationsModal,
   parseApproversSubmission,
@@ -15,7 +15,7 @@ import {
   parsePromptsSubmission,
   parseQualitySubmission,
   type ParseResult,
-} from './settings-modals.ts';
+} from '../../views/settings-modals.ts';
 
 type ViewArgs = SlackViewMiddlewareArgs & AllMiddlewareArgs;
 

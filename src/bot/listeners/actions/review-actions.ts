@@ -1,16 +1,16 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import { isAppError } from '../../errors.ts';
-import { requestRender } from '../../jobs/queue.ts';
-import { approvePlan, publishNow, unschedulePlan } from '../../review/decisions.ts';
-import type { Actor, Decision } from '../../domain/review-policy.ts';
-import type { Plan } from '../../db/plans.ts';
-import type { BotDeps } from '../deps.ts';
-import { publishHome } from '../home/publish-home.ts';
-import { ACTIONS } from '../ids.ts';
-import { replyTo } from '../reply.ts';
-import { authorizeDecision, defaultDestinations, destinationOptions, findPlanForDecision } from '../review-context.ts';
-import { buildRejectModal, buildRequestChangesModal, buildScheduleModal } from '../views/decision-modals.ts';
+import { isAppError } from '../../../errors.ts';
+import { requestRender } from '../../../jobs/queue.ts';
+import { approvePlan, publishNow, unschedulePlan } from '../../../review/decisions.ts';
+import type { Actor, Decision } from '../../../domain/review-policy.ts';
+import type { Plan } from '../../../db/plans.ts';
+import type { BotDeps } from '../../deps.ts';
+import { publishHome } from '../../services/publish-home.ts';
+import { ACTIONS } from '../../ids.ts';
+import { replyTo } from '../../services/reply.ts';
+import { authorizeDecision, defaultDestinations, destinationOptions, findPlanForDecision } from '../../services/review-context.ts';
+import { buildRejectModal, buildRequestChangesModal, buildScheduleModal } from '../../views/decision-modals.ts';
 
 type ButtonArgs = { actor: Actor; action: ButtonAction; body: BlockAction; client: WebClient; context: { teamId?: string }; tell: (text: string) => Promise<void> };
 

@@ -1,8 +1,8 @@
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
-import type { Database } from '../db/client.ts';
-import { findInstallerUserId } from '../db/installations.ts';
-import { getWorkspaceSettings, type WorkspaceSettings } from '../db/settings.ts';
+import type { Database } from '../../db/client.ts';
+import { findInstallerUserId } from '../../db/installations.ts';
+import { getWorkspaceSettings, type WorkspaceSettings } from '../../db/settings.ts';
 
 /**
  * Admins of the app: the workspace's Slack admins and owners (users.info), the person who

@@ -1,8 +1,8 @@
 import type { App, BlockAction, ButtonAction, ConversationsSelectAction } from '@slack/bolt';
-import { findPlan } from '../../db/plans.ts';
-import type { BotDeps } from '../deps.ts';
-import { ACTIONS, BLOCKS } from '../ids.ts';
-import { postPlanRootMessage } from '../post-plan-message.ts';
+import { findPlan } from '../../../db/plans.ts';
+import type { BotDeps } from '../../deps.ts';
+import { ACTIONS, BLOCKS } from '../../ids.ts';
+import { postPlanRootMessage } from '../../services/post-plan-message.ts';
 
 /** The author picks another channel for a plan whose message could not be posted. */
 export function registerPostElsewhere(app: App, deps: BotDeps): void {

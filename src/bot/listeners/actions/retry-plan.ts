@@ -1,13 +1,13 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
-import { findPlan } from '../../db/plans.ts';
-import { isAppError } from '../../errors.ts';
-import { requestRender } from '../../jobs/queue.ts';
-import { retryFailedPlan } from '../../review/retry.ts';
-import { STAGE_LABELS } from '../blocks/plan-message.ts';
-import type { BotDeps } from '../deps.ts';
-import { ACTIONS } from '../ids.ts';
-import { replyTo } from '../reply.ts';
-import { isAppAdmin } from '../permissions.ts';
+import { findPlan } from '../../../db/plans.ts';
+import { isAppError } from '../../../errors.ts';
+import { requestRender } from '../../../jobs/queue.ts';
+import { retryFailedPlan } from '../../../review/retry.ts';
+import { STAGE_LABELS } from '../../blocks/plan-message.ts';
+import type { BotDeps } from '../../deps.ts';
+import { ACTIONS } from '../../ids.ts';
+import { replyTo } from '../../services/reply.ts';
+import { isAppAdmin } from '../../services/permissions.ts';
 
 /** Retry on a failed plan: its author or an admin re-runs the failed stage and what follows. */
 export function registerRetryPlan(app: App, deps: BotDeps): void {
