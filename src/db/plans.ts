@@ -12,12 +12,13 @@ export type NewPlanFields = Omit<
 >;
 
 /**
- * Saves a plan, its audit row and its first job in one transaction of two statements. A second
- * call with the same sourceKey (a retried or duplicated submission) returns the first plan instead.
+ * Saves a plan, its audit row and its first job. A second call with the same sourceKey (a retried
+ * or duplicated submission) returns the first plan instead.
  *
- * The workspace's counter row is locked by the first statement and held only through the second:
- * it numbers the plan and serialises the workspace's submissions, so the hourly limit, counted in
- * the second statement (whose snapshot is taken after the lock), cannot be passed by racing ones.
+ * Two statements, neither holding a lock across a round trip to the app: the first numbers the plan
+ * and applies the hourly limit in one atomic update of the workspace's counter row (so simultaneous
+ * submissions cannot slip past the limit, and a refused one takes no number); the second saves the
+ * plan, its audit row and its first job together. If the second fails, its number stays unused.
  */
 export async function createPlan(
   db: Database,
@@ -40,48 +41,52 @@ export async function createPlan(
 ): Promise<{ plan: Plan; isNew: boolean }> {
   const existing = await findPlanBySourceKey(db, teamId, sourceKey);
   if (existing) return { plan: existing, isNew: false };
+  const number = await takePlanNumber(db, { teamId, hourlyLimit, now });
   const id = randomUUID();
   try {
-    const plan = await db.transaction(async (tx) => {
-      const [counter] = await tx
-        .insert(planCounters)
-        .values({ teamId, lastNumber: 1 })
-        .onConflictDoUpdate({ target: planCounters.teamId, set: { lastNumber: sql`${planCounters.lastNumber} + 1` } })
-        .returning();
-      if (!counter) throw new AppError('INTERNAL', 'could not number the plan');
-      const newPlan = tx.$with('new_plan').as(
-        tx
-          .insert(contentPlans)
-          .values({ ...fields, id, teamId, sourceKey, number: counter.lastNumber, status: INITIAL_PLAN_STATUS })
-          .returning(),
-      );
-      const audit = tx.$with('new_audit', { auditId: sql<number>`audit_id`.as('audit_id') }).as(sql`
-        insert into audit_log (team_id, plan_id, actor_id, action, details)
-        select team_id, id, author_id, 'plan_created', jsonb_build_object('number', number, 'topic', topic, 'channels', channels) from new_plan
-        returning id as audit_id`);
-      const job = tx.$with('new_job', { jobId: sql<string | null>`job_id`.as('job_id') }).as(sql`select (${firstJob({ id, teamId })}) as job_id`);
-      const recent = tx.$with('recent', { count: sql<number>`recent_count`.as('recent_count') }).as(sql`
-        select count(*)::int as recent_count from content_plans
-        where team_id = ${teamId} and created_at >= ${new Date(now.getTime() - HOUR_MS).toISOString()}::timestamptz`);
-      const [saved] = await tx
-        .with(newPlan, audit, job, recent)
-        .select({ plan: newPlan._.selectedFields, recent: recent.count })
-        .from(newPlan)
-        .crossJoin(audit)
-        .crossJoin(job)
-        .crossJoin(recent);
-      if (!saved) throw new AppError('INTERNAL', 'could not save the plan');
-      if (saved.recent >= hourlyLimit) {
-        throw new AppError('RATE_LIMITED', `This workspace has started ${saved.recent} plans in the last hour, the most allowed (${hourlyLimit}).`);
-      }
-      return saved.plan as Plan;
-    });
-    return { plan, isNew: true };
+    const newPlan = db.$with('new_plan').as(
+      db
+        .insert(contentPlans)
+        .values({ ...fields, id, teamId, sourceKey, number, status: INITIAL_PLAN_STATUS })
+        .returning(),
+    );
+    const audit = db.$with('new_audit', { auditId: sql<number>`audit_id`.as('audit_id') }).as(sql`
+      insert into audit_log (team_id, plan_id, actor_id, action, details)
+      select team_id, id, author_id, 'plan_created', jsonb_build_object('number', number, 'topic', topic, 'channels', channels) from new_plan
+      returning id as audit_id`);
+    const job = db.$with('new_job', { jobId: sql<string | null>`job_id`.as('job_id') }).as(sql`select (${firstJob({ id, teamId })}) as job_id`);
+    const [saved] = await db.with(newPlan, audit, job).select({ plan: newPlan._.selectedFields }).from(newPlan).crossJoin(audit).crossJoin(job);
+    if (!saved) throw new AppError('INTERNAL', 'could not save the plan');
+    return { plan: saved.plan as Plan, isNew: true };
   } catch (error) {
     const raced = isUniqueViolation(error) ? await findPlanBySourceKey(db, teamId, sourceKey) : undefined;
     if (raced) return { plan: raced, isNew: false };
     throw error;
   }
+}
+
+/**
+ * The workspace's next plan number, taken only while fewer than `hourlyLimit` plans were started in
+ * the hour before `now`. The check and the increment are one statement on the counter row: a racing
+ * submission waits for the row and is then judged on its new contents.
+ */
+async function takePlanNumber(db: Executor, { teamId, hourlyLimit, now }: { teamId: string; hourlyLimit: number; now: Date }): Promise<number> {
+  const since = new Date(now.getTime() - HOUR_MS).toISOString();
+  const at = now.toISOString();
+  const lastHour = sql`array(select started from unnest(${planCounters.recentStarts}) as started where started > ${since}::timestamptz)`;
+  const [counter] = await db
+    .insert(planCounters)
+    .values({ teamId, lastNumber: 1, recentStarts: sql`array[${at}::timestamptz]` })
+    .onConflictDoUpdate({
+      target: planCounters.teamId,
+      set: { lastNumber: sql`${planCounters.lastNumber} + 1`, recentStarts: sql`${lastHour} || ${at}::timestamptz` },
+      setWhere: sql`cardinality(${lastHour}) < ${hourlyLimit}`,
+    })
+    .returning({ number: planCounters.lastNumber });
+  if (counter) return counter.number;
+  const [row] = await db.select({ recentStarts: planCounters.recentStarts }).from(planCounters).where(eq(planCounters.teamId, teamId));
+  const recent = (row?.recentStarts ?? []).filter((started) => started.getTime() > now.getTime() - HOUR_MS).length;
+  throw new AppError('RATE_LIMITED', `This workspace has started ${recent} plans in the last hour, the most allowed (${hourlyLimit}).`);
 }
 
 const HOUR_MS = 60 * 60 * 1000;

@@ -67,10 +67,14 @@ export const workspaceSettings = pgTable('workspace_settings', {
 
 export type { BrandVoice };
 
-/** Gives each plan a short number per workspace that people can type. */
+/**
+ * Gives each plan a short number per workspace that people can type, and keeps when the workspace's
+ * plans of the last hour were started, so one atomic update both numbers a plan and applies the limit.
+ */
 export const planCounters = pgTable('plan_counters', {
   teamId: text('team_id').primaryKey(),
   lastNumber: integer('last_number').notNull().default(0),
+  recentStarts: timestamp('recent_starts', { withTimezone: true }).array().notNull().default(sql`'{}'::timestamptz[]`),
 });
 
 export const contentPlans = pgTable(

@@ -140,8 +140,8 @@ describe('plan submission', () => {
     await t.database.sql`
       insert into content_plans (team_id, number, source_key, author_id, topic, keyphrase, channels, post_channel_id)
       select ${TEAM}, n, 'seed-' || n, ${AUTHOR}, 'Seeded', 'seeded', '{blog}', 'C0MARKETING' from generate_series(1, 30) n`;
-    // Plans made by the app always move the workspace's counter with them.
-    await t.database.sql`insert into plan_counters (team_id, last_number) values (${TEAM}, 30)`;
+    // Plans made by the app number themselves and record their start on the workspace's counter.
+    await t.database.sql`insert into plan_counters (team_id, last_number, recent_starts) values (${TEAM}, 30, array_fill(now(), array[30]))`;
     await t.database.sql`insert into content_plans (team_id, number, source_key, author_id, topic, keyphrase, channels, post_channel_id)
       values ('T0OTHERTEAM', 1, 'other', 'U0X', 'Other team', 'other', '{blog}', 'C0X')`;
     const response = await t.send(submit({}, { viewId: 'V0LIMITED' }));

@@ -1,0 +1,1 @@
+ALTER TABLE "plan_counters" ADD COLUMN "recent_starts" timestamp with time zone[] DEFAULT '{}'::timestamptz[] NOT NULL;
