@@ -14,6 +14,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 
+import type { DestinationKind } from '../domain/destinations.ts';
 import type { ChannelId } from '../orchestrator/channels.ts';
 import type { FailedStage, PlanStatus } from '../orchestrator/plan-status.ts';
 
@@ -247,7 +248,7 @@ export const approvals = pgTable(
   (table) => [uniqueIndex('approvals_once_per_person').on(table.teamId, table.planId, table.revision, table.approverId)],
 );
 
-export type DestinationKind = 'slack_channel' | 'webhook' | 'wordpress';
+export type { DestinationKind };
 
 /** Where approved content goes; secrets are stored encrypted and never shown again. */
 export const publishDestinations = pgTable(
