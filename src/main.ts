@@ -17,6 +17,7 @@ import { makeLogger, toBoltLogger } from './logger.ts';
 import { makeLlmGateway } from './orchestrator/llm.ts';
 import { makeScraper } from './orchestrator/scraper.ts';
 import { makeSeoPool } from './orchestrator/seo/pool.ts';
+import { makeDestinationRegistry, type DestinationRegistry } from './publish/registry.ts';
 import { makeHttpApp, type HealthReport } from './server/http-app.ts';
 import { renderMetrics } from './server/metrics.ts';
 import { makeAuthorize, makeInstaller } from './server/oauth.ts';
@@ -39,10 +40,12 @@ export type StartOptions = {
   logDestination?: DestinationStream;
   /** Overrides for tests: how often the worker polls when LISTEN/NOTIFY is quiet. */
   workerPollInterval?: number;
+  /** The destination kinds; the built-in ones unless a test adds its own. */
+  destinations?: DestinationRegistry;
 };
 
 /** The composition root: config, database, Slack app, HTTP server and worker. */
-export async function startApp({ env, argv = [], logDestination, workerPollInterval }: StartOptions): Promise<RunningApp> {
+export async function startApp({ env, argv = [], logDestination, workerPollInterval, destinations = makeDestinationRegistry() }: StartOptions): Promise<RunningApp> {
   const config = loadConfig(env, argv);
   const logger = makeLogger({ level: config.logLevel, destination: logDestination });
   const stops: Array<() => Promise<void>> = [];
@@ -112,6 +115,7 @@ export async function startApp({ env, argv = [], logDestination, workerPollInter
           maxAttempts: config.jobMaxAttempts,
           encryptionKey: config.encryptionKey,
           publishTimeoutMs: config.publishTimeoutMs,
+          destinations,
           envApprovers: config.slack.approvers,
           tokenPricePer1k: config.tokenPricePer1k,
         }),
@@ -133,6 +137,7 @@ export async function startApp({ env, argv = [], logDestination, workerPollInter
         tokenPricePer1k: config.tokenPricePer1k,
         encryptionKey: config.encryptionKey,
         publishTimeoutMs: config.publishTimeoutMs,
+        destinations,
         now,
       });
       await bolt.init();

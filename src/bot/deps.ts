@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Database } from '../db/client.ts';
 import type { EnqueueJob } from '../jobs/queue.ts';
+import type { DestinationRegistry } from '../publish/registry.ts';
 
 /** What listeners need; built once in main.ts. Bolt passes each listener the Slack client for its workspace. */
 export type BotDeps = {
@@ -14,5 +15,7 @@ export type BotDeps = {
   /** Decrypts and encrypts destination secrets; undefined when ENCRYPTION_KEY is not set. */
   encryptionKey: Buffer | undefined;
   publishTimeoutMs: number;
+  /** The destination kinds: their forms, labels and Test. */
+  destinations: DestinationRegistry;
   now: () => Date;
 };

@@ -1,5 +1,4 @@
 /** Every callback, block and action id, shared by the Block Kit builders, the listeners and the tests. */
-import type { DestinationKind } from '../db/schema.ts';
 
 export const COMMAND = '/content';
 
@@ -155,15 +154,13 @@ export const SETTINGS_MODALS = {
   },
 } as const;
 
-/** One "Add …" button per kind (unique action ids in one actions block); each value is the kind. */
-export const DESTINATION_ADD_ACTIONS: Record<DestinationKind, string> = {
-  slack_channel: 'destination_add_slack_channel',
-  webhook: 'destination_add_webhook',
-  wordpress: 'destination_add_wordpress',
-};
+/** One "Add …" button per destination kind (unique action ids in one actions block); each value is the kind. */
+export function destinationAddActionId(kind: string): string {
+  return `destination_add_${kind}`;
+}
 
-/** Matches every DESTINATION_ADD_ACTIONS id, for one listener: `app.action(DESTINATION_ADD_ACTION_PATTERN, …)`. */
-export const DESTINATION_ADD_ACTION_PATTERN = /^destination_add_(slack_channel|webhook|wordpress)$/;
+/** Matches every `destinationAddActionId`, for one listener: `app.action(DESTINATION_ADD_ACTION_PATTERN, …)`. */
+export const DESTINATION_ADD_ACTION_PATTERN = /^destination_add_[a-z][a-z0-9_]*$/;
 
 export function promptOverrideBlockId(name: string): string {
   return `${SETTINGS_MODALS.prompts.blocks.override}_${name}`;

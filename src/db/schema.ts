@@ -17,6 +17,7 @@ import {
 import type { ChannelId } from '../domain/channels.ts';
 import { INITIAL_PLAN_STATUS, type FailedStage, type PlanStatus } from '../domain/plan-states.ts';
 import { DEFAULT_SETTINGS as D, type BrandVoice } from '../domain/settings.ts';
+import type { DestinationKind } from '../domain/destinations.ts';
 
 /** The plan a row belongs to; rows go with their plan. */
 const planIdColumn = () =>
@@ -252,7 +253,7 @@ export const approvals = pgTable(
   (table) => [uniqueIndex('approvals_once_per_person').on(table.teamId, table.planId, table.revision, table.approverId)],
 );
 
-export type DestinationKind = 'slack_channel' | 'webhook' | 'wordpress';
+export type { DestinationKind };
 
 /** Where approved content goes; secrets are stored encrypted and never shown again. */
 export const publishDestinations = pgTable(

@@ -4,6 +4,7 @@ import type { Database } from '../db/client.ts';
 import type { LlmGateway } from '../orchestrator/llm.ts';
 import type { Scraper } from '../orchestrator/scraper.ts';
 import type { SeoPool } from '../orchestrator/seo/pool.ts';
+import type { DestinationRegistry } from '../publish/registry.ts';
 import type { EnqueueJob } from './queue.ts';
 
 /** What tasks need; built once in main.ts. */
@@ -21,6 +22,8 @@ export type JobDeps = {
   /** Decrypts destination secrets; undefined when ENCRYPTION_KEY is not set. */
   encryptionKey: Buffer | undefined;
   publishTimeoutMs: number;
+  /** The destination kinds the publish job can deliver to. */
+  destinations: DestinationRegistry;
   envApprovers: readonly string[];
   tokenPricePer1k: number;
   now: () => Date;

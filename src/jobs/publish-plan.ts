@@ -7,18 +7,21 @@ import { applyPlanEvent } from '../db/plan-events.ts';
 import { findPlan, type Plan } from '../db/plans.ts';
 import { claimPublishAttempt, markSending, recordOutcome } from '../db/publish-attempts.ts';
 import type { DestinationKind, PublishState } from '../db/schema.ts';
-import { decryptSecret } from '../crypto.ts';
 import { AppError } from '../errors.ts';
-import { buildPublishBody, markdownToHtml } from '../publish/html.ts';
-import { postToSlackChannel } from '../publish/slack-channel.ts';
+import { markdownToHtml } from '../publish/html.ts';
+import { openStoredDestination } from '../publish/stored-destination.ts';
 import type { DeliveryResult, PublishContent } from '../publish/types.ts';
-import { deliverWebhook } from '../publish/webhook.ts';
-import { publishToWordpress } from '../publish/wordpress.ts';
 import type { JobDeps } from './deps.ts';
 import { parsePayload, revisionJobPayload } from './payloads.ts';
 import { requestRender } from './queue.ts';
 
-type ResolvedDestination = { key: string; name: string; kind: DestinationKind; deliver: (idempotencyKey: string) => Promise<DeliveryResult> };
+type ResolvedDestination = {
+  key: string;
+  name: string;
+  kind: DestinationKind;
+  makesPostLink: boolean;
+  deliver: (idempotencyKey: string, attempt: { createdAt: Date; isAmbiguous: boolean }) => Promise<DeliveryResult>;
+};
 
 /**
  * Publishes an approved plan to each chosen destination exactly once. Every destination has an
@@ -58,10 +61,10 @@ function makePublishAttempt(deps: JobDeps): Task {
 
     const slack = await deps.slackFor(teamId);
     const content = await loadPublishContent(deps, plan);
-    // WordPress goes first, so the Slack announcement can link to the post.
+    // A destination that makes the post (WordPress) goes first, so announcements can link to it.
     const links: { post?: string } = {};
     const resolved = await Promise.all(plan.publishDestinations.map((key) => resolveDestination(deps, slack, plan as Plan, key, content, links)));
-    const destinations = resolved.sort((a, b) => Number(b.kind === 'wordpress') - Number(a.kind === 'wordpress'));
+    const destinations = resolved.sort((a, b) => Number(b.makesPostLink) - Number(a.makesPostLink));
     const isLastAttempt = helpers.job.attempts >= helpers.job.max_attempts;
     const pending: string[] = [];
     let delivered = 0;
@@ -78,19 +81,21 @@ function makePublishAttempt(deps: JobDeps): Task {
       });
       if (attempt.state === 'delivered') {
         delivered += 1;
-        if (destination.kind === 'wordpress' && attempt.url) links.post = attempt.url;
+        if (destination.makesPostLink && attempt.url) links.post = attempt.url;
         continue;
       }
       if (attempt.state === 'failed') {
         reasons.push(attempt.reason ?? `${destination.name} failed`);
         continue;
       }
+      // `sending` left behind means a crash mid-call: as ambiguous as a timeout.
+      const isAmbiguous = attempt.state === 'unknown' || attempt.state === 'sending';
       await markSending(deps.db, { teamId, id: attempt.id });
-      const result = await destination.deliver(attempt.idempotencyKey).catch((error: unknown) => toDeliveryError(error));
+      const result = await destination.deliver(attempt.idempotencyKey, { createdAt: attempt.createdAt, isAmbiguous }).catch((error: unknown) => toDeliveryError(error));
       const state = outcomeState(result, isLastAttempt);
       await recordOutcome(deps.db, { teamId, id: attempt.id, state, url: result.url, externalId: result.externalId, reason: result.reason });
       if (state === 'delivered') delivered += 1;
-      if (state === 'delivered' && destination.kind === 'wordpress' && result.url) links.post = result.url;
+      if (state === 'delivered' && destination.makesPostLink && result.url) links.post = result.url;
       else if (state === 'failed') reasons.push(result.reason ?? `${destination.name} failed`);
       else pending.push(destination.name);
     }
@@ -149,57 +154,37 @@ async function resolveDestination(
   content: PublishContent,
   links: { post?: string },
 ): Promise<ResolvedDestination> {
-  const announce = (channelId: string) => (idempotencyKey: string) =>
-    postToSlackChannel({ client: slack, channelId, content, idempotencyKey, ...(links.post ? { link: links.post } : {}) });
-  if (key.startsWith('slack:')) {
-    const channelId = key.slice('slack:'.length);
-    return { key, name: `<#${channelId}>`, kind: 'slack_channel', deliver: announce(channelId) };
-  }
-  const row = await findDestination(deps.db, plan.teamId, key.slice('dest:'.length));
-  if (!row) {
-    return { key, name: 'A removed destination', kind: 'webhook', deliver: async () => ({ state: 'failed', retryable: false, reason: 'This destination was removed in the App Home.' }) };
-  }
-  const secret = () => {
-    if (!row.secretEncrypted) return '';
-    if (!deps.encryptionKey) throw new AppError('CONFIG', 'ENCRYPTION_KEY is not set, so stored destination secrets cannot be read.');
-    return decryptSecret(deps.encryptionKey, row.secretEncrypted);
+  const isAnnouncement = key.startsWith('slack:');
+  const row = isAnnouncement
+    ? { name: `<#${key.slice('slack:'.length)}>`, kind: 'slack_channel', config: { kind: 'slack_channel', channelId: key.slice('slack:'.length) }, secretEncrypted: null }
+    : await findDestination(deps.db, plan.teamId, key.slice('dest:'.length));
+  if (!row) return unusable(key, 'A removed destination', 'webhook', 'This destination was removed in the App Home.');
+  const opened = openStoredDestination(deps.destinations, row, deps.encryptionKey);
+  if (!opened.ok) return unusable(key, row.name, row.kind, opened.reason);
+  const { adapter, config, readSecret } = opened;
+  return {
+    key,
+    name: row.name,
+    kind: adapter.kind,
+    makesPostLink: adapter.makesPostLink === true,
+    deliver: async (idempotencyKey, attempt) => {
+      const context = {
+        config,
+        secret: readSecret(),
+        slack,
+        timeoutMs: deps.publishTimeoutMs,
+        content,
+        idempotencyKey,
+        attemptStartedAt: attempt.createdAt,
+        ...(links.post ? { link: links.post } : {}),
+      };
+      // A try that may have arrived is looked for before anything is sent again.
+      const found = attempt.isAmbiguous ? await adapter.reconcile(context) : undefined;
+      return found ?? adapter.publish(context);
+    },
   };
-  const config = row.config as Record<string, string>;
-  switch (row.kind) {
-    case 'slack_channel': {
-      return { key, name: row.name, kind: row.kind, deliver: announce(config['channelId'] ?? '') };
-    }
-    case 'webhook':
-      return {
-        key,
-        name: row.name,
-        kind: row.kind,
-        deliver: (idempotencyKey) =>
-          deliverWebhook({
-            url: config['url'] ?? '',
-            secret: secret(),
-            body: buildPublishBody(content),
-            idempotencyKey,
-            timeoutMs: deps.publishTimeoutMs,
-          }),
-      };
-    case 'wordpress':
-      return {
-        key,
-        name: row.name,
-        kind: row.kind,
-        deliver: () =>
-          publishToWordpress({
-            destination: {
-              kind: 'wordpress',
-              siteUrl: config['siteUrl'] ?? '',
-              username: config['username'] ?? '',
-              applicationPassword: secret(),
-              status: config['status'] === 'publish' ? 'publish' : 'draft',
-            },
-            content,
-            timeoutMs: deps.publishTimeoutMs,
-          }),
-      };
-  }
+}
+
+function unusable(key: string, name: string, kind: string, reason: string): ResolvedDestination {
+  return { key, name, kind, makesPostLink: false, deliver: async () => ({ state: 'failed', retryable: false, reason }) };
 }

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { startApp, type RunningApp } from '../../src/main.ts';
+import type { DestinationRegistry } from '../../src/publish/registry.ts';
 import { FIRECRAWL_KEY, fakeServicesEnv, SIGNING_SECRET } from './app-env.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 import { startFakeFirecrawl, type FakeFirecrawl } from './fake-firecrawl.ts';
@@ -32,12 +33,15 @@ export async function startTestApp({
   env = {},
   openaiLatencyMs = 0,
   beforeStart,
+  destinations,
 }: {
   role?: 'all' | 'web' | 'worker';
   env?: Record<string, string>;
   openaiLatencyMs?: number;
   /** Runs once the fakes are up and before the app starts (e.g. to add a Socket Mode server). */
   beforeStart?: (slack: FakeSlack) => Promise<void>;
+  /** Destination kinds to use instead of the built-in ones (e.g. with a test kind added). */
+  destinations?: DestinationRegistry;
 } = {}): Promise<TestApp> {
   const [slack, openai, firecrawl, database] = await Promise.all([
     startFakeSlack(),
@@ -58,7 +62,7 @@ export async function startTestApp({
     LOG_LEVEL: 'debug',
   };
   const boot = (currentRole: string, extraEnv: Record<string, string>) =>
-    startApp({ env: { ...baseEnv, ...env, ...extraEnv }, argv: ['--role', currentRole], logDestination, workerPollInterval: 200 });
+    startApp({ env: { ...baseEnv, ...env, ...extraEnv }, argv: ['--role', currentRole], logDestination, workerPollInterval: 200, ...(destinations ? { destinations } : {}) });
 
   const testApp: TestApp = {
     app: await boot(role, {}),

@@ -1,25 +1,24 @@
 import type { WebClient } from '@slack/web-api';
 import { and, eq } from 'drizzle-orm';
-import { encryptSecret, decryptSecret } from '../../crypto.ts';
+import { encryptSecret } from '../../crypto.ts';
 import { recordAudit } from '../../db/audit.ts';
 import type { Database } from '../../db/client.ts';
 import { findDestination, insertDestination, listDestinations, type DestinationRow } from '../../db/destinations.ts';
 import { publishDestinations } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
-import { buildAnnouncement } from '../../publish/slack-channel.ts';
-import { pingWebhook } from '../../publish/webhook.ts';
-import { checkWordpressAuth } from '../../publish/wordpress.ts';
+import type { DestinationRegistry } from '../../publish/registry.ts';
+import { openStoredDestination } from '../../publish/stored-destination.ts';
 import type { DestinationListItem } from '../views/settings/destinations-modal.ts';
 import type { DestinationSubmission } from '../views/settings/destination-form-modal.ts';
 
-export function toListItem(row: DestinationRow): DestinationListItem {
-  const config = row.config as Record<string, string>;
-  const summary = row.kind === 'slack_channel' ? `<#${config['channelId'] ?? ''}>` : row.kind === 'webhook' ? (config['url'] ?? '') : (config['siteUrl'] ?? '');
+export function toListItem(row: DestinationRow, registry: DestinationRegistry): DestinationListItem {
+  const opened = openStoredDestination(registry, row, undefined);
+  const summary = opened.ok ? opened.adapter.summary(opened.config) : opened.reason;
   return { id: row.id, kind: row.kind, name: row.name, summary };
 }
 
-export async function listDestinationItems(db: Database, teamId: string): Promise<DestinationListItem[]> {
-  return (await listDestinations(db, teamId)).map(toListItem);
+export async function listDestinationItems(db: Database, teamId: string, registry: DestinationRegistry): Promise<DestinationListItem[]> {
+  return (await listDestinations(db, teamId)).map((row) => toListItem(row, registry));
 }
 
 /** Saves a new or edited destination; a secret is encrypted, and an empty one on edit keeps the stored one. */
@@ -55,48 +54,25 @@ export async function removeDestination(db: Database, { teamId, actorId, id }: {
   return name;
 }
 
-/** "Test": a signed ping to a webhook, an authentication check for WordPress, a short note in a Slack channel. */
+/** "Test": whatever the kind's adapter checks (a signed ping, a WordPress sign-in, a note in a channel), as one line. */
 export async function testDestination({
   row,
   client,
   encryptionKey,
   timeoutMs,
+  registry,
 }: {
   row: DestinationRow;
   client: WebClient;
   encryptionKey: Buffer | undefined;
   timeoutMs: number;
+  registry: DestinationRegistry;
 }): Promise<string> {
-  const config = row.config as Record<string, string>;
-  const secret = () => {
-    if (!row.secretEncrypted) return '';
-    if (!encryptionKey) throw new AppError('CONFIG', 'ENCRYPTION_KEY is not set, so the stored secret cannot be read.');
-    return decryptSecret(encryptionKey, row.secretEncrypted);
-  };
+  const opened = openStoredDestination(registry, row, encryptionKey);
+  if (!opened.ok) return `❌ ${row.name}: ${opened.reason}`;
   try {
-    switch (row.kind) {
-      case 'webhook': {
-        const check = await pingWebhook({ url: config['url'] ?? '', secret: secret(), timeoutMs });
-        return `${check.ok ? '✅' : '❌'} ${row.name}: ${check.message}`;
-      }
-      case 'wordpress': {
-        const check = await checkWordpressAuth(
-          { kind: 'wordpress', siteUrl: config['siteUrl'] ?? '', username: config['username'] ?? '', applicationPassword: secret(), status: config['status'] === 'publish' ? 'publish' : 'draft' },
-          { timeoutMs },
-        );
-        return `${check.ok ? '✅' : '❌'} ${row.name}: ${check.message}`;
-      }
-      case 'slack_channel': {
-        const note = buildAnnouncement({
-          plan: { id: 'test', number: 0, topic: 'Test', revision: 0, keyphrase: '', keywords: [] },
-          post: { title: 'Content Broadcaster can post here', slug: 'test', metaDescription: 'Approved content will be announced in this channel.', markdown: '', html: '' },
-          variants: {},
-          seo: { seoScore: null, readabilityScore: null },
-        });
-        await client.chat.postMessage({ channel: config['channelId'] ?? '', ...note });
-        return `✅ ${row.name}: posted a test message.`;
-      }
-    }
+    const check = await opened.adapter.test({ config: opened.config, secret: opened.readSecret(), slack: client, timeoutMs });
+    return `${check.ok ? '✅' : '❌'} ${row.name}: ${check.message}`;
   } catch (error) {
     const reason = (error as { data?: { error?: string } }).data?.error ?? (error instanceof Error ? error.message : String(error));
     return `❌ ${row.name}: ${reason}`;

@@ -43,7 +43,7 @@ export async function destinationOptions(deps: BotDeps, plan: Plan): Promise<Des
   const configured = await listDestinations(deps.db, plan.teamId);
   return [
     { key: `slack:${channelId}`, label: `Announce in <#${channelId}>` },
-    ...configured.map((destination) => ({ key: `dest:${destination.id}`, label: `${destination.name} (${KIND_LABELS[destination.kind]})` })),
+    ...configured.map((destination) => ({ key: `dest:${destination.id}`, label: `${destination.name} (${deps.destinations.find(destination.kind)?.shortLabel ?? destination.kind})` })),
   ];
 }
 
@@ -54,4 +54,3 @@ export async function defaultDestinations(deps: BotDeps, plan: Plan): Promise<st
   return defaults.length > 0 ? defaults : [`slack:${plan.messageChannelId ?? plan.postChannelId}`];
 }
 
-const KIND_LABELS = { slack_channel: 'Slack', webhook: 'webhook', wordpress: 'WordPress' } as const;

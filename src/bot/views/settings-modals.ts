@@ -20,7 +20,6 @@ export {
 export {
   buildDestinationsModal,
   parseDestinationKind,
-  DESTINATION_KIND_LABELS,
   MAX_LISTED_DESTINATIONS,
   type DestinationListItem,
   type DestinationsModalOptions,

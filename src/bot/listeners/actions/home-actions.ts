@@ -71,10 +71,10 @@ export function registerHomeActions(app: App, deps: BotDeps): void {
 
   app.action<BlockAction<ButtonAction>>(DESTINATION_ADD_ACTION_PATTERN, async ({ ack, action, body, client, context }) => {
     await ack();
-    const kind = parseDestinationKind(action.value);
+    const kind = parseDestinationKind(action.value, deps.destinations);
     const teamId = context.teamId ?? body.team?.id;
     if (!kind || !teamId || !(await isAppAdmin({ db: deps.db, client, teamId, userId: body.user.id, logger: deps.logger }))) return;
-    await client.views.push({ trigger_id: body.trigger_id, view: buildDestinationFormModal({ kind }) });
+    await client.views.push({ trigger_id: body.trigger_id, view: buildDestinationFormModal({ kind, registry: deps.destinations }) });
   });
 
   const destinationAction = (
@@ -94,21 +94,21 @@ export function registerHomeActions(app: App, deps: BotDeps): void {
   destinationAction(destinationActions.edit, async ({ client, teamId, id, triggerId }) => {
     const row = await findDestination(deps.db, teamId, id);
     if (!row) return;
-    await client.views.push({ trigger_id: triggerId, view: buildDestinationFormModal({ kind: row.kind, existing: { id: row.id, name: row.name, config: row.config } }) });
+    await client.views.push({ trigger_id: triggerId, view: buildDestinationFormModal({ kind: row.kind, existing: { id: row.id, name: row.name, config: row.config }, registry: deps.destinations }) });
   });
 
   destinationAction(destinationActions.test, async ({ client, teamId, id, viewId }) => {
     const row = await findDestination(deps.db, teamId, id);
     const notice = row
-      ? await testDestination({ row, client, encryptionKey: deps.encryptionKey, timeoutMs: deps.publishTimeoutMs })
+      ? await testDestination({ row, client, encryptionKey: deps.encryptionKey, timeoutMs: deps.publishTimeoutMs, registry: deps.destinations })
       : 'That destination was removed.';
-    await client.views.update({ view_id: viewId, view: buildDestinationsModal(await listDestinationItems(deps.db, teamId), { notice }) });
+    await client.views.update({ view_id: viewId, view: buildDestinationsModal(await listDestinationItems(deps.db, teamId, deps.destinations), { notice, registry: deps.destinations }) });
   });
 
   destinationAction(destinationActions.remove, async ({ client, teamId, userId, id, viewId }) => {
     const name = await removeDestination(deps.db, { teamId, actorId: userId, id });
     const notice = name ? `Removed ${name}.` : 'That destination was already removed.';
-    await client.views.update({ view_id: viewId, view: buildDestinationsModal(await listDestinationItems(deps.db, teamId), { notice }) });
+    await client.views.update({ view_id: viewId, view: buildDestinationsModal(await listDestinationItems(deps.db, teamId, deps.destinations), { notice, registry: deps.destinations }) });
   });
 }
 
@@ -126,7 +126,7 @@ export async function buildSettingsModal(deps: BotDeps, teamId: string, group: S
     case 'prompts':
       return promptsModal(deps, teamId, PROMPT_NAMES[0]);
     case 'destinations':
-      return buildDestinationsModal(await listDestinationItems(deps.db, teamId));
+      return buildDestinationsModal(await listDestinationItems(deps.db, teamId, deps.destinations), { registry: deps.destinations });
   }
 }
 

@@ -63,7 +63,7 @@ export function registerSettingsSubmissions(app: App, deps: BotDeps): void {
     if (!teamId || !(await isAppAdmin({ db: deps.db, client, teamId, userId: body.user.id, logger: deps.logger }))) {
       return void (await ack({ response_action: 'errors', errors: { [firstBlock]: NOT_ADMIN } }));
     }
-    const parsed = parseDestinationFormSubmission(view);
+    const parsed = parseDestinationFormSubmission(view, deps.destinations);
     if (!parsed.ok) return void (await ack({ response_action: 'errors', errors: parsed.errors }));
     try {
       await saveDestination(deps.db, { teamId, actorId: body.user.id, submission: parsed.value, encryptionKey: deps.encryptionKey });
@@ -77,7 +77,7 @@ export function registerSettingsSubmissions(app: App, deps: BotDeps): void {
     if (listViewId) {
       const notice = `Saved ${parsed.value.name}.`;
       await client.views
-        .update({ view_id: listViewId, view: buildDestinationsModal(await listDestinationItems(deps.db, teamId), { notice }) })
+        .update({ view_id: listViewId, view: buildDestinationsModal(await listDestinationItems(deps.db, teamId, deps.destinations), { notice, registry: deps.destinations }) })
         .catch((error: unknown) => deps.logger.warn({ err: error }, 'could not refresh the destinations list'));
     }
   });

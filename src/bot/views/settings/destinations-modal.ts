@@ -1,22 +1,11 @@
 import type { ActionsBlock, KnownBlock, ModalView } from '@slack/types';
-import type { DestinationKind } from '../../../db/schema.ts';
+import type { DestinationKind } from '../../../domain/destinations.ts';
+import { builtInDestinations, type DestinationRegistry } from '../../../publish/registry.ts';
 import { button, context, escapeMrkdwn, plain, section, truncate } from '../../blocks/format.ts';
-import { DESTINATION_ADD_ACTIONS, SETTINGS_MODALS } from '../../ids.ts';
+import { destinationAddActionId, SETTINGS_MODALS } from '../../ids.ts';
 import { settingsModal } from './form.ts';
 
 const { callbackId, actions, blocks: B } = SETTINGS_MODALS.destinations;
-
-export const DESTINATION_KIND_LABELS: Record<DestinationKind, string> = {
-  slack_channel: 'Slack channel',
-  webhook: 'Webhook',
-  wordpress: 'WordPress',
-};
-
-const ADD_LABELS: Record<DestinationKind, string> = {
-  slack_channel: 'Add a Slack channel',
-  webhook: 'Add a webhook',
-  wordpress: 'Add a WordPress site',
-};
 
 /** Two blocks each; the rest of the modal takes at most six. */
 export const MAX_LISTED_DESTINATIONS = 45;
@@ -32,24 +21,29 @@ export type DestinationListItem = {
 export type DestinationsModalOptions = {
   /** The outcome of the last Test, Save or Remove, shown at the top ("✅ Webhook "CMS" answered 200."). */
   notice?: string | null;
+  registry?: DestinationRegistry;
 };
 
 /**
  * "Destinations": each with Edit, Test and Remove (value: the destination id), then one Add button per
- * kind (value: the kind). Edit and Add push `buildDestinationFormModal`; Test and Remove answer with
- * `views.update` of this modal and a `notice`.
+ * kind in the registry (value: the kind). Edit and Add push `buildDestinationFormModal`; Test and Remove
+ * answer with `views.update` of this modal and a `notice`.
  */
-export function buildDestinationsModal(destinations: readonly DestinationListItem[], { notice = null }: DestinationsModalOptions = {}): ModalView {
+export function buildDestinationsModal(
+  destinations: readonly DestinationListItem[],
+  { notice = null, registry = builtInDestinations }: DestinationsModalOptions = {},
+): ModalView {
   const blocks: KnownBlock[] = [];
   if (notice) blocks.push({ ...section(escapeMrkdwn(notice)), block_id: B.notice });
   blocks.push(section('Approved plans are published to these destinations; whoever schedules a plan can pick which.'));
   if (destinations.length === 0) {
-    blocks.push(context('No destinations yet. Add a Slack channel, a webhook or a WordPress site below.'));
+    blocks.push(context('No destinations yet. Add one with the buttons below.'));
   }
   for (const destination of destinations.slice(0, MAX_LISTED_DESTINATIONS)) {
     const name = escapeMrkdwn(truncate(destination.name, 80));
+    const label = registry.find(destination.kind)?.label ?? destination.kind;
     // The summary may hold a Slack channel mention, so it is not escaped; it comes from our own builder.
-    blocks.push(section(`*${name}* · ${DESTINATION_KIND_LABELS[destination.kind]}\n${truncate(destination.summary, 500)}`));
+    blocks.push(section(`*${name}* · ${label}\n${truncate(destination.summary, 500)}`));
     blocks.push({
       type: 'actions',
       elements: [
@@ -74,14 +68,14 @@ export function buildDestinationsModal(destinations: readonly DestinationListIte
   const add: ActionsBlock = {
     type: 'actions',
     block_id: B.add,
-    elements: (Object.keys(DESTINATION_ADD_ACTIONS) as DestinationKind[]).map((kind) => button(ADD_LABELS[kind], DESTINATION_ADD_ACTIONS[kind], kind)),
+    elements: registry.adapters.map((adapter) => button(adapter.addLabel, destinationAddActionId(adapter.kind), adapter.kind)),
   };
   blocks.push(add);
   blocks.push(context('Secrets are stored encrypted and never shown again. Test sends a signed ping, or checks WordPress sign-in.'));
   return settingsModal({ callbackId, title: 'Destinations', blocks, submit: null });
 }
 
-/** The kind an "Add …" button carries in its value, or null. */
-export function parseDestinationKind(value: unknown): DestinationKind | null {
-  return value === 'slack_channel' || value === 'webhook' || value === 'wordpress' ? value : null;
+/** The kind an "Add …" button carries in its value, when the registry knows it; else null. */
+export function parseDestinationKind(value: unknown, registry: DestinationRegistry = builtInDestinations): DestinationKind | null {
+  return typeof value === 'string' && registry.find(value) ? value : null;
 }

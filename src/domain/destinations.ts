@@ -1,0 +1,93 @@
+import { z } from 'zod';
+
+/**
+ * Destination kinds and their stored settings: pure data and validation, no I/O. The adapters in
+ * src/publish/destinations/ use these schemas; a kind the app does not ship (a test's, a plug-in's) is
+ * just another string id with its own adapter.
+ */
+export const BUILT_IN_DESTINATION_KINDS = ['slack_channel', 'webhook', 'wordpress'] as const;
+export type BuiltInDestinationKind = (typeof BUILT_IN_DESTINATION_KINDS)[number];
+/** A destination kind id: lowercase letters, digits and underscores (it ends up in action ids). */
+export type DestinationKind = string;
+export const destinationKindSchema = z.string().regex(/^[a-z][a-z0-9_]{1,39}$/);
+
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+const MAX_URL_LENGTH = 2000;
+
+/**
+ * Checks a webhook or WordPress URL's syntax; returns a sentence for an inline error, or null when it is
+ * fine. https is required; http is allowed only for localhost and 127.0.0.1, for local receivers and
+ * tests. Where the URL may connect to is the network guard's decision, when it connects.
+ */
+export function validateDestinationUrl(url: string): string | null {
+  const trimmed = url.trim();
+  if (trimmed === '') return 'Enter a URL.';
+  if (trimmed.length > MAX_URL_LENGTH) return `The URL is longer than ${MAX_URL_LENGTH.toLocaleString('en-US')} characters.`;
+  let parsed: URL;
+  try {
+    parsed = new URL(trimmed);
+  } catch {
+    return 'Enter a full URL that starts with https://, such as https://example.com/hooks/content.';
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return 'The URL must start with https://.';
+  if (parsed.protocol === 'http:' && !LOCAL_HOSTS.has(parsed.hostname)) {
+    return 'The URL must start with https:// (http:// is allowed only for localhost and 127.0.0.1).';
+  }
+  if (parsed.username !== '' || parsed.password !== '') {
+    return 'Remove the user name and password from the URL; enter credentials in their own fields.';
+  }
+  return null;
+}
+
+/** A destination URL, trimmed; refuses what `validateDestinationUrl` refuses, with its sentence. */
+export const destinationUrlSchema = z
+  .string()
+  .trim()
+  .superRefine((value, context) => {
+    const problem = validateDestinationUrl(value);
+    if (problem !== null) context.addIssue({ code: 'custom', message: problem });
+  });
+
+// The non-secret parts, as settings store them next to the encrypted secret and as modals submit them.
+export const slackChannelDestinationSchema = z.object({
+  kind: z.literal('slack_channel'),
+  channelId: z.string().regex(/^[CG][A-Z0-9]{2,}$/, 'Choose a channel.'),
+});
+export type SlackChannelConfig = z.infer<typeof slackChannelDestinationSchema>;
+
+export const webhookDestinationSchema = z.object({
+  kind: z.literal('webhook'),
+  url: destinationUrlSchema,
+});
+export type WebhookConfig = z.infer<typeof webhookDestinationSchema>;
+
+export const wordpressDestinationSchema = z.object({
+  kind: z.literal('wordpress'),
+  siteUrl: destinationUrlSchema,
+  username: z.string().trim().min(1, 'Enter the WordPress user name.').max(60, 'A WordPress user name has at most 60 characters.'),
+  status: z.enum(['draft', 'publish']),
+});
+export type WordpressConfig = z.infer<typeof wordpressDestinationSchema>;
+
+export const destinationConfigSchema = z.discriminatedUnion('kind', [
+  slackChannelDestinationSchema,
+  webhookDestinationSchema,
+  wordpressDestinationSchema,
+]);
+export type DestinationConfig = z.infer<typeof destinationConfigSchema>;
+
+/** A webhook signing secret typed by an admin: long enough to resist guessing. */
+export const webhookSecretSchema = z
+  .string()
+  .trim()
+  .min(16, 'Use a signing secret of at least 16 characters.')
+  .max(256, 'Use a signing secret of at most 256 characters.');
+
+/**
+ * A WordPress application password as WordPress shows it (24 letters and digits in groups of four);
+ * WordPress ignores the spaces, and so do we.
+ */
+export const applicationPasswordSchema = z
+  .string()
+  .transform((value) => value.replace(/\s+/g, ''))
+  .pipe(z.string().regex(/^[A-Za-z0-9]{24}$/, 'Paste the application password WordPress showed: 24 letters and digits (spaces are fine).'));

@@ -1,0 +1,37 @@
+import { describe, expect, test } from 'vitest';
+import { BUILT_IN_DESTINATION_KINDS } from '../../src/domain/destinations.ts';
+import { slackChannelAdapter } from '../../src/publish/destinations/slack-channel.ts';
+import { webhookAdapter } from '../../src/publish/destinations/webhook.ts';
+import { wordpressAdapter } from '../../src/publish/destinations/wordpress.ts';
+import { builtInDestinations, makeDestinationRegistry } from '../../src/publish/registry.ts';
+import { openStoredDestination } from '../../src/publish/stored-destination.ts';
+
+describe('the destination registry', () => {
+  test('lists the built-in kinds in the order the App Home offers them', () => {
+    expect(builtInDestinations.adapters.map((adapter) => adapter.kind)).toEqual([...BUILT_IN_DESTINATION_KINDS]);
+    expect(builtInDestinations.get('webhook')).toBe(webhookAdapter);
+    expect(builtInDestinations.find('ftp')).toBeUndefined();
+    expect(() => builtInDestinations.get('ftp')).toThrow(/no destination kind "ftp"/);
+  });
+
+  test('refuses a kind twice, and a kind id that cannot be an action id', () => {
+    expect(() => makeDestinationRegistry([webhookAdapter, webhookAdapter])).toThrow(/registered twice/);
+    expect(() => makeDestinationRegistry([{ ...webhookAdapter, kind: 'Web Hook' }])).toThrow(/lowercase/);
+  });
+
+  test('a stored row is parsed with its adapter schema, never cast', () => {
+    const opened = openStoredDestination(builtInDestinations, { kind: 'wordpress', config: { siteUrl: ' https://blog.example.com ', username: 'bot', status: 'publish' }, secretEncrypted: null }, undefined);
+    expect(opened.ok && opened.config).toEqual({ kind: 'wordpress', siteUrl: 'https://blog.example.com', username: 'bot', status: 'publish' });
+    const broken = openStoredDestination(builtInDestinations, { kind: 'webhook', config: { url: 'ftp://example.com' }, secretEncrypted: null }, undefined);
+    expect(broken).toEqual({ ok: false, reason: 'Its settings are no longer valid (The URL must start with https://); edit it in the App Home.' });
+    const unknown = openStoredDestination(builtInDestinations, { kind: 'fax', config: {}, secretEncrypted: null }, undefined);
+    expect(unknown.ok).toBe(false);
+  });
+
+  test('each adapter summarises its config without its secret', () => {
+    expect(slackChannelAdapter.summary({ kind: 'slack_channel', channelId: 'C0ANNOUNCE' })).toBe('<#C0ANNOUNCE>');
+    expect(webhookAdapter.summary({ kind: 'webhook', url: 'https://cms.example.com/h' })).toBe('https://cms.example.com/h');
+    expect(wordpressAdapter.summary({ kind: 'wordpress', siteUrl: 'https://blog.example.com', username: 'bot', status: 'draft' })).toBe('https://blog.example.com');
+    expect(wordpressAdapter.makesPostLink).toBe(true);
+  });
+});
