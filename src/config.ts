@@ -3,11 +3,7 @@ import { AppError } from './errors.ts';
 
 const SLACK_SETUP_HINT = 'create the Slack app from manifest.yml (see the README, "Slack setup")';
 
-const optionalString = z
-  .string()
-  .trim()
-  .transform((value) => (value === '' ? undefined : value))
-  .optional();
+const optionalString = z.string().trim().optional();
 
 function prefixed(prefix: string, fix: string) {
   return optionalString.refine((value) => value === undefined || value.startsWith(prefix), {
@@ -24,13 +20,15 @@ function positiveInt(fallback: number) {
 }
 
 function withDefault(fallback: string) {
-  return optionalString.transform((value) => value ?? fallback);
+  return optionalString.default(fallback);
 }
 
 function httpUrl(fallback: string) {
-  return optionalString
-    .pipe(z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional())
-    .transform((value) => value ?? fallback);
+  return z
+    .string()
+    .trim()
+    .pipe(z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }))
+    .default(fallback);
 }
 
 const encryptionKey = optionalString.refine((value) => value === undefined || decodeKey(value) !== undefined, {
@@ -38,7 +36,6 @@ const encryptionKey = optionalString.refine((value) => value === undefined || de
 });
 
 const environmentSchema = z.object({
-  NODE_ENV: optionalString,
   PORT: z.coerce.number({ message: 'must be a port number' }).int().min(0).max(65535).default(3000),
   DATABASE_URL: optionalString.refine((value) => value === undefined || /^postgres(ql)?:\/\//.test(value), {
     message: 'must be a postgres:// URL, or unset to use the embedded Postgres',
@@ -105,36 +102,30 @@ export type Config = {
 
 export type Environment = Record<string, string | undefined>;
 
+/** Every variable the app reads; .env.example and the README's table list exactly these. */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(environmentSchema.shape);
+
 /**
  * Reads the configuration from an environment (process.env in main.ts, a plain object in tests).
- * Throws an AppError('CONFIG') whose message is one sentence naming the variable and the fix.
+ * An empty value counts as unset, so a copied .env.example works as it is. Every problem is
+ * collected first; then one AppError('CONFIG') lists them all (in `details.problems`), each a
+ * sentence naming the variable and the fix.
  */
 export function loadConfig(env: Environment, argv: readonly string[] = []): Config {
-  const parsed = environmentSchema.safeParse(env);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const variable = String(issue?.path[0] ?? 'environment');
-    throw new AppError('CONFIG', `${variable} ${issue?.message ?? 'is invalid'}.`);
+  const given = withoutEmptyValues(env);
+  const parsed = environmentSchema.safeParse(given);
+  const problems = parsed.success ? [] : parsed.error.issues.map((issue) => `${String(issue.path[0] ?? 'environment')} ${issue.message}.`);
+  const role = parseRole(argv, problems);
+  problems.push(...missingValues(given, role));
+  if (!parsed.success || problems.length > 0) {
+    const message = problems.length === 1 ? problems[0]! : `${problems.length} settings need attention:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`;
+    throw new AppError('CONFIG', message, { details: { problems } });
   }
   const values = parsed.data;
-  const role = parseRole(argv);
-
-  if (role !== 'worker' && !values.SLACK_APP_TOKEN && !values.SLACK_SIGNING_SECRET) {
-    throw new AppError(
-      'CONFIG',
-      `SLACK_SIGNING_SECRET is not set (or set SLACK_APP_TOKEN for Socket Mode): ${SLACK_SETUP_HINT} and copy the Signing Secret from its Basic Information page.`,
-    );
-  }
-  const oauth = readOAuth(values);
-  if (!values.SLACK_BOT_TOKEN && !oauth) {
-    throw new AppError(
-      'CONFIG',
-      `SLACK_BOT_TOKEN is not set: ${SLACK_SETUP_HINT}, install it to your workspace and copy the Bot User OAuth Token (or set SLACK_CLIENT_ID and SLACK_CLIENT_SECRET to install by OAuth).`,
-    );
-  }
-  if (!values.OPENAI_API_KEY) {
-    throw new AppError('CONFIG', 'OPENAI_API_KEY is not set: create a key at https://platform.openai.com/api-keys.');
-  }
+  const oauth =
+    values.SLACK_CLIENT_ID && values.SLACK_CLIENT_SECRET && values.SLACK_STATE_SECRET
+      ? { clientId: values.SLACK_CLIENT_ID, clientSecret: values.SLACK_CLIENT_SECRET, stateSecret: values.SLACK_STATE_SECRET }
+      : undefined;
 
   return {
     port: values.PORT,
@@ -149,7 +140,7 @@ export function loadConfig(env: Environment, argv: readonly string[] = []): Conf
       apiUrl: withTrailingSlash(values.SLACK_API_URL),
       approvers: (values.SLACK_APPROVERS ?? '').split(/[\s,]+/).filter(Boolean),
     },
-    openai: { apiKey: values.OPENAI_API_KEY, baseUrl: values.OPENAI_BASE_URL, model: values.OPENAI_MODEL },
+    openai: { apiKey: values.OPENAI_API_KEY ?? '', baseUrl: values.OPENAI_BASE_URL, model: values.OPENAI_MODEL },
     firecrawl: { apiKey: values.FIRECRAWL_API_KEY, apiUrl: values.FIRECRAWL_API_URL },
     encryptionKey: values.ENCRYPTION_KEY === undefined ? undefined : decodeKey(values.ENCRYPTION_KEY),
     llmConcurrency: values.LLM_CONCURRENCY,
@@ -167,28 +158,47 @@ export function loadConfig(env: Environment, argv: readonly string[] = []): Conf
   };
 }
 
-function readOAuth(values: z.infer<typeof environmentSchema>): Config['slack']['oauth'] {
-  const { SLACK_CLIENT_ID: clientId, SLACK_CLIENT_SECRET: clientSecret, SLACK_STATE_SECRET: stateSecret } = values;
-  if (!clientId && !clientSecret) return undefined;
-  if (!clientId) throw new AppError('CONFIG', "SLACK_CLIENT_ID is not set: copy the Client ID from your app's Basic Information page.");
-  if (!clientSecret) throw new AppError('CONFIG', "SLACK_CLIENT_SECRET is not set: copy the Client Secret from your app's Basic Information page.");
-  if (!stateSecret) {
-    throw new AppError('CONFIG', 'SLACK_STATE_SECRET is not set: OAuth installs need it to sign their state; use any long random string (openssl rand -hex 32).');
-  }
-  if (!values.ENCRYPTION_KEY) {
-    throw new AppError('CONFIG', 'ENCRYPTION_KEY is not set: OAuth installs store tokens encrypted; generate one with `openssl rand -base64 32`.');
-  }
-  return { clientId, clientSecret, stateSecret };
+function withoutEmptyValues(env: Environment): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1].trim() !== ''));
 }
 
-function parseRole(argv: readonly string[]): Role {
+/** The required values that are not set, Socket Mode first as in manifest.yml. Malformed ones were reported by the schema. */
+function missingValues(given: Record<string, string>, role: Role): string[] {
+  const missing: string[] = [];
+  const isSet = (name: string) => given[name] !== undefined;
+  if (role !== 'worker' && !isSet('SLACK_APP_TOKEN') && !isSet('SLACK_SIGNING_SECRET')) {
+    missing.push(
+      'SLACK_APP_TOKEN is not set (Socket Mode, as manifest.yml sets the app up): ' +
+        `${SLACK_SETUP_HINT}, then under Basic Information → App-Level Tokens create a token with the connections:write scope; ` +
+        "for HTTP mode set SLACK_SIGNING_SECRET instead (Basic Information → App Credentials).",
+    );
+  }
+  const isOAuth = isSet('SLACK_CLIENT_ID') || isSet('SLACK_CLIENT_SECRET');
+  if (!isSet('SLACK_BOT_TOKEN') && !isOAuth) {
+    missing.push(
+      `SLACK_BOT_TOKEN is not set: ${SLACK_SETUP_HINT}, install it to your workspace and copy the Bot User OAuth Token (or set SLACK_CLIENT_ID and SLACK_CLIENT_SECRET to install by OAuth).`,
+    );
+  }
+  if (isOAuth) {
+    if (!isSet('SLACK_CLIENT_ID')) missing.push("SLACK_CLIENT_ID is not set: copy the Client ID from your app's Basic Information page.");
+    if (!isSet('SLACK_CLIENT_SECRET')) missing.push("SLACK_CLIENT_SECRET is not set: copy the Client Secret from your app's Basic Information page.");
+    if (!isSet('SLACK_STATE_SECRET')) {
+      missing.push('SLACK_STATE_SECRET is not set: OAuth installs need it to sign their state; use any long random string (openssl rand -hex 32).');
+    }
+    if (!isSet('ENCRYPTION_KEY')) missing.push('ENCRYPTION_KEY is not set: OAuth installs store tokens encrypted; generate one with `openssl rand -base64 32`.');
+  }
+  if (!isSet('OPENAI_API_KEY')) missing.push('OPENAI_API_KEY is not set: create a key at https://platform.openai.com/api-keys.');
+  return missing;
+}
+
+function parseRole(argv: readonly string[], problems: string[]): Role {
   const index = argv.indexOf('--role');
   if (index === -1) return 'all';
   const role = argv[index + 1];
   if (role === 'web' || role === 'worker' || role === 'all') return role;
-  throw new AppError('CONFIG', `--role must be web, worker or all (got "${role ?? ''}").`);
+  problems.push(`--role must be web, worker or all (got "${role ?? ''}").`);
+  return 'all';
 }
-
 function withTrailingSlash(url: string): string {
   return url.endsWith('/') ? url : `${url}/`;
 }

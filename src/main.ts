@@ -22,6 +22,7 @@ import { makeHttpApp, type HealthReport } from './server/http-app.ts';
 import { renderMetrics } from './server/metrics.ts';
 import { makeAuthorize, makeInstaller } from './server/oauth.ts';
 import { HonoSlackReceiver } from './server/slack-receiver.ts';
+import { verifySlackAccess, explainSocketModeFailure, type SlackIdentity } from './slack-check.ts';
 import { makeJobSlackClients } from './slack-clients.ts';
 
 export type RunningApp = {
@@ -42,10 +43,19 @@ export type StartOptions = {
   workerPollInterval?: number;
   /** The destination kinds; the built-in ones unless a test adds its own. */
   destinations?: DestinationRegistry;
+  /** Aborting it (a signal during start-up) stops what has started so far and rejects. */
+  signal?: AbortSignal;
 };
 
 /** The composition root: config, database, Slack app, HTTP server and worker. */
-export async function startApp({ env, argv = [], logDestination, workerPollInterval, destinations = makeDestinationRegistry() }: StartOptions): Promise<RunningApp> {
+export async function startApp({
+  env,
+  argv = [],
+  logDestination,
+  workerPollInterval,
+  destinations = makeDestinationRegistry(),
+  signal,
+}: StartOptions): Promise<RunningApp> {
   const config = loadConfig(env, argv);
   const logger = makeLogger({ level: config.logLevel, destination: logDestination });
   const stops: Array<() => Promise<void>> = [];
@@ -57,14 +67,17 @@ export async function startApp({ env, argv = [], logDestination, workerPollInter
   };
 
   try {
+    const slackIdentity = await verifySlackAccess({ apiUrl: config.slack.apiUrl, botToken: config.slack.botToken });
+    signal?.throwIfAborted();
     let embedded: EmbeddedDatabase | undefined;
     if (!config.databaseUrl) {
-      embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, logger });
+      embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, logger, signal });
       const stopEmbedded = embedded.stop;
       stops.push(() => stopEmbedded());
     }
     const databaseUrl = config.databaseUrl ?? embedded?.url ?? '';
     await migrateDatabase(databaseUrl);
+    signal?.throwIfAborted();
     const database = makeDatabase({ url: databaseUrl });
     stops.push(() => database.close());
 
@@ -122,11 +135,12 @@ export async function startApp({ env, argv = [], logDestination, workerPollInter
       });
       const stopWorker = worker.stop;
       stops.push(() => stopWorker());
+      signal?.throwIfAborted();
     }
 
     let receiver: HonoSlackReceiver | undefined;
     if (config.role !== 'worker') {
-      const bolt = makeBoltApp({ config, logger, receiver: (receiver = makeReceiver(config, logger)), installationStore });
+      const bolt = makeBoltApp({ config, logger, receiver: (receiver = makeReceiver(config, logger)), installationStore, slackIdentity });
       registerListeners(bolt, {
         db: database.db,
         logger,
@@ -142,8 +156,9 @@ export async function startApp({ env, argv = [], logDestination, workerPollInter
       });
       await bolt.init();
       if (config.slack.appToken) {
-        await bolt.start();
+        await bolt.start().catch((error: unknown) => Promise.reject(explainSocketModeFailure(error)));
         stops.push(async () => void (await bolt.stop()));
+        signal?.throwIfAborted();
       }
     }
 
@@ -165,6 +180,7 @@ export async function startApp({ env, argv = [], logDestination, workerPollInter
     });
     const server = await listen(http.fetch, config.port);
     stops.push(() => closeServer(server.server));
+    signal?.throwIfAborted();
 
     const url = `http://127.0.0.1:${server.port}`;
     logger.info({ url, role: config.role, socketMode: Boolean(config.slack.appToken), embeddedDatabase: Boolean(embedded) }, 'Content Broadcaster is running');
@@ -185,14 +201,17 @@ function makeBoltApp({
   logger,
   receiver,
   installationStore,
+  slackIdentity,
 }: {
   config: Config;
   logger: Logger;
   receiver: HonoSlackReceiver | undefined;
   installationStore: InstallationStore | undefined;
+  slackIdentity: SlackIdentity | undefined;
 }): App {
   const common = {
-    ...(installationStore ? { authorize: makeAuthorize(installationStore) } : { token: config.slack.botToken }),
+    // verifySlackAccess has already called auth.test; Bolt's own call would retry for minutes.
+    ...(installationStore ? { authorize: makeAuthorize(installationStore) } : { token: config.slack.botToken, ...slackIdentity, tokenVerificationEnabled: false }),
     logger: toBoltLogger(logger),
     logLevel: LogLevel.INFO,
     clientOptions: { slackApiUrl: config.slack.apiUrl },
@@ -230,25 +249,44 @@ async function main(): Promise<void> {
     console.error(error);
     process.exit(1);
   });
-  let app: RunningApp;
-  try {
-    app = await startApp({ env: process.env, argv: process.argv.slice(2) });
-  } catch (error) {
-    console.error(isAppError(error, 'CONFIG') ? `Configuration error: ${error.message}` : error);
-    process.exit(1);
-  }
+  // Installed before anything starts: a signal during start-up stops what has started so far.
+  const starting = new AbortController();
+  let app: RunningApp | undefined;
   let isStopping = false;
-  const shutdown = (signal: string) => {
+  const shutdown = (signal: NodeJS.Signals) => {
     if (isStopping) return;
     isStopping = true;
+    if (!app) return starting.abort(signal);
     app.logger.info({ signal }, 'shutting down: finishing running jobs');
     app.stop().then(
       () => process.exit(0),
       () => process.exit(1),
     );
   };
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+  try {
+    app = await startApp({ env: process.env, argv: process.argv.slice(2), signal: starting.signal });
+  } catch (error) {
+    if (!starting.signal.aborted) {
+      console.error(describeStartupError(error));
+      process.exit(1);
+    }
+  }
+  if (starting.signal.aborted) {
+    await app?.stop();
+    console.error(`Stopped by ${String(starting.signal.reason)} during start-up; everything started so far has been stopped.`);
+    process.exit(0);
+  }
+}
+
+/** One readable paragraph for whatever stopped start-up; never a bare `undefined`. */
+export function describeStartupError(error: unknown): string {
+  if (isAppError(error, 'CONFIG')) return `Configuration error: ${error.message}`;
+  if (isAppError(error)) return error.message;
+  if (error instanceof Error) return `Start-up failed: ${error.stack ?? error.message}`;
+  if (error === undefined || error === null) return 'Start-up failed with an empty error: run with LOG_LEVEL=debug for details.';
+  return `Start-up failed: ${JSON.stringify(error)}`;
 }
 
 function isPostgresClosedSocketWrite(error: unknown): error is TypeError {

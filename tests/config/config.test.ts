@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { parseEnv } from 'node:util';
 import { describe, expect, test } from 'vitest';
-import { loadConfig } from '../../src/config.ts';
+import { CONFIG_VARIABLES, loadConfig } from '../../src/config.ts';
 import { AppError } from '../../src/errors.ts';
 
 const VALID = {
@@ -18,6 +20,18 @@ function configError(env: Record<string, string | undefined>, argv: string[] = [
   throw new Error('expected a configuration error');
 }
 
+function problems(env: Record<string, string | undefined>, argv: string[] = []): string[] {
+  try {
+    loadConfig(env, argv);
+  } catch (error) {
+    expect(error).toBeInstanceOf(AppError);
+    return ((error as AppError).details?.['problems'] ?? []) as string[];
+  }
+  throw new Error('expected a configuration error');
+}
+
+const readRepoFile = (name: string) => readFileSync(new URL(`../../${name}`, import.meta.url), 'utf8');
+
 describe('loadConfig', () => {
   test('applies the documented defaults', () => {
     const config = loadConfig(VALID);
@@ -35,11 +49,56 @@ describe('loadConfig', () => {
     });
   });
 
-  test('without Slack credentials it names the variables and points to manifest.yml', () => {
-    const message = configError({ OPENAI_API_KEY: 'sk-1' });
-    expect(message).toMatch(/^SLACK_SIGNING_SECRET is not set \(or set SLACK_APP_TOKEN for Socket Mode\)/);
-    expect(message).toContain('manifest.yml');
-    expect(configError({ SLACK_SIGNING_SECRET: 's', OPENAI_API_KEY: 'sk-1' })).toMatch(/^SLACK_BOT_TOKEN is not set: .*manifest\.yml/);
+  test('an empty value is the same as an unset one', () => {
+    const config = loadConfig({ ...VALID, PORT: '', WORKER_CONCURRENCY: '', LLM_CONCURRENCY: '  ', LOG_LEVEL: '', SLACK_API_URL: '', TOKEN_PRICE_PER_1K: '' });
+    expect(config).toMatchObject({ port: 3000, workerConcurrency: 14, llmConcurrency: 8, logLevel: 'info', tokenPricePer1k: 0.002 });
+    expect(config.slack.apiUrl).toBe('https://slack.com/api/');
+  });
+
+  test('.env.example with only the required values filled in is a valid configuration', () => {
+    const example = parseEnv(readRepoFile('.env.example'));
+    const config = loadConfig({ ...example, SLACK_APP_TOKEN: 'xapp-1', SLACK_BOT_TOKEN: 'xoxb-1', OPENAI_API_KEY: 'sk-1' });
+    expect(config).toMatchObject({ port: 3000, workerConcurrency: 14, slack: { appToken: 'xapp-1', oauth: undefined } });
+  });
+
+  test('.env.example and the README list every variable, and only those', () => {
+    const example = Object.keys(parseEnv(readRepoFile('.env.example')));
+    expect(example.sort()).toEqual([...CONFIG_VARIABLES].sort());
+    const readme = readRepoFile('README.md');
+    for (const variable of CONFIG_VARIABLES) expect(readme, variable).toContain(`\`${variable}\``);
+  });
+
+  test('NODE_ENV is not a setting of the app', () => {
+    expect(CONFIG_VARIABLES).not.toContain('NODE_ENV');
+  });
+
+  test('without any settings every missing one is named in one message, Socket Mode first', () => {
+    const found = problems({});
+    expect(found).toHaveLength(3);
+    expect(found[0]).toMatch(/^SLACK_APP_TOKEN is not set \(Socket Mode, as manifest\.yml sets the app up\).*SLACK_SIGNING_SECRET/);
+    expect(found[1]).toMatch(/^SLACK_BOT_TOKEN is not set: .*manifest\.yml/);
+    expect(found[2]).toMatch(/^OPENAI_API_KEY is not set/);
+    const message = configError({});
+    for (const problem of found) expect(message).toContain(problem);
+  });
+
+  test('malformed and missing values are reported together', () => {
+    const found = problems({ PORT: 'eighty', LLM_CONCURRENCY: '0', SLACK_BOT_TOKEN: 'xoxp-1' }, ['--role', 'cook']);
+    expect(found.map((problem) => problem.split(' ')[0])).toEqual([
+      'PORT',
+      'SLACK_BOT_TOKEN',
+      'LLM_CONCURRENCY',
+      '--role',
+      'SLACK_APP_TOKEN',
+      'OPENAI_API_KEY',
+    ]);
+  });
+
+  test('HTTP mode needs the signing secret only; Socket Mode needs the app token only', () => {
+    expect(loadConfig(VALID).slack.signingSecret).toBe('secret');
+    const config = loadConfig({ SLACK_APP_TOKEN: 'xapp-1', SLACK_BOT_TOKEN: 'xoxb-1', OPENAI_API_KEY: 'sk-1' });
+    expect(config.slack.appToken).toBe('xapp-1');
+    expect(loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', OPENAI_API_KEY: 'sk-1' }, ['--role', 'worker']).role).toBe('worker');
   });
 
   test('a malformed app token names the variable and where to find the right one', () => {
@@ -61,14 +120,14 @@ describe('loadConfig', () => {
     expect(configError(VALID, ['--role', 'cook'])).toMatch(/^--role must be web, worker or all/);
   });
 
+  test('OAuth needs its three values and the encryption key, all named at once', () => {
+    const found = problems({ ...VALID, SLACK_BOT_TOKEN: '', SLACK_CLIENT_ID: '123.456' });
+    expect(found.map((problem) => problem.split(' ')[0])).toEqual(['SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET', 'ENCRYPTION_KEY']);
+  });
+
   test('job slots follow the LLM and SEO limits unless set', () => {
     expect(loadConfig({ ...VALID, LLM_CONCURRENCY: '16' }).workerConcurrency).toBe(22);
     expect(loadConfig({ ...VALID, LLM_CONCURRENCY: '16', WORKER_CONCURRENCY: '5' }).workerConcurrency).toBe(5);
-  });
-
-  test('Socket Mode needs no signing secret', () => {
-    const config = loadConfig({ SLACK_APP_TOKEN: 'xapp-1', SLACK_BOT_TOKEN: 'xoxb-1', OPENAI_API_KEY: 'sk-1' });
-    expect(config.slack.appToken).toBe('xapp-1');
   });
 
   test('reads the role and a 32-byte key as hex or base64', () => {

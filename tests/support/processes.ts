@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CONFIG_VARIABLES } from '../../src/config.ts';
 import type { FakeFirecrawl } from './fake-firecrawl.ts';
 import type { FakeOpenAI } from './fake-openai.ts';
 import type { FakeSlack } from './fake-slack.ts';
@@ -203,4 +204,131 @@ export function logEntries(child: Pick<AppProcess, 'logs'>): Array<Record<string
     }
   }
   return entries;
+}
+
+const REPOSITORY = fileURLToPath(new URL('../..', import.meta.url));
+
+/** A command run as a child process, with its output collected: `npm start`, or `node src/main.ts` in a folder of its own. */
+export type CommandProcess = {
+  pid: number;
+  /** stdout and stderr together, in arrival order. */
+  output(): string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Resolves with the first match in the output; rejects with the output on timeout or exit. */
+  waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+  /** Sends a signal to the process, or with `group` to its whole process group, as a terminal's Ctrl-C does. */
+  signal(signal: NodeJS.Signals, options?: { group?: boolean }): void;
+};
+
+const commands = new Set<{ pid: number; group: boolean }>();
+process.once('exit', () => {
+  for (const { pid, group } of commands) {
+    try {
+      process.kill(group ? -pid : pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+});
+
+export function runCommand({
+  command,
+  args = [],
+  cwd = REPOSITORY,
+  env,
+  ownGroup = false,
+}: {
+  command: string;
+  args?: string[];
+  cwd?: string;
+  env: Record<string, string>;
+  /** Its own process group (like a shell's foreground job), so a test can signal the group. */
+  ownGroup?: boolean;
+}): CommandProcess {
+  const child = spawn(command, args, { cwd, env, detached: ownGroup, stdio: ['ignore', 'pipe', 'pipe'] });
+  const entry = { pid: child.pid ?? -1, group: ownGroup };
+  commands.add(entry);
+  let output = '';
+  const listeners = new Set<() => void>();
+  const append = (chunk: Buffer) => {
+    output += chunk.toString();
+    for (const listener of listeners) listener();
+  };
+  child.stdout?.on('data', append);
+  child.stderr?.on('data', append);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.once('close', (code, signal) => {
+      commands.delete(entry);
+      resolve({ code, signal });
+    });
+  });
+  return {
+    pid: entry.pid,
+    output: () => output,
+    exited,
+    waitForOutput: (pattern, timeoutMs = 30_000) =>
+      new Promise((resolve, reject) => {
+        const check = () => {
+          const match = pattern.exec(output);
+          if (!match) return;
+          done();
+          resolve(match);
+        };
+        const timer = setTimeout(() => {
+          done();
+          reject(new Error(`no ${pattern} within ${timeoutMs} ms:\n${output}`));
+        }, timeoutMs);
+        const done = () => {
+          clearTimeout(timer);
+          listeners.delete(check);
+        };
+        listeners.add(check);
+        void exited.then(() => {
+          check();
+          if (!listeners.has(check)) return;
+          done();
+          reject(new Error(`exited before ${pattern} appeared:\n${output}`));
+        });
+        check();
+      }),
+    signal: (signal, { group = false } = {}) => process.kill(group ? -entry.pid : entry.pid, signal),
+  };
+}
+
+/** `npm start -- …args` in the repository, as a person runs it. */
+export function npmStart({ env, args = [], ownGroup = false }: { env: Record<string, string>; args?: string[]; ownGroup?: boolean }): CommandProcess {
+  return runCommand({ command: 'npm', args: ['start', '--silent', ...(args.length > 0 ? ['--', ...args] : [])], env, ownGroup });
+}
+
+/** The app's entry, `node src/main.ts`, run in `cwd` (where it reads a .env). */
+export function runMain({ cwd, env }: { cwd: string; env: Record<string, string> }): CommandProcess {
+  return runCommand({ command: process.execPath, args: [MAIN], cwd, env });
+}
+
+/**
+ * An environment with nothing of the test runner's in it: PATH and HOME, every configuration
+ * variable empty (so a developer's .env in the repository cannot fill one in), then `values`.
+ */
+export function bareEnv(values: Record<string, string>): Record<string, string> {
+  return {
+    PATH: process.env['PATH'] ?? '',
+    HOME: process.env['HOME'] ?? tmpdir(),
+    ...Object.fromEntries(CONFIG_VARIABLES.map((name) => [name, ''])),
+    ...values,
+  };
+}
+
+/** PIDs of Postgres servers running on this data folder (Linux: their command line names it). */
+export function postgresProcessesOn(dataDir: string): number[] {
+  const pids: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const commandLine = readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0');
+      if (commandLine[0]?.endsWith('postgres') && commandLine.some((part) => part.startsWith(dataDir))) pids.push(Number(name));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return pids;
 }
