@@ -86,6 +86,7 @@ export const SETTINGS_MODALS = {
       requiredApprovals: 'required_approvals',
       selfApproval: 'self_approval',
       admins: 'admins',
+      installer: 'installer',
     },
   },
   defaults: {

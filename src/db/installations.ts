@@ -3,7 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import { decryptSecret, encryptSecret } from '../crypto.ts';
 import { AppError } from '../errors.ts';
 import type { Database, Executor } from './client.ts';
-import { installations } from './schema.ts';
+import { auditLog, installations } from './schema.ts';
 
 /** The tenant key of an installation: the workspace, or the enterprise for an org-wide install. */
 function tenantOf(query: { teamId?: string | undefined; enterpriseId?: string | undefined; isEnterpriseInstall?: boolean }): {
@@ -32,7 +32,10 @@ export function makeInstallationStore(db: Database, encryptionKey: Buffer): Inst
         scopes: installation.bot?.scopes ?? [],
         updatedAt: new Date(),
       };
-      await db.insert(installations).values(values).onConflictDoUpdate({ target: [installations.teamId, installations.enterpriseId], set: values });
+      // The installer counts as an app admin, so it is recorded on the first install only: a
+      // member who may install apps must not become an admin by reinstalling. Admins change it in settings.
+      const { installerUserId: _firstInstallOnly, ...reinstalled } = values;
+      await db.insert(installations).values(values).onConflictDoUpdate({ target: [installations.teamId, installations.enterpriseId], set: reinstalled });
     },
     async fetchInstallation(query) {
       const row = await findInstallationRow(db, query);
@@ -64,6 +67,29 @@ export async function deleteInstallationsFor(db: Executor, teamId: string): Prom
 }
 
 export async function findInstallerUserId(db: Executor, teamId: string): Promise<string | null> {
+  return (await findInstallation(db, teamId))?.installerUserId ?? null;
+}
+
+/**
+ * Names the person counted as the app's installer (and so an admin), with an audit row.
+ * Returns false when the workspace has no installation (single-workspace mode).
+ */
+export async function changeInstallerUserId(
+  db: Database,
+  { teamId, actorId, installerUserId }: { teamId: string; actorId: string; installerUserId: string | null },
+): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx.select({ installerUserId: installations.installerUserId }).from(installations).where(eq(installations.teamId, teamId)).for('update');
+    if (!row) return false;
+    if (row.installerUserId === installerUserId) return true;
+    await tx.update(installations).set({ installerUserId, updatedAt: new Date() }).where(eq(installations.teamId, teamId));
+    await tx.insert(auditLog).values({ teamId, planId: null, actorId, action: 'installer_changed', details: { from: row.installerUserId, to: installerUserId } });
+    return true;
+  });
+}
+
+/** The recorded installer; undefined when the workspace has no installation row at all. */
+export async function findInstallation(db: Executor, teamId: string): Promise<{ installerUserId: string | null } | undefined> {
   const [row] = await db.select({ installerUserId: installations.installerUserId }).from(installations).where(eq(installations.teamId, teamId));
-  return row?.installerUserId ?? null;
+  return row;
 }

@@ -1,6 +1,7 @@
 import { WebAPIRateLimitedError } from '@slack/web-api';
 import type { Task } from 'graphile-worker';
 import { listRecentSlackPublications, saveReactions } from '../db/publish-attempts.ts';
+import { isAppError } from '../errors.ts';
 import type { JobDeps } from './deps.ts';
 import { requestRender } from './queue.ts';
 
@@ -13,14 +14,19 @@ export function makeCollectReactions(deps: JobDeps): Task {
     for (const publication of await listRecentSlackPublications(deps.db, since)) {
       const [channel, timestamp] = (publication.externalId ?? '').split(':');
       if (!channel || !timestamp) continue;
-      const slack = await deps.slackFor(publication.teamId);
       try {
+        const slack = await deps.slackFor(publication.teamId);
         const result = await slack.reactions.get({ channel, timestamp, full: true });
         const reactions = (result.message?.reactions ?? []).map((reaction) => ({ name: reaction.name ?? '', count: reaction.count ?? 0 }));
         await saveReactions(deps.db, { teamId: publication.teamId, id: publication.id, reactions });
         await requestRender(deps, publication.teamId, publication.planId);
       } catch (error) {
-        // One unreadable post must not stop the others; a rate limit ends this round early.
+        // One unreadable post, or a workspace that uninstalled the app, must not stop the others;
+        // a rate limit ends this round early.
+        if (isAppError(error, 'NOT_FOUND')) {
+          deps.logger.info({ teamId: publication.teamId }, 'skipping reactions of a workspace without an installation');
+          continue;
+        }
         deps.logger.warn({ err: error, planId: publication.planId }, 'could not read reactions');
         if (error instanceof WebAPIRateLimitedError) return;
       }

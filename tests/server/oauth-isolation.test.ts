@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { ACTIONS, BLOCKS } from '../../src/bot/ids.ts';
+import { ACTIONS, BLOCKS, SETTINGS_MODALS } from '../../src/bot/ids.ts';
 import { seedCompetitors, waitForQuiet } from '../support/pipeline.ts';
 import { planModalSubmissionView } from '../support/plan-modal-values.ts';
 import { ENCRYPTION_KEY_HEX } from '../support/review.ts';
@@ -30,7 +30,7 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.close());
 
-function grant(code: string, { teamId, token, enterprise }: { teamId: string | null; token: string; enterprise?: string }) {
+function grant(code: string, { teamId, token, enterprise, installer = 'U0INSTALLER' }: { teamId: string | null; token: string; enterprise?: string; installer?: string }) {
   t.slack.grantOAuthCode(code, {
     access_token: token,
     token_type: 'bot',
@@ -40,7 +40,7 @@ function grant(code: string, { teamId, token, enterprise }: { teamId: string | n
     team: teamId ? { id: teamId, name: `Team ${teamId}` } : null,
     enterprise: enterprise ? { id: enterprise, name: 'Org' } : null,
     is_enterprise_install: Boolean(enterprise) && !teamId,
-    authed_user: { id: 'U0INSTALLER' },
+    authed_user: { id: installer },
   });
 }
 
@@ -79,6 +79,40 @@ describe('distribution by OAuth', () => {
     expect((await install('code-org')).status).toBe(200);
     const [row] = await t.database.sql`select team_id, enterprise_id, is_enterprise_install from installations where enterprise_id = 'E0ORG'`;
     expect(row).toEqual({ team_id: 'E0ORG', enterprise_id: 'E0ORG', is_enterprise_install: true });
+  });
+});
+
+describe('the installer', () => {
+  const A = SETTINGS_MODALS.approvers.blocks;
+  const approversForm = (installer: string | null) => ({
+    [A.requiredApprovals]: { value: { type: 'number_input', value: '1' } },
+    [A.installer]: { value: { type: 'users_select', selected_user: installer } },
+  });
+  async function submitApprovers(userId: string, installer: string | null) {
+    const view = { id: 'V0APPROVERS', callback_id: SETTINGS_MODALS.approvers.callbackId, private_metadata: '', state: { values: approversForm(installer) } };
+    const response = await t.send(viewSubmissionBody({ teamId: TEAM_A, userId, view }));
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    return text ? (JSON.parse(text) as { errors?: Record<string, string> }) : undefined;
+  }
+  const installerOf = async () => (await t.database.sql`select installer_user_id from installations where team_id = ${TEAM_A}`)[0]?.['installer_user_id'];
+
+  test('a reinstall by another member does not make them the installer, so not an admin', async () => {
+    grant('code-a-again', { teamId: TEAM_A, token: TOKEN_A, installer: 'U0MEMBER' });
+    expect((await install('code-a-again')).status).toBe(200);
+    expect(await installerOf()).toBe('U0INSTALLER');
+    const refused = await submitApprovers('U0MEMBER', 'U0MEMBER');
+    expect(refused?.errors?.[A.approvers]).toMatch(/Only admins can change settings/);
+    expect(await installerOf()).toBe('U0INSTALLER');
+  });
+
+  test('an admin changes the installer in Approvers & policy, and the change is audited', async () => {
+    expect(await submitApprovers('U0INSTALLER', 'U0NEXT')).toBeUndefined();
+    expect(await installerOf()).toBe('U0NEXT');
+    const audit = await t.database.sql`select actor_id, details from audit_log where team_id = ${TEAM_A} and action = 'installer_changed'`;
+    expect(audit).toEqual([{ actor_id: 'U0INSTALLER', details: { from: 'U0INSTALLER', to: 'U0NEXT' } }]);
+    // The previous installer is an admin no more.
+    expect((await submitApprovers('U0INSTALLER', 'U0INSTALLER'))?.errors?.[A.approvers]).toMatch(/Only admins/);
   });
 });
 

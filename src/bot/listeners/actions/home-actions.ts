@@ -2,6 +2,7 @@ import type { App, BlockAction, ButtonAction, StaticSelectAction } from '@slack/
 import type { View } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import { findDestination } from '../../../db/destinations.ts';
+import { findInstallation } from '../../../db/installations.ts';
 import { getWorkspaceSettings } from '../../../db/settings.ts';
 import { loadDefaultPrompt, PROMPT_NAMES, type PromptName } from '../../../orchestrator/prompts.ts';
 import { parseHomePage, parseHomePages, parseSettingsGroup } from '../../blocks/home.ts';
@@ -116,7 +117,7 @@ export async function buildSettingsModal(deps: BotDeps, teamId: string, group: S
   const settings = await getWorkspaceSettings(deps.db, teamId);
   switch (group) {
     case 'approvers':
-      return buildApproversModal(settings);
+      return buildApproversModal(settings, { installer: (await findInstallation(deps.db, teamId))?.installerUserId });
     case 'defaults':
       return buildDefaultsModal(settings);
     case 'brand_voice':

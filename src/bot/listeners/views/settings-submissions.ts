@@ -1,4 +1,5 @@
 import type { AllMiddlewareArgs, App, SlackViewMiddlewareArgs } from '@slack/bolt';
+import { changeInstallerUserId } from '../../../db/installations.ts';
 import { getWorkspaceSettings, updateWorkspaceSettings, type SettingsPatch } from '../../../db/settings.ts';
 import { isAppError } from '../../../errors.ts';
 import type { BotDeps } from '../../deps.ts';
@@ -31,7 +32,7 @@ export function registerSettingsSubmissions(app: App, deps: BotDeps): void {
     firstBlock: string,
     group: string,
     parse: (view: ViewArgs['view']) => ParseResult<T>,
-    toPatch: (value: T, teamId: string) => Promise<SettingsPatch>,
+    toPatch: (value: T, teamId: string, actorId: string) => Promise<SettingsPatch>,
   ) => {
     app.view(callbackId, async ({ ack, body, view, client, context }) => {
       const teamId = context.teamId ?? body.team?.id;
@@ -40,14 +41,17 @@ export function registerSettingsSubmissions(app: App, deps: BotDeps): void {
       }
       const parsed = parse(view);
       if (!parsed.ok) return void (await ack({ response_action: 'errors', errors: parsed.errors }));
-      await updateWorkspaceSettings(deps.db, { teamId, actorId: body.user.id, group, patch: await toPatch(parsed.value, teamId) });
+      await updateWorkspaceSettings(deps.db, { teamId, actorId: body.user.id, group, patch: await toPatch(parsed.value, teamId, body.user.id) });
       await ack();
       await publishHome({ deps, client, teamId, userId: body.user.id }).catch((error: unknown) => deps.logger.warn({ err: error }, 'could not refresh the Home'));
     });
   };
   const M = SETTINGS_MODALS;
 
-  on(M.approvers.callbackId, M.approvers.blocks.approvers, 'approvers', parseApproversSubmission, async (value) => value);
+  on(M.approvers.callbackId, M.approvers.blocks.approvers, 'approvers', parseApproversSubmission, async ({ installer, ...policy }, teamId, actorId) => {
+    if (installer !== undefined) await changeInstallerUserId(deps.db, { teamId, actorId, installerUserId: installer });
+    return policy;
+  });
   on(M.defaults.callbackId, M.defaults.blocks.channel, 'defaults', parseDefaultsSubmission, async (value) => value);
   on(M.brandVoice.callbackId, M.brandVoice.blocks.description, 'brand_voice', parseBrandVoiceSubmission, async (brandVoice) => ({ brandVoice }));
   on(M.quality.callbackId, M.quality.blocks.seoThreshold, 'quality', parseQualitySubmission, async (value) => value);

@@ -12,9 +12,11 @@ const MAX_PEOPLE = 50;
 const SELF_APPROVAL = 'allowed';
 
 export type ApproversSettings = Pick<WorkspaceSettings, 'approvers' | 'requiredApprovals' | 'allowSelfApproval' | 'admins'>;
+/** The form's answer; `installer` is there only when the workspace was installed by OAuth (null: nobody). */
+export type ApproversSubmission = ApproversSettings & { installer?: string | null };
 
 /** "Approvers & policy": who approves, how many approvals a plan needs, self-approval, and extra admins. */
-export function buildApproversModal(current: ApproversSettings): ModalView {
+export function buildApproversModal(current: ApproversSettings, { installer }: { installer?: string | null } = {}): ModalView {
   const selfApproval = option('Authors may approve their own plans', SELF_APPROVAL);
   return settingsModal({
     callbackId,
@@ -66,6 +68,16 @@ export function buildApproversModal(current: ApproversSettings): ModalView {
         },
         { optional: true, hint: 'Workspace admins and owners, and whoever installed the app, are admins anyway.' },
       ),
+      ...(installer === undefined
+        ? []
+        : [
+            inputBlock(
+              B.installer,
+              'Installer (counted as an admin)',
+              { type: 'users_select', action_id: A, ...(installer ? { initial_user: installer } : {}) },
+              { optional: true, hint: 'Recorded at the first install; reinstalling the app does not change it. Empty: nobody.' },
+            ),
+          ]),
       context('Changes apply to plans created from now on; plans already in review keep their rules.'),
     ],
   });
@@ -76,7 +88,7 @@ const userIdsSchema = z
   .max(MAX_PEOPLE, `Pick at most ${MAX_PEOPLE} people.`)
   .transform((ids) => [...new Set(ids)]);
 
-export function parseApproversSubmission(view: SubmittedView): ParseResult<ApproversSettings> {
+export function parseApproversSubmission(view: SubmittedView): ParseResult<ApproversSubmission> {
   const form = readForm(view);
   const approvers = form.check(B.approvers, userIdsSchema, form.users(B.approvers));
   const admins = form.check(B.admins, userIdsSchema, form.users(B.admins));
@@ -88,10 +100,13 @@ export function parseApproversSubmission(view: SubmittedView): ParseResult<Appro
     );
   }
   const allowSelfApproval = form.options(B.selfApproval).includes(SELF_APPROVAL);
+  const installer = form.user(B.installer);
+  const installerId = installer ? form.check(B.installer, userIdsSchema, [installer])?.[0] : installer;
   return form.finish(() => ({
     approvers: approvers ?? [],
     requiredApprovals: requiredApprovals ?? 1,
     allowSelfApproval,
     admins: admins ?? [],
+    ...(installerId === undefined ? {} : { installer: installerId }),
   }));
 }

@@ -18,6 +18,7 @@ const stateValueSchema = z.looseObject({
   selected_option: optionSchema.nullish(),
   selected_options: z.array(optionSchema).nullish(),
   selected_users: z.array(z.string()).nullish(),
+  selected_user: z.string().nullish(),
   selected_conversation: z.string().nullish(),
 });
 type StateValue = z.infer<typeof stateValueSchema>;
@@ -43,6 +44,11 @@ export function readForm(view: SubmittedView) {
     option: (blockId: string, actionId?: string): string | null => read(blockId, actionId)?.selected_option?.value ?? null,
     options: (blockId: string): string[] => (read(blockId)?.selected_options ?? []).map((option) => option.value),
     users: (blockId: string): string[] => read(blockId)?.selected_users ?? [],
+    /** One picked person; null when none is picked, undefined when the block is not in the form. */
+    user: (blockId: string): string | null | undefined => {
+      const value = read(blockId);
+      return value === undefined ? undefined : (value.selected_user ?? null);
+    },
     conversation: (blockId: string): string | null => read(blockId)?.selected_conversation ?? null,
     /** Validates one field; on failure keeps the first issue's sentence under the block id and returns undefined. */
     check<S extends z.ZodType>(blockId: string, schema: S, input: unknown): z.output<S> | undefined {
