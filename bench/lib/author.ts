@@ -2,7 +2,7 @@ export { COMPETITOR_PAGE, seedCompetitors } from '../../tests/support/scripted-a
 import type { FakeOpenAI, FakeOpenAIRequest } from '../../tests/support/fake-openai.ts';
 import type { FakeFirecrawl } from '../../tests/support/fake-firecrawl.ts';
 import type { PlanFormAnswers } from '../../tests/support/plan-modal-values.ts';
-import { GOOD_DRAFT, promptText, schemaNameOf, VARIANTS, WEAK_DRAFT, WORSE_DRAFT } from '../../tests/support/scripted-author.ts';
+import { GOOD_DRAFT, promptText, researchAnswer, schemaNameOf, VARIANTS, WEAK_DRAFT, WORSE_DRAFT } from '../../tests/support/scripted-author.ts';
 
 /** Each benchmark plan's topic carries a marker, so every LLM call can be attributed to its plan. */
 export function markedTopic(marker: string): string {
@@ -57,16 +57,6 @@ export function scriptBenchAuthor(openai: FakeOpenAI, markerPattern: RegExp): Ll
     return { status: 400, body: { error: { message: `unscripted call ${name}` } } };
   });
   return calls;
-}
-
-function researchAnswer(prompt: string) {
-  const sources = [...prompt.matchAll(/<untrusted_source id="(\d+)" url="([^"]+)"/g)].map((match) => ({ url: match[2] ?? '' }));
-  return {
-    competitors: sources.map((source, index) => ({ url: source.url, title: `Competitor ${index + 1}`, angle: 'A checklist for managers', headings: ['Before day one', 'Week one'], wordCount: 900 })),
-    keywords: [{ term: 'new hire checklist', frequency: 7, competitorCount: Math.min(2, sources.length) }],
-    gaps: ['Nobody covers the sixty-day review'],
-    questions: ['How long should remote onboarding take?'],
-  };
 }
 
 /**

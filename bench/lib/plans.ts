@@ -1,3 +1,5 @@
+import type { EvidenceItem, SourceText } from '../../src/orchestrator/evidence.ts';
+import type { ResearchSource } from '../../src/orchestrator/types.ts';
 import type { PlanFormAnswers } from '../../tests/support/plan-modal-values.ts';
 import { TEAM } from './constants.ts';
 import type { BenchDatabase } from './database.ts';
@@ -42,11 +44,25 @@ export async function stageRunsOf(database: BenchDatabase, planIds: readonly str
     from stage_runs where plan_id in ${database.sql(planIds)} order by started_at`;
 }
 
-export type ContentItemRow = { planId: string; version: number; title: string; slug: string; metaDescription: string; markdown: string; seoScore: number | null };
+export type ContentItemRow = {
+  planId: string;
+  version: number;
+  title: string;
+  slug: string;
+  metaDescription: string;
+  markdown: string;
+  seoScore: number | null;
+  /** The plan's research, for the analysis as the app runs it: citations rendered, claims checked. */
+  sources: ResearchSource[];
+  texts: SourceText[];
+  evidence: EvidenceItem[];
+};
 
-/** Every analysed version of the plans' drafts: one SEO analysis each. */
+/** Every analysed version of the plans' drafts: one SEO analysis and one claim check each. */
 export async function analysedItemsOf(database: BenchDatabase, planIds: readonly string[]): Promise<ContentItemRow[]> {
   return database.sql<ContentItemRow[]>`
-    select plan_id as "planId", version, title, slug, meta_description as "metaDescription", markdown, seo_score as "seoScore"
-    from content_items where plan_id in ${database.sql(planIds)} and analysis is not null order by plan_id, version`;
+    select i.plan_id as "planId", i.version, i.title, i.slug, i.meta_description as "metaDescription", i.markdown, i.seo_score as "seoScore",
+      coalesce(r.data->'sources', '[]') as sources, coalesce(r.texts, '[]') as texts, coalesce(r.data->'evidence', '[]') as evidence
+    from content_items i left join research_results r on r.plan_id = i.plan_id and r.team_id = i.team_id
+    where i.plan_id in ${database.sql(planIds)} and i.analysis is not null order by i.plan_id, i.version`;
 }

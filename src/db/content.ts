@@ -1,6 +1,9 @@
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import type { ContentAnalysis } from '../orchestrator/seo/analyze.ts';
-import type { Draft, Research } from '../orchestrator/types.ts';
+import type { Repair } from '../orchestrator/citations.ts';
+import type { ClaimCheck } from '../orchestrator/claims.ts';
+import type { SourceText } from '../orchestrator/evidence.ts';
+import type { Draft, Grounding, Research } from '../orchestrator/types.ts';
 import type { Executor } from './client.ts';
 import { contentItems, contentVariants, refinements, researchResults } from './schema.ts';
 
@@ -13,14 +16,21 @@ type PlanRef = { teamId: string; planId: string };
 
 export async function saveResearch(
   db: Executor,
-  { teamId, planId, research, skipReason, failures }: PlanRef & { research: Research | null; skipReason: string | null; failures: unknown[] },
+  {
+    teamId,
+    planId,
+    research,
+    texts,
+    skipReason,
+    failures,
+  }: PlanRef & { research: Research | null; texts: SourceText[]; skipReason: string | null; failures: unknown[] },
 ): Promise<void> {
   await db
     .insert(researchResults)
-    .values({ teamId, planId, skipped: research === null, skipReason, data: research, failures })
+    .values({ teamId, planId, skipped: research === null, skipReason, data: research, texts, failures })
     .onConflictDoUpdate({
       target: [researchResults.teamId, researchResults.planId],
-      set: { skipped: research === null, skipReason, data: research, failures },
+      set: { skipped: research === null, skipReason, data: research, texts, failures },
     });
 }
 
@@ -32,8 +42,27 @@ export async function findResearch(db: Executor, { teamId, planId }: PlanRef): P
   return row;
 }
 
-export function researchOf(row: ResearchResult | undefined): Research | null {
-  return (row?.data as Research | null | undefined) ?? null;
+/** The stored research, with the fields research made before evidence existed filled in empty. */
+export function researchOf(row: Pick<ResearchResult, 'data'> | undefined): Research | null {
+  const data = row?.data as Partial<Research> | null | undefined;
+  if (!data) return null;
+  return {
+    competitors: data.competitors ?? [],
+    keywords: data.keywords ?? [],
+    gaps: data.gaps ?? [],
+    questions: data.questions ?? [],
+    sources: data.sources ?? [],
+    intent: data.intent ?? null,
+    format: data.format ?? null,
+    medianWordCount: data.medianWordCount ?? 0,
+    evidence: data.evidence ?? [],
+    quotes: data.quotes ?? { kept: 0, dropped: 0 },
+  };
+}
+
+/** Research and its sources' stored text, as the draft, revisions and claim checks read them. */
+export function groundingOf(row: ResearchResult | undefined): Grounding {
+  return { research: researchOf(row), texts: row?.texts ?? [] };
 }
 
 /** Adds the next version of the draft for a revision. */
@@ -46,7 +75,16 @@ export async function addContentItem(
     origin,
     draft,
     analysis,
-  }: PlanRef & { revision: number; origin: 'draft' | 'refinement'; draft: Draft; analysis: ContentAnalysis | null },
+    claims,
+    repairs,
+  }: PlanRef & {
+    revision: number;
+    origin: 'draft' | 'refinement';
+    draft: Draft;
+    analysis: ContentAnalysis | null;
+    claims: ClaimCheck | null;
+    repairs: Repair[];
+  },
 ): Promise<ContentItem> {
   const [row] = await db
     .insert(contentItems)
@@ -61,6 +99,8 @@ export async function addContentItem(
       metaDescription: draft.metaDescription,
       markdown: draft.markdown,
       analysis,
+      claims,
+      repairs,
       seoScore: analysis?.seoScore ?? null,
       readabilityScore: analysis?.readabilityScore ?? null,
     })
@@ -84,9 +124,24 @@ export async function listContentItems(db: Executor, { teamId, planId, revision 
     .orderBy(asc(contentItems.version));
 }
 
-/** The best-scoring version so far; on a tie the earlier one, which needed fewer changes. */
-export function pickBestItem(items: readonly ContentItem[]): ContentItem | undefined {
-  return items.reduce<ContentItem | undefined>((best, item) => ((item.seoScore ?? -1) > (best?.seoScore ?? -1) ? item : best), undefined);
+export type QualityThresholds = { seoThreshold: number; readabilityThreshold: number };
+
+/**
+ * The best version so far, ranked by: meets both thresholds, then SEO score, then readability score,
+ * then fewer unsupported claims; on a full tie the earlier one, which needed fewer changes.
+ */
+export function pickBestItem(items: readonly ContentItem[], thresholds: QualityThresholds): ContentItem | undefined {
+  const rank = (item: ContentItem): number[] => {
+    const seo = item.seoScore ?? -1;
+    const readability = item.readabilityScore ?? -1;
+    const meetsBoth = seo >= thresholds.seoThreshold && readability >= thresholds.readabilityThreshold;
+    return [meetsBoth ? 1 : 0, seo, readability, -(item.claims?.unsupported.length ?? 0)];
+  };
+  const isBetter = (a: number[], b: number[]) => {
+    for (let index = 0; index < a.length; index += 1) if (a[index] !== b[index]) return (a[index] ?? 0) > (b[index] ?? 0);
+    return false;
+  };
+  return items.reduce<ContentItem | undefined>((best, item) => (!best || isBetter(rank(item), rank(best)) ? item : best), undefined);
 }
 
 export async function markCurrentItem(db: Executor, { teamId, planId, itemId }: PlanRef & { itemId: number }): Promise<void> {
@@ -119,14 +174,22 @@ export async function listRefinements(db: Executor, { teamId, planId, revision }
 
 export async function saveVariant(
   db: Executor,
-  { teamId, planId, revision, channel, content, violations }: PlanRef & { revision: number; channel: string; content: unknown; violations: string[] },
+  {
+    teamId,
+    planId,
+    revision,
+    channel,
+    content,
+    violations,
+    repairs,
+  }: PlanRef & { revision: number; channel: string; content: unknown; violations: string[]; repairs: Repair[] },
 ): Promise<void> {
   await db
     .insert(contentVariants)
-    .values({ teamId, planId, revision, channel, content, violations })
+    .values({ teamId, planId, revision, channel, content, violations, repairs })
     .onConflictDoUpdate({
       target: [contentVariants.teamId, contentVariants.planId, contentVariants.revision, contentVariants.channel],
-      set: { content, violations },
+      set: { content, violations, repairs },
     });
 }
 

@@ -12,7 +12,8 @@ import type { PublishAttempt } from './publish-attempts.ts';
 export type PlanSnapshot = {
   plan: Plan;
   runs: StageRun[];
-  research: ResearchResult | undefined;
+  /** Without the sources' stored text, which no view shows. */
+  research: Omit<ResearchResult, 'texts'> | undefined;
   /** Every revision's versions, oldest first. */
   items: ContentItem[];
   refinements: Refinement[];
@@ -30,7 +31,7 @@ export async function loadPlanSnapshot(db: Executor, { teamId, planId }: { teamI
     where: (plans, { and, eq }) => and(eq(plans.teamId, teamId), eq(plans.id, planId)),
     with: {
       stageRuns: { orderBy: (runs, { asc }) => [asc(runs.id)] },
-      research: true,
+      research: { columns: { texts: false } },
       contentItems: { orderBy: (items, { asc }) => [asc(items.revision), asc(items.version)] },
       refinements: { orderBy: (rows, { asc }) => [asc(rows.revision), asc(rows.iteration)] },
       variants: true,

@@ -18,6 +18,9 @@ import type { ChannelId } from '../domain/channels.ts';
 import { INITIAL_PLAN_STATUS, type FailedStage, type PlanStatus } from '../domain/plan-states.ts';
 import { DEFAULT_SETTINGS as D, type BrandVoice } from '../domain/settings.ts';
 import type { DestinationKind } from '../domain/destinations.ts';
+import type { Repair } from '../orchestrator/citations.ts';
+import type { ClaimCheck } from '../orchestrator/claims.ts';
+import type { SourceText } from '../orchestrator/evidence.ts';
 
 /** The plan a row belongs to; rows go with their plan. */
 const planIdColumn = () =>
@@ -151,6 +154,8 @@ export const researchResults = pgTable(
     skipped: boolean('skipped').notNull().default(false),
     skipReason: text('skip_reason'),
     data: jsonb('data'),
+    /** The sources' text as scraped and capped: what the model read and every check reads. */
+    texts: jsonb('texts').$type<SourceText[]>().notNull().default([]),
     failures: jsonb('failures').notNull().default([]),
     createdAt: createdAt(),
   },
@@ -171,6 +176,9 @@ export const contentItems = pgTable(
     metaDescription: text('meta_description').notNull(),
     markdown: text('markdown').notNull(),
     analysis: jsonb('analysis'),
+    /** The claim check of this version; null for versions made before it existed. */
+    claims: jsonb('claims').$type<ClaimCheck>(),
+    repairs: jsonb('repairs').$type<Repair[]>().notNull().default([]),
     seoScore: integer('seo_score'),
     readabilityScore: integer('readability_score'),
     isCurrent: boolean('is_current').notNull().default(false),
@@ -192,6 +200,8 @@ export const refinements = pgTable(
     scoreBefore: integer('score_before').notNull(),
     scoreAfter: integer('score_after').notNull(),
     instructions: jsonb('instructions').$type<string[]>().notNull(),
+    /** Why the pass was not kept (it lost citations or added unsupported figures); null when it was. */
+    rejectedReason: text('rejected_reason'),
     createdAt: createdAt(),
   },
   (table) => [uniqueIndex('refinements_iteration').on(table.teamId, table.planId, table.revision, table.iteration)],
@@ -207,6 +217,7 @@ export const contentVariants = pgTable(
     channel: text('channel').notNull(),
     content: jsonb('content').notNull(),
     violations: jsonb('violations').$type<string[]>().notNull().default([]),
+    repairs: jsonb('repairs').$type<Repair[]>().notNull().default([]),
     createdAt: createdAt(),
   },
   (table) => [uniqueIndex('content_variants_channel').on(table.teamId, table.planId, table.revision, table.channel)],

@@ -195,10 +195,79 @@ const VIOLATIONS: { [C in VariantChannelId]: (variant: VariantOf<C>) => string[]
   },
 };
 
-/** Every rule the variant breaks, as sentences fit for a revision prompt; empty when it is valid. */
+/** Where a variant links to the article; filled at publish with the first blog destination's URL. */
+export const POST_URL_PLACEHOLDER = '{{post_url}}';
+
+/**
+ * The link's length while the URL is unknown: X counts any URL as 23 (t.co); elsewhere a URL is
+ * allowed 100 characters, longer than most blog post addresses.
+ */
+export const POST_URL_ALLOWANCE = 100;
+const STAND_IN_URL = `https://example.com/${'x'.repeat(POST_URL_ALLOWANCE - 'https://example.com/'.length)}`;
+
+/**
+ * Puts the article's URL where the placeholder is; with no URL (no blog destination) every line that
+ * holds the placeholder is left out, with the blank lines around it.
+ */
+export function fillPostUrl(text: string, url: string | null): string {
+  if (!text.includes(POST_URL_PLACEHOLDER)) return text;
+  if (url !== null) return text.split(POST_URL_PLACEHOLDER).join(url);
+  return text
+    .split('\n')
+    .filter((line) => !line.includes(POST_URL_PLACEHOLDER))
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
+const THREAD_NUMBERING = /\s*\(?\b\d{1,2}\s*\/\s*\d{1,2}\)?\s*$|^\s*\(?\d{1,2}\s*\/\s*\d{1,2}\)?[\s.:)-]*/g;
+
+/** A thread's posts numbered "1/N" at the end, replacing any numbering the model wrote. */
+export function numberThread(posts: readonly string[]): string[] {
+  const kept = posts.map((post) => post.replace(THREAD_NUMBERING, '').trim()).filter((post) => post !== '');
+  return kept.map((post, index) => `${post}\n\n${index + 1}/${kept.length}`);
+}
+
+/**
+ * The variant as it is posted: the link filled (or its lines left out) and, for X, the posts numbered.
+ * Validation and measures use it with a stand-in URL, so limits hold with the link in place.
+ */
+export function finalizeVariant<C extends VariantChannelId>(channel: C, variant: VariantOf<C>, postUrl: string | null): VariantOf<C> {
+  const fill = (text: string) => fillPostUrl(text, postUrl);
+  const finalized: { [K in VariantChannelId]: (variant: VariantOf<K>) => VariantOf<K> } = {
+    linkedin: ({ text }) => ({ text: fill(text) }),
+    x_thread: ({ posts }) => ({ posts: numberThread(posts.map(fill)) }),
+    newsletter: ({ subject, preview, body }) => ({ subject: fill(subject), preview: fill(preview), body: fill(body) }),
+    slack_announcement: ({ text }) => ({ text: fill(text) }),
+  };
+  const finalize: (variant: VariantOf<C>) => VariantOf<C> = finalized[channel];
+  return finalize(variant);
+}
+
+/** A post's length as X will count it once posted: the link placeholder counts as a URL, 23. */
+export function countXPostCharacters(post: string): number {
+  return countXCharacters(fillPostUrl(post, STAND_IN_URL));
+}
+
+/** True when some text field of the variant carries the link placeholder. */
+export function hasPostLink(variant: unknown): boolean {
+  return JSON.stringify(variant).includes(POST_URL_PLACEHOLDER);
+}
+
+/**
+ * Every rule the variant breaks, as sentences fit for a revision prompt; empty when it is valid.
+ * Lengths are measured on the finished variant: link in place and, for X, the posts numbered.
+ */
 export function validateVariant<C extends VariantChannelId>(channel: C, variant: VariantOf<C>): string[] {
   const violationsOf: (variant: VariantOf<C>) => string[] = VIOLATIONS[channel];
-  return violationsOf(variant);
+  return violationsOf(finalizeVariant(channel, variant, STAND_IN_URL));
+}
+
+/** The channel's rules, and the one every variant shares: a call to action linking to the article. */
+export function findVariantProblems<C extends VariantChannelId>(channel: C, variant: VariantOf<C>): string[] {
+  const problems = validateVariant(channel, variant);
+  if (!hasPostLink(variant)) problems.push(`End with one call to action that links to the article with ${POST_URL_PLACEHOLDER}, written exactly so.`);
+  return problems;
 }
 
 const MEASURES: { [C in VariantChannelId]: (variant: VariantOf<C>) => VariantMeasure } = {
@@ -219,5 +288,5 @@ function measure(heading: string, length: number, limit: number): VariantMeasure
 /** The length that matters for the channel against its limit, with a label for display ("LinkedIn · 1,412 / 3,000"). */
 export function measureVariant<C extends VariantChannelId>(channel: C, variant: VariantOf<C>): VariantMeasure {
   const measureOf: (variant: VariantOf<C>) => VariantMeasure = MEASURES[channel];
-  return measureOf(variant);
+  return measureOf(finalizeVariant(channel, variant, STAND_IN_URL));
 }

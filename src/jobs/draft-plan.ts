@@ -1,8 +1,10 @@
 import type { Task } from 'graphile-worker';
 import { listPlanAudit } from '../db/audit.ts';
-import { addContentItem, findResearch, listContentItems, researchOf } from '../db/content.ts';
+import { addContentItem, findResearch, groundingOf, listContentItems } from '../db/content.ts';
 import { applyPlanEvent } from '../db/plan-events.ts';
 import type { Plan } from '../db/plans.ts';
+import type { Repair } from '../orchestrator/citations.ts';
+import type { ClaimCheck } from '../orchestrator/claims.ts';
 import { writeDraft } from '../orchestrator/stages/draft.ts';
 import type { Draft } from '../orchestrator/types.ts';
 import type { JobDeps } from './deps.ts';
@@ -12,9 +14,9 @@ import { enqueueOptimize } from './queue.ts';
 import { runStage } from './stage-runner.ts';
 import { countWords } from '../orchestrator/text.ts';
 
-export type DraftStageOutput = { draft: Draft; wordCount: number; outline: string[]; warnings: string[] };
+export type DraftStageOutput = { draft: Draft; wordCount: number; outline: string[]; warnings: string[]; repairs: Repair[]; claims: ClaimCheck };
 
-/** Stage 2: an outline, then the post in Markdown with citations to research sources only. */
+/** Stage 2: an outline, then the post in Markdown with citations to research sources only, repaired and claim-checked. */
 export function makeDraftPlan(deps: JobDeps): Task {
   return async (payload, helpers) => {
     const { teamId, planId, revision } = parsePayload(revisionJobPayload, payload);
@@ -26,16 +28,23 @@ export function makeDraftPlan(deps: JobDeps): Task {
       stage: 'draft',
       runKey: { stage: 'draft', revision },
       execute: async (plan) => {
-        const research = researchOf(await findResearch(deps.db, { teamId, planId }));
+        const { research, texts } = groundingOf(await findResearch(deps.db, { teamId, planId }));
         const { feedback, previousDraft } = await findRevisionContext(deps, plan);
-        const outcome = await writeDraft({ brief: toPlanBrief(plan), research, llm: deps.llm, feedback, previousDraft });
+        const outcome = await writeDraft({ brief: toPlanBrief(plan), research, texts, llm: deps.llm, feedback, previousDraft });
         return {
           usage: outcome.usage,
-          output: { draft: outcome.draft, wordCount: countWords(outcome.draft.markdown), outline: outcome.outline, warnings: outcome.warnings },
+          output: {
+            draft: outcome.draft,
+            wordCount: countWords(outcome.draft.markdown),
+            outline: outcome.outline,
+            warnings: outcome.warnings,
+            repairs: outcome.repairs,
+            claims: outcome.claims,
+          },
         };
       },
       complete: async (tx, plan, output) => {
-        await addContentItem(tx, { teamId, planId, revision, origin: 'draft', draft: output.draft, analysis: null });
+        await addContentItem(tx, { teamId, planId, revision, origin: 'draft', draft: output.draft, analysis: null, claims: output.claims, repairs: output.repairs });
         const moved = await applyPlanEvent(tx, { teamId, planId }, { type: 'stage_succeeded', stage: 'draft' });
         if (moved.isApplied) await enqueueOptimize(tx, plan, 0, deps.maxAttempts);
       },

@@ -4,12 +4,13 @@ import { applyPlanEvent } from '../db/plan-events.ts';
 import { lockPlan } from '../db/plans.ts';
 import { AppError } from '../errors.ts';
 import { writeVariant } from '../orchestrator/stages/variant.ts';
+import type { Repair } from '../orchestrator/citations.ts';
 import type { JobDeps } from './deps.ts';
 import { parsePayload, variantJobPayload } from './payloads.ts';
 import { toPlanBrief, variantChannelsOf } from './pipeline.ts';
 import { runStage } from './stage-runner.ts';
 
-export type VariantStageOutput = { channel: string; content: unknown; violations: string[] };
+export type VariantStageOutput = { channel: string; content: unknown; violations: string[]; repairs: Repair[] };
 
 /** Stage 4, one job per channel in parallel; the last one to land moves the plan to review. */
 export function makeGenerateVariant(deps: JobDeps): Task {
@@ -27,13 +28,13 @@ export function makeGenerateVariant(deps: JobDeps): Task {
         if (!current) throw new AppError('NOT_FOUND', 'There is no optimised draft to adapt.');
         const draft = { title: current.title, slug: current.slug, metaDescription: current.metaDescription, markdown: current.markdown };
         const outcome = await writeVariant({ brief: toPlanBrief(plan), channel, draft, llm: deps.llm });
-        return { usage: outcome.usage, output: { channel, content: outcome.content, violations: outcome.violations } };
+        return { usage: outcome.usage, output: { channel, content: outcome.content, violations: outcome.violations, repairs: outcome.repairs } };
       },
       complete: async (tx, _plan, output) => {
         // The row lock serialises sibling variant jobs, so exactly one of them sees all variants.
         const plan = await lockPlan(tx, teamId, planId);
         if (!plan) return;
-        await saveVariant(tx, { teamId, planId, revision, channel, content: output.content, violations: output.violations });
+        await saveVariant(tx, { teamId, planId, revision, channel, content: output.content, violations: output.violations, repairs: output.repairs });
         const landed = new Set((await listVariants(tx, { teamId, planId, revision })).map((variant) => variant.channel));
         const isComplete = variantChannelsOf(plan).every((expected) => landed.has(expected));
         if (isComplete) await applyPlanEvent(tx, { teamId, planId }, { type: 'stage_succeeded', stage: 'variants' });

@@ -1,13 +1,14 @@
 import type { WebClient } from '@slack/web-api';
 import type { Task } from 'graphile-worker';
 import { recordAudit } from '../db/audit.ts';
-import { findCurrentItem, listVariants } from '../db/content.ts';
+import { findCurrentItem, findResearch, listVariants, researchOf } from '../db/content.ts';
 import { findDestination } from '../db/destinations.ts';
 import { applyPlanEvent } from '../db/plan-events.ts';
 import { findPlan, type Plan } from '../db/plans.ts';
 import { claimPublishAttempt, markSending, recordOutcome } from '../db/publish-attempts.ts';
 import type { DestinationKind, PublishState } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
+import { finishVariants, renderCitations } from '../publish/citations-render.ts';
 import { markdownToHtml } from '../publish/html.ts';
 import { openStoredDestination } from '../publish/stored-destination.ts';
 import type { DeliveryResult, PublishContent } from '../publish/types.ts';
@@ -60,10 +61,11 @@ function makePublishAttempt(deps: JobDeps): Task {
     if (plan.status !== 'publishing') return;
 
     const slack = await deps.slackFor(teamId);
-    const content = await loadPublishContent(deps, plan);
-    // A destination that makes the post (WordPress) goes first, so announcements can link to it.
+    const stored = await loadPublishContent(deps, plan);
+    // A destination that makes the post (WordPress) goes first, so announcements and variants can link to it.
     const links: { post?: string } = {};
-    const resolved = await Promise.all(plan.publishDestinations.map((key) => resolveDestination(deps, slack, plan as Plan, key, content, links)));
+    const contentFor = (): PublishContent => ({ ...stored, variants: finishVariants(stored.variants, links.post ?? null) });
+    const resolved = await Promise.all(plan.publishDestinations.map((key) => resolveDestination(deps, slack, plan as Plan, key, contentFor, links)));
     const destinations = resolved.sort((a, b) => Number(b.makesPostLink) - Number(a.makesPostLink));
     const isLastAttempt = helpers.job.attempts >= helpers.job.max_attempts;
     const pending: string[] = [];
@@ -81,7 +83,7 @@ function makePublishAttempt(deps: JobDeps): Task {
       });
       if (attempt.state === 'delivered') {
         delivered += 1;
-        if (destination.makesPostLink && attempt.url) links.post = attempt.url;
+        if (destination.makesPostLink && attempt.url) links.post ??= attempt.url;
         continue;
       }
       if (attempt.state === 'failed') {
@@ -95,7 +97,7 @@ function makePublishAttempt(deps: JobDeps): Task {
       const state = outcomeState(result, isLastAttempt);
       await recordOutcome(deps.db, { teamId, id: attempt.id, state, url: result.url, externalId: result.externalId, reason: result.reason });
       if (state === 'delivered') delivered += 1;
-      if (state === 'delivered' && destination.makesPostLink && result.url) links.post = result.url;
+      if (state === 'delivered' && destination.makesPostLink && result.url) links.post ??= result.url;
       else if (state === 'failed') reasons.push(result.reason ?? `${destination.name} failed`);
       else pending.push(destination.name);
     }
@@ -137,9 +139,11 @@ async function loadPublishContent(deps: JobDeps, plan: Plan): Promise<PublishCon
   const item = await findCurrentItem(deps.db, ref);
   if (!item) throw new AppError('NOT_FOUND', `Plan #${plan.number} has no draft to publish.`);
   const variants = Object.fromEntries((await listVariants(deps.db, ref)).map((variant) => [variant.channel, variant.content]));
+  const rendered = renderCitations(item.markdown, researchOf(await findResearch(deps.db, ref))?.sources ?? []);
   return {
     plan: { id: plan.id, number: plan.number, topic: plan.topic, revision: plan.revision, keyphrase: plan.keyphrase, keywords: plan.keywords },
-    post: { title: item.title, slug: item.slug, metaDescription: item.metaDescription, markdown: item.markdown, html: markdownToHtml(item.markdown) },
+    post: { title: item.title, slug: item.slug, metaDescription: item.metaDescription, markdown: rendered.markdown, html: markdownToHtml(rendered.markdown) },
+    sources: rendered.sources,
     variants,
     seo: { seoScore: item.seoScore, readabilityScore: item.readabilityScore },
   };
@@ -151,7 +155,7 @@ async function resolveDestination(
   slack: WebClient,
   plan: Plan,
   key: string,
-  content: PublishContent,
+  contentFor: () => PublishContent,
   links: { post?: string },
 ): Promise<ResolvedDestination> {
   const isAnnouncement = key.startsWith('slack:');
@@ -173,7 +177,7 @@ async function resolveDestination(
         secret: readSecret(),
         slack,
         timeoutMs: deps.publishTimeoutMs,
-        content,
+        content: contentFor(),
         idempotencyKey,
         attemptStartedAt: attempt.createdAt,
         ...(links.post ? { link: links.post } : {}),

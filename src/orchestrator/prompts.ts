@@ -22,6 +22,8 @@ import {
   LINKEDIN_LIMIT,
   NEWSLETTER_PREVIEW_LIMIT,
   NEWSLETTER_SUBJECT_LIMIT,
+  POST_URL_ALLOWANCE,
+  POST_URL_PLACEHOLDER,
   SLACK_TEXT_LIMIT,
   X_POST_LIMIT,
   X_THREAD_MAX_POSTS,
@@ -29,7 +31,6 @@ import {
   type VariantChannelId,
 } from '../domain/channels.ts';
 import type { ContentCheck } from './seo/analyze.ts';
-import { normalizeUrl } from './stages/normalize-url.ts';
 import type { Draft, PlanBrief, Research } from './types.ts';
 
 export const PROMPT_NAMES = ['research', 'outline', 'draft', 'revise', 'variant'] as const;
@@ -37,11 +38,11 @@ export type PromptName = (typeof PROMPT_NAMES)[number];
 
 /** The default template's version per prompt: `prompts/<name>.<version>.md`. */
 export const PROMPT_VERSIONS: Record<PromptName, string> = {
-  research: 'v1',
+  research: 'v2',
   outline: 'v1',
-  draft: 'v1',
-  revise: 'v1',
-  variant: 'v1',
+  draft: 'v2',
+  revise: 'v2',
+  variant: 'v2',
 };
 
 export const PROMPT_SEPARATOR = '=== user ===';
@@ -50,8 +51,8 @@ export const PROMPT_SEPARATOR = '=== user ===';
 export const PROMPT_PLACEHOLDERS: Record<PromptName, readonly string[]> = {
   research: ['topic', 'keyphrase', 'keywords', 'voice', 'sources', 'page_count'],
   outline: ['topic', 'keyphrase', 'keywords', 'voice', 'research', 'target_words', 'feedback'],
-  draft: ['topic', 'keyphrase', 'keywords', 'voice', 'outline', 'sources', 'research', 'target_words', 'feedback', 'previous_draft', 'violations'],
-  revise: ['topic', 'keyphrase', 'keywords', 'voice', 'checks', 'sources', 'draft', 'violations'],
+  draft: ['topic', 'keyphrase', 'keywords', 'voice', 'outline', 'sources', 'evidence', 'research', 'target_words', 'feedback', 'previous_draft', 'violations'],
+  revise: ['topic', 'keyphrase', 'keywords', 'voice', 'checks', 'sources', 'evidence', 'draft', 'violations'],
   variant: ['channel', 'channel_rules', 'topic', 'keyphrase', 'keywords', 'voice', 'draft', 'previous_attempt', 'violations'],
 };
 
@@ -59,8 +60,8 @@ export const PROMPT_PLACEHOLDERS: Record<PromptName, readonly string[]> = {
 export const REQUIRED_PLACEHOLDERS: Record<PromptName, string[]> = {
   research: ['topic', 'keyphrase', 'voice', 'sources'],
   outline: ['topic', 'keyphrase', 'voice', 'research', 'target_words', 'feedback'],
-  draft: ['topic', 'keyphrase', 'voice', 'outline', 'sources', 'target_words', 'feedback', 'violations'],
-  revise: ['keyphrase', 'voice', 'checks', 'sources', 'draft', 'violations'],
+  draft: ['topic', 'keyphrase', 'voice', 'outline', 'sources', 'evidence', 'target_words', 'feedback', 'violations'],
+  revise: ['keyphrase', 'voice', 'checks', 'sources', 'evidence', 'draft', 'violations'],
   variant: ['channel_rules', 'voice', 'draft', 'violations'],
 };
 
@@ -216,38 +217,44 @@ function formatPages(pages: readonly PromptPage[]): string {
 }
 
 const NO_SOURCES = 'None: no research was done, so the post must have no [n] citations and no links.';
+const NO_EVIDENCE = 'None: state no figures (no percentages, amounts of money, multipliers or numbers of three or more digits).';
 
-/** The citable sources, each fenced with what research learned about it. */
+/** The citable sources, one line each: number, title and URL. */
 function formatSourceList(research: Research | null): string {
   if (!research || research.sources.length === 0) return NO_SOURCES;
-  const competitors = new Map(research.competitors.map((competitor) => [normalizeUrl(competitor.url), competitor]));
+  const lines = research.sources.map((source) => `[${source.id}] ${source.title.replace(/\s+/g, ' ').trim()} (${source.url})`);
+  return fenceUntrusted('untrusted_research', {}, lines.join('\n'));
+}
+
+/** The verified evidence items, grouped by source, each fenced with its source's number and URL. */
+function formatEvidence(research: Research | null): string {
+  const evidence = research?.evidence ?? [];
+  if (!research || evidence.length === 0) return NO_EVIDENCE;
   return research.sources
     .map((source) => {
-      const competitor = competitors.get(normalizeUrl(source.url));
-      const notes = competitor
-        ? [
-            `Angle: ${competitor.angle}`,
-            competitor.headings.length > 0 ? `Headings: ${competitor.headings.join('; ')}` : '',
-            `Length: about ${competitor.wordCount} words`,
-          ]
-        : ['No notes.'];
-      return fenceUntrusted('untrusted_source', { id: source.id, url: source.url, title: source.title }, notes.filter(Boolean).join('\n'));
+      const items = evidence.filter((item) => item.sourceId === source.id);
+      if (items.length === 0) return '';
+      const lines = items.map((item) => `- ${item.id} (${item.kind}${item.note ? `: ${item.note}` : ''}): "${item.quote.replace(/\s+/g, ' ')}"`);
+      return fenceUntrusted('untrusted_source', { id: source.id, url: source.url }, lines.join('\n'));
     })
+    .filter(Boolean)
     .join('\n\n');
 }
 
 function formatResearchNotes(research: Research | null, { withCompetitors }: { withCompetitors: boolean }): string {
   if (!research) return 'None: no research was done for this plan; plan from the topic, the keyphrase and the brief.';
   const lines: string[] = [];
+  if (withCompetitors && research.intent) lines.push(`Search intent: ${research.intent}. Format that ranks: ${research.format ?? 'unclear'}.`);
+  if (withCompetitors && research.medianWordCount > 0) lines.push(`Median competitor length: ${research.medianWordCount} words.`);
   if (withCompetitors && research.competitors.length > 0) {
     lines.push('Competitor pages:');
     for (const competitor of research.competitors) {
       const headings = competitor.headings.length > 0 ? ` Headings: ${competitor.headings.join('; ')}.` : '';
-      lines.push(`- ${competitor.title} (${competitor.url}), about ${competitor.wordCount} words. Angle: ${competitor.angle}${headings}`);
+      lines.push(`- ${competitor.title} (${competitor.url}), ${competitor.wordCount} words. Angle: ${competitor.angle}${headings}`);
     }
   }
   if (research.keywords.length > 0) {
-    lines.push('Keywords the pages use (term: uses across pages, pages using it):');
+    lines.push('Terms the pages use, counted (term: uses across pages, pages using it):');
     for (const keyword of research.keywords) lines.push(`- ${keyword.term}: ${keyword.frequency}, ${keyword.competitorCount}`);
   }
   if (research.gaps.length > 0) lines.push('Content gaps:', ...research.gaps.map((gap) => `- ${gap}`));
@@ -290,22 +297,25 @@ export const CHANNEL_RULES: Record<VariantChannelId, string> = {
     `- One post in "text", at most ${LINKEDIN_LIMIT.toLocaleString('en-US')} characters.`,
     `- The first line is the hook: end it with a line break within ${LINKEDIN_HOOK_LIMIT} characters, so it shows before "…see more".`,
     '- Plain text (LinkedIn does not render Markdown): short paragraphs separated by blank lines; at most 3 hashtags, at the end.',
+    `- Close with one call to action and the article's link, ${POST_URL_PLACEHOLDER}, on its own line (it counts as ${POST_URL_ALLOWANCE} characters).`,
   ].join('\n'),
   x_thread: [
     `- A thread of 1 to ${X_THREAD_MAX_POSTS} posts, in order, in "posts".`,
     `- Each post at most ${X_POST_LIMIT} characters; every URL counts as ${X_URL_LENGTH} characters and an emoji as 2.`,
-    '- The first post is the hook and must make sense on its own; any numbering such as "1/5" counts toward the limit.',
+    '- The first post is the hook and must make sense on its own. Do not number the posts: the app adds "1/5" style numbering (6 characters) to each.',
+    `- The last post is the call to action with the article's link, ${POST_URL_PLACEHOLDER} (it counts as ${X_URL_LENGTH} characters).`,
     '- At most 2 hashtags in the whole thread.',
   ].join('\n'),
   newsletter: [
     `- "subject": at most ${NEWSLETTER_SUBJECT_LIMIT} characters.`,
     `- "preview": at most ${NEWSLETTER_PREVIEW_LIMIT} characters; it complements the subject rather than repeating it.`,
-    '- "body": Markdown; a short opening, the key points, and an invitation to read the full post.',
+    `- "body": Markdown; a short opening, the key points, and one call to action to read the full post, linked as [its text](${POST_URL_PLACEHOLDER}).`,
   ].join('\n'),
   slack_announcement: [
     `- "text" in Slack mrkdwn, at most ${SLACK_TEXT_LIMIT.toLocaleString('en-US')} characters; aim for under 1,000.`,
     '- mrkdwn, not Markdown: *bold*, _italic_, "•" bullets, links as <url|text>; no "#" headings and no **double asterisks**.',
     '- Announce the post to colleagues: what it is, why it matters, then one line per key point.',
+    `- Close with one call to action linking to the post as <${POST_URL_PLACEHOLDER}|its text> (it counts as ${POST_URL_ALLOWANCE} characters).`,
   ].join('\n'),
 };
 
@@ -316,6 +326,7 @@ const PLACEHOLDER_LABELS: Record<string, string> = {
   keyphrase: 'Focus keyphrase',
   voice: 'Voice, tone and brief (follow them)',
   sources: 'Sources',
+  evidence: 'Evidence from the sources (the only figures you may state)',
   research: 'Research',
   outline: 'Outline',
   target_words: 'Target length in words',
@@ -411,6 +422,7 @@ export function buildDraftPrompt({
     ...commonValues(brief),
     outline: outline.length > 0 ? outline.join('\n') : 'None: choose the sections yourself.',
     sources: formatSourceList(research),
+    evidence: formatEvidence(research),
     research: research ? formatResearchNotes(research, { withCompetitors: false }) : 'None.',
     target_words: String(brief.targetWords),
     feedback: formatList(feedback, 'None.'),
@@ -436,6 +448,7 @@ export function buildRevisionPrompt({
     ...commonValues(brief),
     checks: formatChecks(checks, brief.keyphrase.trim()),
     sources: formatSourceList(research),
+    evidence: formatEvidence(research),
     draft: formatDraft(draft),
     violations: formatList(violations, 'None.'),
   });

@@ -61,6 +61,7 @@ export function buildPublishBody(content: PublishContent): string {
       metaDescription: post.metaDescription,
       markdown: post.markdown,
       html: post.html,
+      sources: content.sources.map((source) => ({ number: source.number, title: source.title, url: source.url })),
     },
     variants: sortKeys(content.variants),
     seo: {

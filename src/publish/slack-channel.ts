@@ -3,6 +3,7 @@ import { type WebClient, WebAPIHTTPError, WebAPIPlatformError, WebAPIRateLimited
 import { cutText, escapeMrkdwn, plain, SECTION_TEXT_LIMIT, slackLink, splitText, truncate } from '../bot/blocks/format.ts';
 import { asAppError } from '../errors.ts';
 import { slackAnnouncementVariantSchema } from '../domain/channels.ts';
+import { withSourcesMrkdwn } from './citations-render.ts';
 import type { DeliveryResult, PublishContent } from './types.ts';
 
 /** Stays under the ~13,000 characters of block JSON above which Slack answers `msg_blocks_too_long`. */
@@ -27,7 +28,11 @@ function neutralizeBroadcasts(text: string): string {
  * title and meta description. `link` (the published post, when another destination made one) is
  * added as a "Read the post" line.
  */
-export function buildAnnouncement(content: PublishContent, { link }: { link?: string } = {}): Announcement {
+export function buildAnnouncement(content: PublishContent, options: { link?: string } = {}): Announcement {
+  return withSourcesMrkdwn(buildAnnouncementText(content, options), content.sources);
+}
+
+function buildAnnouncementText(content: PublishContent, { link }: { link?: string }): Announcement {
   const linkLine = link === undefined ? undefined : slackLink(link, 'Read the post');
   const variant = slackAnnouncementVariantSchema.safeParse(content.variants['slack_announcement']);
   const variantText = variant.success ? neutralizeBroadcasts(variant.data.text).trim() : '';

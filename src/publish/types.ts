@@ -1,8 +1,13 @@
+import type { PublishedSource } from './citations-render.ts';
+
 /** Everything a destination may publish: the approved revision of a plan. */
 export type PublishContent = {
   plan: { id: string; number: number; topic: string; revision: number; keyphrase: string; keywords: string[] };
+  /** `markdown` and `html` have their citations rendered as numbered links and end with the Sources list. */
   post: { title: string; slug: string; metaDescription: string; markdown: string; html: string };
-  /** Channel variants by channel id (`slack_announcement`, `linkedin`, ...), as stored. */
+  /** The sources the post cites, numbered as its links are. */
+  sources: PublishedSource[];
+  /** Channel variants by channel id (`slack_announcement`, `linkedin`, ...), finished: link filled, X posts numbered. */
   variants: Record<string, unknown>;
   seo: { seoScore: number | null; readabilityScore: number | null };
 };

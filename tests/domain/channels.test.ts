@@ -10,6 +10,7 @@ import {
   isChannelId,
   isVariantChannel,
   measureVariant,
+  numberThread,
   parseVariant,
   validateVariant,
 } from '../../src/domain/channels.ts';
@@ -65,23 +66,27 @@ describe('validateVariant', () => {
     expect(validateVariant('x_thread', { posts: ['One.', `Two ${'https://example.com/'.padEnd(400, 'x')}`] })).toEqual([]);
   });
 
-  test('reports an over-long post with its number and X length', () => {
+  test('reports an over-long post with its number and X length, its "3/3" numbering included', () => {
     const posts = ['Fine.', 'Fine too.', 'x'.repeat(301)];
     expect(validateVariant('x_thread', { posts })).toEqual([
-      'Post 3 is 301 characters; the limit is 280 (URLs count as 23).',
+      'Post 3 is 306 characters; the limit is 280 (URLs count as 23).',
     ]);
   });
 
-  test('a post of exactly 280 is fine, 281 is not', () => {
-    expect(validateVariant('x_thread', { posts: ['x'.repeat(280)] })).toEqual([]);
-    expect(validateVariant('x_thread', { posts: ['x'.repeat(281)] })).toHaveLength(1);
+  test('a post of exactly 280 with its numbering is fine, 281 is not', () => {
+    expect(validateVariant('x_thread', { posts: ['x'.repeat(275)] })).toEqual([]);
+    expect(validateVariant('x_thread', { posts: ['x'.repeat(276)] })).toHaveLength(1);
+  });
+
+  test('posts are numbered 1/N at the end, replacing numbering the model wrote; empty posts are left out', () => {
+    expect(numberThread(['1/3 Hook', 'Middle (2/3)', '  ', 'Last 3/3'])).toEqual(['Hook\n\n1/3', 'Middle\n\n2/3', 'Last\n\n3/3']);
   });
 
   test('reports too many posts, empty posts and an empty thread', () => {
     expect(validateVariant('x_thread', { posts: Array.from({ length: 9 }, (_, i) => `Post ${i}`) })).toEqual([
       'The thread has 9 posts; the limit is 8.',
     ]);
-    expect(validateVariant('x_thread', { posts: ['Hi', '  '] })).toEqual(['Post 2 is empty.']);
+    expect(validateVariant('x_thread', { posts: ['  '] })).toEqual(['The thread has no posts.']);
     expect(validateVariant('x_thread', { posts: [] })).toEqual(['The thread has no posts.']);
   });
 
@@ -136,7 +141,7 @@ describe('measureVariant', () => {
 
   test('an X thread measures its longest post in X characters', () => {
     const measure = measureVariant('x_thread', { posts: ['short', 'https://example.com/long-path-here plus text'] });
-    expect(measure).toEqual({ length: 33, limit: 280, label: 'X thread · 2 posts · longest 33 / 280' });
+    expect(measure).toEqual({ length: 38, limit: 280, label: 'X thread · 2 posts · longest 38 / 280' });
   });
 
   test('a newsletter measures its subject', () => {

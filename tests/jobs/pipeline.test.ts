@@ -44,20 +44,20 @@ test('a plan goes through research, draft, two refinements and three variants to
   const refinements = await t.database.sql<{ iteration: number; score_before: number; score_after: number; instructions: string[] }[]>`
     select iteration, score_before, score_after, instructions from refinements where plan_id = ${plan.id} order by iteration`;
   expect(refinements.map((r) => [r.iteration, r.score_before, r.score_after])).toEqual([
-    [1, 65, 58],
-    [2, 65, 88],
+    [1, 70, 64],
+    [2, 70, 98],
   ]);
   expect(refinements[0]?.instructions.length).toBeGreaterThan(0);
 
   const items = await t.database.sql<{ version: number; seo_score: number; is_current: boolean }[]>`
     select version, seo_score, is_current from content_items where plan_id = ${plan.id} order by version`;
   expect(items.map((item) => [item.version, item.seo_score, item.is_current])).toEqual([
-    [1, 65, false],
-    [2, 58, false],
-    [3, 88, true],
+    [1, 70, false],
+    [2, 64, false],
+    [3, 98, true],
   ]);
   const [scores] = await t.database.sql`select seo_score, initial_seo_score, readability_score from content_plans where id = ${plan.id}`;
-  expect(scores).toEqual({ seo_score: 88, initial_seo_score: 65, readability_score: 90 });
+  expect(scores).toEqual({ seo_score: 98, initial_seo_score: 70, readability_score: 90 });
 
   // What the model was told.
   const requests = t.openai.requests.map((request) => ({ name: schemaNameOf(request), text: promptText(request) }));
@@ -73,7 +73,7 @@ test('a plan goes through research, draft, two refinements and three variants to
   // What Slack shows.
   const { message, replies, ts } = await rootMessage(t, plan.id);
   const shown = JSON.stringify(message.blocks);
-  expect(shown).toContain('SEO 88* (+23 after 2 revisions)');
+  expect(shown).toContain('SEO 98* (+28 after 2 revisions)');
   expect(shown).toContain('Readability 90');
   for (const action of [ACTIONS.approve, ACTIONS.requestChanges, ACTIONS.reject, ACTIONS.schedule]) expect(shown).toContain(action);
   expect(message.text).toContain('In review');
@@ -114,6 +114,9 @@ test('the best version wins, not the last, and skipped research is said in the t
   const { message, replies } = await rootMessage(t, plan.id);
   expect(JSON.stringify(message.blocks)).toContain('SEO 65* (+0 after 1 revision)');
   expect(JSON.stringify(replies[0]?.blocks)).toContain('the plan asked to skip research');
+  // The approver is warned, and the figure the post states with no source is flagged.
+  expect(JSON.stringify(message.blocks)).toContain('⚠️ *Written without research: no sources.* Skipped: the plan asked to skip research.');
+  expect(JSON.stringify(message.blocks)).toContain('⚠️ 1 unsupported (“Teams with a written plan keep 82% of new hires after a year.”)');
   const [run] = await t.database.sql`select status, error from stage_runs where plan_id = ${plan.id} and stage = 'research'`;
   expect(run).toMatchObject({ status: 'skipped' });
 });

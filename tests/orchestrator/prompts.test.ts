@@ -48,6 +48,11 @@ const research: Research = {
   gaps: ['Cold brewing'],
   questions: ['Does green tea have caffeine?'],
   sources: [{ id: 1, url: 'https://a.test/tea', title: 'Tea guide' }],
+  intent: 'informational',
+  format: 'guide',
+  medianWordCount: 900,
+  evidence: [{ id: 'E1', sourceId: 1, quote: 'Steep green tea for 2 minutes at 80 °C.', kind: 'claim', note: 'timing' }],
+  quotes: { kept: 1, dropped: 0 },
 };
 
 const draft: Draft = {
@@ -101,7 +106,8 @@ describe('builders', () => {
       expect(text).toContain(expected);
     }
     expect(prompt.system.endsWith(UNTRUSTED_DATA_RULE)).toBe(true);
-    expect(text).not.toMatch(/\{\{/);
+    // The only braces left: the link placeholder variants must write for publish to fill.
+    expect(text).not.toMatch(/\{\{(?!post_url\}\})/);
   });
 
   test.each(PROMPT_NAMES)('%s says so when there is no brand voice, tone, audience or brief', (name) => {
@@ -118,7 +124,7 @@ describe('builders', () => {
     expect(prompt.system).toBe(`CUSTOM SYSTEM for ${name}\n\n${UNTRUSTED_DATA_RULE}`);
     expect(prompt.user.startsWith('CUSTOM USER')).toBe(true);
     expect(prompt.user).toContain('Never use the word synergy');
-    expect(prompt.user).not.toMatch(/\{\{/);
+    expect(prompt.user).not.toMatch(/\{\{(?!post_url\}\})/);
   });
 
   test('an override for another prompt leaves the default in place', () => {
@@ -160,12 +166,15 @@ describe('builders', () => {
     expect(prompt.system).toContain(UNTRUSTED_DATA_RULE);
   });
 
-  test('draft and revision prompts fence the research and list only numbered sources', () => {
-    const prompt = builders.draft(brief);
-    expect(prompt.user).toContain('<untrusted_source id="1" url="https://a.test/tea" title="Tea guide">');
-    expect(prompt.user).toContain('<untrusted_research>');
+  test('draft and revision prompts fence the research, list only numbered sources and give the verified evidence', () => {
+    for (const prompt of [builders.draft(brief), builders.revise(brief)]) {
+      expect(prompt.user).toContain('<untrusted_research>\n[1] Tea guide (https://a.test/tea)\n</untrusted_research>');
+      expect(prompt.user).toContain('<untrusted_source id="1" url="https://a.test/tea">\n- E1 (claim: timing): "Steep green tea for 2 minutes at 80 °C."\n</untrusted_source>');
+    }
+    expect(builders.draft(brief).system).toContain('state a figure');
     const bare = buildDraftPrompt({ brief, research: null, outline: [], feedback: [], previousDraft: null, violations: ['Citation [9] does not match any source.'] });
     expect(bare.user).toContain('no [n] citations and no links');
+    expect(bare.user).toContain('None: state no figures');
     expect(bare.user).toContain('- Citation [9] does not match any source.');
   });
 
@@ -178,6 +187,8 @@ describe('builders', () => {
   test("the variant prompt carries the channel's rules and the previous attempt", () => {
     const prompt = buildVariantPrompt({ brief, channel: 'x_thread', draft, previousAttempt: { posts: ['Too long'] }, violations: ['Post 1 is 300 characters.'] });
     expect(whole(prompt)).toContain('at most 280 characters');
+    expect(whole(prompt)).toContain('{{post_url}} (it counts as 23 characters)');
+    expect(whole(prompt)).toContain('one call to action');
     expect(prompt.user).toContain('"Too long"');
     expect(prompt.user).toContain('- Post 1 is 300 characters.');
   });

@@ -14,6 +14,7 @@ export function makeContent(overrides: Partial<PublishContent> = {}): PublishCon
       markdown,
       html: markdownToHtml(markdown),
     },
+    sources: [],
     variants: {
       slack_announcement: { text: '*New on the blog:* green tea for focus.\n• Less caffeine than coffee\n• Brew at 80 °C' },
       linkedin: { text: 'Green tea helps you focus.' },

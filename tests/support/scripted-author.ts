@@ -7,7 +7,7 @@ import type { FakeOpenAI, FakeOpenAIReply, FakeOpenAIRequest } from './fake-open
  */
 export const KEYPHRASE = 'remote onboarding';
 
-const INTRO_GOOD = `Remote onboarding decides whether a new hire feels part of the team or alone at a laptop. Small teams can make it work with a clear plan and a few habits [1].`;
+const INTRO_GOOD = `Remote onboarding decides whether a new hire feels part of the team or alone at a laptop. Small teams can make it work with a clear plan and a few habits [1]. Teams with a written plan keep 82% of new hires after a year [1].`;
 
 const BODY = `
 ## Why remote onboarding needs a plan
@@ -69,19 +69,37 @@ export const GOOD_DRAFT = {
   markdown: `${INTRO_GOOD}\n${BODY}`,
 };
 
+/**
+ * Scores about 93 for SEO but 30 for readability: the good draft's sentences joined into long ones,
+ * its paragraphs into one, without subheadings.
+ */
+export const HARD_TO_READ_DRAFT = {
+  ...GOOD_DRAFT,
+  markdown: `${INTRO_GOOD}\n${BODY}`
+    .split('\n\n')
+    .filter((block) => !block.trim().startsWith('#'))
+    .map((block) => block.trim().replace(/\. (?=[A-Z])/g, ', and then ').replace(/\? (?=[A-Z])/g, ', and '))
+    .join(' '),
+};
+
 export const VARIANTS: Record<string, unknown> = {
   variant_linkedin: {
-    text: 'Remote onboarding is where small teams win or lose new hires.\n\nA clear plan, a buddy and an early win make the first week work. Here is our checklist.',
+    text: 'Remote onboarding is where small teams win or lose new hires.\n\nA clear plan, a buddy and an early win make the first week work.\n\nGet the checklist: {{post_url}}',
   },
   variant_x_thread: {
-    posts: ['Remote onboarding in small teams: a thread 🧵', 'Send the laptop early and book daily check-ins in week one.', 'Give every new hire a buddy and a task that ships in days.'],
+    posts: [
+      'Remote onboarding in small teams: a thread 🧵',
+      'Send the laptop early and book daily check-ins in week one.',
+      'Give every new hire a buddy and a task that ships in days.',
+      'The full checklist: {{post_url}}',
+    ],
   },
   variant_newsletter: {
     subject: 'Remote onboarding that works',
     preview: 'A plan, a buddy and an early win.',
-    body: 'This week: how small teams make remote onboarding work, step by step.',
+    body: 'This week: how small teams make remote onboarding work, step by step.\n\n[Read the full guide]({{post_url}})',
   },
-  variant_slack_announcement: { text: '*New post:* Remote onboarding, a practical guide for small teams.' },
+  variant_slack_announcement: { text: '*New post:* Remote onboarding, a practical guide for small teams.\n<{{post_url}}|Read it>' },
 };
 
 export function schemaNameOf(request: FakeOpenAIRequest): string {
@@ -93,11 +111,23 @@ export function promptText(request: FakeOpenAIRequest): string {
   return (request.body.messages ?? []).map((message) => message.content).join('\n');
 }
 
-function researchAnswer(request: FakeOpenAIRequest) {
-  const sources = [...promptText(request).matchAll(/<untrusted_source id="(\d+)" url="([^"]+)"/g)].map((match) => ({ id: match[1], url: match[2] ?? '' }));
+/**
+ * The research answer for the pages in the prompt: two evidence items quoted from the first page
+ * (one with its whitespace and dashes changed, as models do) and one misquoted, which code drops.
+ */
+export function researchAnswer(prompt: string) {
+  const sources = [...prompt.matchAll(/<untrusted_source id="(\d+)" url="([^"]+)"/g)].map((match) => ({ id: Number(match[1]), url: match[2] ?? '' }));
+  const first = sources[0]?.id ?? 1;
   return {
-    competitors: sources.map((source, index) => ({ url: source.url, title: `Competitor ${index + 1}`, angle: 'A checklist for managers', headings: ['Before day one', 'Week one'], wordCount: 900 })),
-    keywords: [{ term: 'new hire checklist', frequency: 7, competitorCount: Math.min(2, sources.length) }],
+    competitors: sources.map((source, index) => ({ url: source.url, title: `Competitor ${index + 1}`, angle: 'A checklist for managers', headings: ['Before day one', 'Week one'] })),
+    intent: 'informational',
+    format: 'guide',
+    terms: ['new hire checklist', 'buddy', 'laptop'],
+    evidence: [
+      { sourceId: first, quote: 'Teams with a written plan keep 82% of new hires after a year.', kind: 'statistic', note: 'retention' },
+      { sourceId: first, quote: 'Pair every new hire with a buddy -  it halves the questions.', kind: 'claim', note: 'buddies' },
+      { sourceId: first, quote: 'Teams with a plan keep 90% of new hires.', kind: 'statistic', note: 'misquoted' },
+    ],
     gaps: ['Nobody covers the sixty-day review'],
     questions: ['How long should remote onboarding take?'],
   };
@@ -117,7 +147,7 @@ export function scriptAuthor(openai: FakeOpenAI, { drafts = [WEAK_DRAFT, WORSE_D
     const name = schemaNameOf(request);
     const overridden = override?.(request, name);
     if (overridden) return overridden;
-    if (name === 'research') return { json: researchAnswer(request), usage };
+    if (name === 'research') return { json: researchAnswer(promptText(request)), usage };
     if (name === 'outline') return { json: { headings: ['## Why remote onboarding needs a plan', '## The first week'] }, usage };
     if (name === 'draft' || name === 'revision') {
       const draft = drafts[Math.min(draftIndex, drafts.length - 1)];
@@ -130,7 +160,7 @@ export function scriptAuthor(openai: FakeOpenAI, { drafts = [WEAK_DRAFT, WORSE_D
   });
 }
 
-export const COMPETITOR_PAGE = `# Remote onboarding checklist\n\n## Before day one\n\nRemote onboarding starts before the first day. Ship the laptop.\n\n## Week one\n\nPair every new hire with a buddy.`;
+export const COMPETITOR_PAGE = `# Remote onboarding checklist\n\n## Before day one\n\nRemote onboarding starts before the first day. Ship the laptop. Teams with a written plan keep **82%** of new hires after a year.\n\n## Week one\n\nPair every new hire with a buddy — it halves the\nquestions.`;
 
 /** Three search results: two pages that scrape and one that fails. */
 export function seedCompetitors(firecrawl: FakeFirecrawl): void {

@@ -4,7 +4,7 @@ import { CHANNEL_LABELS, type ChannelId } from '../../domain/channels.ts';
 import { isPastStage, STAGE_STATUS, STAGES, type Stage } from '../../domain/plan-states.ts';
 import type { PlanMessageModel, ReviewView, StageView } from './plan-message.ts';
 
-export type ScoreFacts = { revisions: number; words: number; sources: number };
+export type ScoreFacts = { revisions: number; words: number; sources: number; competitorWords?: number; quality?: string };
 
 /** Derives what the root message shows from the plan row and its stage runs (current revision only). */
 export function derivePlanMessageModel(plan: Plan, runs: readonly StageRun[], facts?: ScoreFacts, review?: ReviewView): PlanMessageModel {
@@ -13,6 +13,7 @@ export function derivePlanMessageModel(plan: Plan, runs: readonly StageRun[], fa
   const variantChannels = plan.channels.filter((channel) => channel !== 'blog');
   const stages = STAGES.map((stage) => deriveStageView(plan, stage, current, variantChannels));
   const hasScores = plan.seoScore !== null && plan.readabilityScore !== null && facts !== undefined;
+  const { quality, ...scoreFacts } = facts ?? {};
   return {
     planId: plan.id,
     number: plan.number,
@@ -28,10 +29,14 @@ export function derivePlanMessageModel(plan: Plan, runs: readonly StageRun[], fa
             seo: plan.seoScore ?? 0,
             initialSeo: plan.initialSeoScore ?? plan.seoScore ?? 0,
             readability: plan.readabilityScore ?? 0,
-            ...facts,
+            revisions: 0,
+            words: 0,
+            sources: 0,
+            ...scoreFacts,
           },
         }
       : {}),
+    ...(hasScores && quality ? { quality } : {}),
     ...(plan.status === 'failed' ? { failure: { stage: plan.failedStage, message: plan.error ?? 'Something went wrong.' } } : {}),
     ...(review ? { review } : {}),
   };
@@ -51,7 +56,7 @@ function deriveStageView(plan: Plan, stage: Stage, runs: readonly StageRun[], va
     const skipped = stageRuns.find((run) => run.status === 'skipped');
     if (skipped) return { stage, state: 'skipped', detail: skipped.error ?? 'skipped' };
     const done = stageRuns.find((run) => run.status === 'succeeded');
-    if (done) return { stage, state: 'done', detail: `${countSources(done.output)} sources`, durationMs };
+    if (done) return { stage, state: 'done', detail: describeResearch(done.output), durationMs };
   }
   if (stage === 'draft') {
     const done = stageRuns.findLast((run) => run.status === 'succeeded');
@@ -98,9 +103,12 @@ function spanDuration(runs: readonly StageRun[]): number | undefined {
   return end - start;
 }
 
-function countSources(output: unknown): number {
-  const sources = (output as { sources?: unknown[] } | null)?.sources;
-  return Array.isArray(sources) ? sources.length : 0;
+/** "8 sources, 31 quotes" (quotes verified in code; older runs have no count). */
+function describeResearch(output: unknown): string {
+  const { sources, quotes } = (output ?? {}) as { sources?: unknown[]; quotes?: { kept?: number } };
+  const sourceCount = Array.isArray(sources) ? sources.length : 0;
+  const kept = quotes?.kept;
+  return typeof kept === 'number' ? `${sourceCount} sources, ${kept} ${kept === 1 ? 'quote' : 'quotes'}` : `${sourceCount} sources`;
 }
 
 function formatWords(output: unknown): string {

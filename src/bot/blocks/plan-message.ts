@@ -37,7 +37,9 @@ export type PlanMessageModel = {
   channels: readonly ChannelId[];
   status: PlanStatus;
   stages: readonly StageView[];
-  scores?: { seo: number; initialSeo: number; readability: number; revisions: number; words: number; sources: number };
+  scores?: { seo: number; initialSeo: number; readability: number; revisions: number; words: number; sources: number; competitorWords?: number };
+  /** The claim check and repairs, one or two mrkdwn lines (replies/quality.ts). */
+  quality?: string;
   failure?: { stage: FailedStage | null; message: string };
   review?: ReviewView;
 };
@@ -83,6 +85,7 @@ export function buildPlanMessage(model: PlanMessageModel): { text: string; block
   ];
 
   if (model.scores) blocks.push(section(describeScores(model.scores), 'plan_scores'));
+  if (model.quality) blocks.push(section(model.quality, 'plan_quality'));
   blocks.push(section(model.stages.map(describeStage).join('\n'), 'plan_stages'));
 
   if (model.status === 'failed' && model.failure) {
@@ -172,5 +175,6 @@ export function describeScores(scores: NonNullable<PlanMessageModel['scores']>):
   const gain = scores.seo - scores.initialSeo;
   const revisions = scores.revisions === 1 ? '1 revision' : `${scores.revisions} revisions`;
   const seo = scores.revisions > 0 ? `*SEO ${scores.seo}* (${gain >= 0 ? '+' : ''}${gain} after ${revisions})` : `*SEO ${scores.seo}*`;
-  return [seo, `Readability ${scores.readability}`, `${formatNumber(scores.words)} words`, `${scores.sources} sources`].join(' · ');
+  const median = scores.competitorWords ? ` (competitors' median ${formatNumber(scores.competitorWords)})` : '';
+  return [seo, `Readability ${scores.readability}`, `${formatNumber(scores.words)} words${median}`, `${scores.sources} sources`].join(' · ');
 }

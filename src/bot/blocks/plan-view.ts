@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { AuditEntry } from '../../db/audit.ts';
 import { DECISION_ACTIONS } from '../../db/audit.ts';
-import { researchOf } from '../../db/content.ts';
+import { researchOf, type ContentItem, type ContentVariant, type ResearchResult } from '../../db/content.ts';
 import type { PlanSnapshot } from '../../db/plan-snapshot.ts';
 import { isVariantChannel } from '../../domain/channels.ts';
 import type { PlanStatus } from '../../domain/plan-states.ts';
@@ -12,6 +12,7 @@ import { countWords } from '../../orchestrator/text.ts';
 import { slackDate } from './format.ts';
 import { buildPlanMessage, type ReviewView } from './plan-message.ts';
 import { derivePlanMessageModel, type ScoreFacts } from './plan-message-model.ts';
+import { buildQualityBlocks, buildQualitySummary, type QualityView } from './replies/quality.ts';
 import { buildDecisionLogReply, buildDraftReply, buildResearchReply, buildSeoReply, buildVariantReply } from './thread-replies.ts';
 
 type MessageReply = { kind?: 'message'; text: string; blocks: KnownBlock[] };
@@ -48,11 +49,27 @@ function scoreFactsOf(snapshot: PlanSnapshot, current: CurrentRevision): ScoreFa
   const shown = current.items.find((item) => item.isCurrent) ?? current.items.at(-1);
   const analysis = shown?.analysis as ContentAnalysis | null | undefined;
   const hasOptimizeRun = snapshot.runs.some((run) => run.stage === 'optimize');
+  const research = researchOf(snapshot.research);
+  const quality = shown ? buildQualitySummary(qualityViewOf(shown, snapshot.research, current.variants)) : null;
   return {
     revisions: hasOptimizeRun ? current.refinements.length : 0,
     words: analysis?.wordCount ?? (shown ? countWords(shown.markdown) : 0),
-    sources: researchOf(snapshot.research)?.sources.length ?? 0,
+    sources: research?.sources.length ?? 0,
+    ...(research?.medianWordCount ? { competitorWords: research.medianWordCount } : {}),
+    ...(quality ? { quality } : {}),
   };
+}
+
+/** The claim check and repairs of the version shown, and why there are no sources when there are none. */
+function qualityViewOf(
+  item: Pick<ContentItem, 'claims' | 'repairs'>,
+  researchRow: Pick<ResearchResult, 'data' | 'skipReason'> | undefined,
+  variants: readonly Pick<ContentVariant, 'repairs'>[],
+): QualityView {
+  const research = researchOf(researchRow);
+  const withoutResearch =
+    research && research.sources.length > 0 ? null : (researchRow?.skipReason ?? 'Research found no sources for this plan.');
+  return { claims: item.claims ?? null, repairs: [...(item.repairs ?? []), ...variants.flatMap((variant) => variant.repairs ?? [])], withoutResearch };
 }
 
 const REVIEW_STATUSES: readonly PlanStatus[] = ['in_review', 'approved', 'scheduled', 'publishing', 'published', 'rejected', 'expired'];
@@ -128,7 +145,9 @@ function buildReplies(snapshot: PlanSnapshot, current: CurrentRevision): ReplySp
           scoreBefore: refinement.scoreBefore,
           scoreAfter: refinement.scoreAfter,
           instructions: refinement.instructions,
+          rejectedReason: refinement.rejectedReason,
         })),
+        quality: buildQualityBlocks(qualityViewOf(currentItem, researchRow, current.variants)),
       }),
     });
   }

@@ -6,9 +6,10 @@
  */
 import type { KnownBlock, MarkdownBlock } from '@slack/types';
 import {
-  countXCharacters,
+  countXPostCharacters,
   measureVariant,
   NEWSLETTER_PREVIEW_LIMIT,
+  numberThread,
   parseVariant,
   X_POST_LIMIT,
   type VariantChannelId,
@@ -45,7 +46,7 @@ export type DraftReply =
 
 export type ResearchFailure = { url: string; reason: string };
 
-export type Refinement = { iteration: number; scoreBefore: number; scoreAfter: number; instructions: string[] };
+export type Refinement = { iteration: number; scoreBefore: number; scoreAfter: number; instructions: string[]; rejectedReason?: string | null };
 
 export type DecisionLogEntry = { actorId: string; action: string; at: Date; note?: string };
 
@@ -88,9 +89,20 @@ export function buildResearchReply({
     return { text: `Research skipped: ${escapeMrkdwn(reason)}`, blocks: withParts(fixed, failurePart ? [failurePart] : []) };
   }
 
-  const { competitors, keywords, gaps, questions, sources } = research;
-  const summary = [pluralize(sources.length, 'source'), pluralize(competitors.length, 'competitor'), pluralize(keywords.length, 'keyword')];
-  const fixed: KnownBlock[] = [section(`*🔎 Research* · ${summary.join(' · ')}`)];
+  const { competitors, keywords, gaps, questions, sources, evidence, quotes } = research;
+  const summary = [
+    pluralize(sources.length, 'source'),
+    pluralize(quotes.kept, 'quote'),
+    pluralize(competitors.length, 'competitor'),
+    pluralize(keywords.length, 'keyword'),
+  ];
+  const facts = [
+    research.intent ? `Intent: ${research.intent}` : '',
+    research.format ? `format that ranks: ${research.format}` : '',
+    research.medianWordCount > 0 ? `median length ${formatNumber(research.medianWordCount)} words` : '',
+    quotes.dropped > 0 ? `${pluralize(quotes.dropped, 'quote')} dropped (not verbatim in its page)` : '',
+  ].filter(Boolean);
+  const fixed: KnownBlock[] = [section(`*🔎 Research* · ${summary.join(' · ')}${facts.length > 0 ? `\n${escapeMrkdwn(facts.join(' · '))}` : ''}`)];
 
   const parts: (ListPart | null)[] = [
     competitors.length === 0
@@ -123,8 +135,8 @@ export function buildResearchReply({
     sources.length === 0
       ? null
       : {
-          head: '*Sources*\n',
-          lines: sources.map(sourceLine),
+          head: '*Sources* · with the quotes verified in each\n',
+          lines: sources.map((source) => sourceWithQuotes(source, evidence)),
           more: (hidden) => `…and ${pluralize(hidden, 'more source')}`,
         },
     failurePart,
@@ -199,13 +211,17 @@ export function buildSeoReply({
   analysis,
   threshold,
   refinements,
+  quality = [],
 }: {
   analysis: ContentAnalysis;
   threshold: number;
   refinements: Refinement[];
+  /** The claim check and repairs (replies/quality.ts), shown first. */
+  quality?: KnownBlock[];
 }): ThreadReply {
   const meetsTarget = analysis.seoScore >= threshold;
   const fixed: KnownBlock[] = [
+    ...quality,
     section(
       [
         '*📈 SEO report*',
@@ -267,7 +283,7 @@ export function buildVariantReply({
     }
     case 'x_thread': {
       const variant = parseVariant(channel, content);
-      return xThreadReply(measureVariant(channel, variant), violations, variant.posts);
+      return xThreadReply(measureVariant(channel, variant), violations, numberThread(variant.posts));
     }
     case 'newsletter': {
       const variant = parseVariant(channel, content);
@@ -351,6 +367,11 @@ function keywordTable(keywords: Research['keywords'], competitorCount: number): 
   };
 }
 
+function sourceWithQuotes(source: ResearchSource, evidence: Research['evidence']): string {
+  const quotes = evidence.filter((item) => item.sourceId === source.id).slice(0, 3);
+  return [sourceLine(source), ...quotes.map((item) => `> “${escapeMrkdwn(truncate(oneLine(item.quote), 200))}”`)].join('\n');
+}
+
 function sourceLine(source: ResearchSource): string {
   return `[${source.id}] ${slackLink(source.url, truncate(oneLine(source.title) || shortUrl(source.url), 150))}`;
 }
@@ -376,7 +397,7 @@ function xThreadReply(measure: VariantMeasure, violations: string[], posts: stri
   let used = jsonLength(blocks);
   let shown = 0;
   for (const [index, post] of posts.entries()) {
-    const length = countXCharacters(post);
+    const length = countXPostCharacters(post);
     const pair: KnownBlock[] = [
       context(`*${index + 1}/${posts.length}* · ${length} / ${X_POST_LIMIT}${length > X_POST_LIMIT ? ' ⚠️' : ''}`),
       post.trim() === '' ? context('_(empty post)_') : plainSection(cutText(post, { maxLength: SECTION_TEXT_LIMIT })),
@@ -458,8 +479,11 @@ function formatCheckText(text: string): string {
 
 function describeRefinement(refinement: Refinement): string {
   const gain = refinement.scoreAfter - refinement.scoreBefore;
+  const outcome = refinement.rejectedReason
+    ? `❌ rejected: ${escapeMrkdwn(truncate(oneLine(refinement.rejectedReason), 200))}`
+    : `SEO ${refinement.scoreBefore} → ${refinement.scoreAfter} (${gain >= 0 ? '+' : ''}${gain})`;
   const lines = [
-    `*Revision ${refinement.iteration}* · SEO ${refinement.scoreBefore} → ${refinement.scoreAfter} (${gain >= 0 ? '+' : ''}${gain})`,
+    `*Revision ${refinement.iteration}* · ${outcome}`,
     ...refinement.instructions.slice(0, 3).map((instruction) => `• ${escapeMrkdwn(truncate(oneLine(instruction), 160))}`),
   ];
   const unshown = refinement.instructions.length - 3;

@@ -1,9 +1,12 @@
 import { z } from 'zod';
 import { AppError } from '../../errors.ts';
-import { validateCitations } from '../citations.ts';
+import { repairCitations, validateCitations, type Repair } from '../citations.ts';
+import { checkClaims, type ClaimCheck } from '../claims.ts';
+import type { SourceText } from '../evidence.ts';
 import type { LlmGateway, LlmUsage } from '../llm.ts';
 import { buildDraftPrompt, buildOutlinePrompt } from '../prompts.ts';
 import { addUsage, NO_USAGE, type Draft, type DraftOutcome, type PlanBrief, type Research } from '../types.ts';
+import { trimAtWord } from '../variant-repair.ts';
 
 export const TITLE_MAX_CHARS = 60;
 export const META_DESCRIPTION_MIN_CHARS = 120;
@@ -26,6 +29,8 @@ export const draftAnswerSchema = z.object({
 export type WriteDraftOptions = {
   brief: PlanBrief;
   research: Research | null;
+  /** The sources' stored text, for the claim check. */
+  texts: readonly SourceText[];
   llm: LlmGateway;
   /** Reviewer feedback when the plan came back with changes requested; empty for a first draft. */
   feedback: readonly string[];
@@ -33,21 +38,19 @@ export type WriteDraftOptions = {
   maxAttempts?: number;
 };
 
-type Checked = { draft: Draft; fatal: string[]; warnings: string[] };
-
 /**
  * Stage 2: an outline, then the post. A post that cites unknown sources, links to pages that are not
- * sources, is empty, or breaks the title, meta description or slug rules is made again with the problems
- * named. The best attempt without citation problems wins; if none, UPSTREAM_RETRYABLE.
+ * sources, is empty, or breaks the title, meta description or slug rules is made once more with the
+ * problems named (`maxAttempts` 2). What is still wrong then is repaired in code (finishDraft), never
+ * retried: only an empty body, which nothing can repair, fails the stage, and not as retryable.
  */
-export async function writeDraft({ brief, research, llm, feedback, previousDraft, maxAttempts = 3 }: WriteDraftOptions): Promise<DraftOutcome> {
+export async function writeDraft({ brief, research, texts, llm, feedback, previousDraft, maxAttempts = 2 }: WriteDraftOptions): Promise<DraftOutcome> {
   const outlinePrompt = buildOutlinePrompt({ brief, research, feedback });
   const outlineAnswer = await llm.generate({ stage: 'outline', schemaName: 'outline', schema: outlineAnswerSchema, ...outlinePrompt });
   const outline = outlineAnswer.data.headings.map((heading) => heading.trim()).filter(Boolean);
   let usage: LlmUsage = addUsage(NO_USAGE, outlineAnswer.usage);
 
-  let best: Checked | undefined;
-  let last: Checked | undefined;
+  let draft: Draft | undefined;
   let attempts = 0;
   let violations: string[] = [];
   while (attempts < Math.max(1, maxAttempts)) {
@@ -55,14 +58,41 @@ export async function writeDraft({ brief, research, llm, feedback, previousDraft
     const prompt = buildDraftPrompt({ brief, research, outline, feedback, previousDraft, violations });
     const answer = await llm.generate({ stage: 'draft', schemaName: 'draft', schema: draftAnswerSchema, ...prompt });
     usage = addUsage(usage, answer.usage);
-    const draft = normalizeDraft(answer.data);
-    last = { draft, fatal: findContentProblems(draft, research), warnings: findDraftFormatProblems(draft) };
-    if (last.fatal.length === 0 && (!best || last.warnings.length <= best.warnings.length)) best = last;
-    if (last.fatal.length === 0 && last.warnings.length === 0) break;
-    violations = [...last.fatal, ...last.warnings];
+    const candidate = normalizeDraft(answer.data);
+    // An empty answer never replaces one with a body.
+    if (candidate.markdown !== '' || !draft) draft = candidate;
+    violations = [...findContentProblems(candidate, research), ...findDraftFormatProblems(candidate)];
+    if (violations.length === 0) break;
   }
-  if (!best) throw keptFailing('draft', attempts, last?.fatal ?? []);
-  return { draft: best.draft, outline, warnings: best.warnings, attempts, usage };
+  if (!draft || draft.markdown === '') throw keptFailing('draft', attempts);
+  return { ...finishDraft(draft, research, texts), outline, attempts, usage };
+}
+
+export type FinishedDraft = { draft: Draft; repairs: Repair[]; warnings: string[]; claims: ClaimCheck };
+
+/**
+ * The deterministic end of every draft and revision: non-source links unlinked, unknown citations
+ * dropped, an over-long title or meta description cut at a word, each recorded as a Repair; then the
+ * claim check against the sources' stored text. `warnings` are what is left (a short meta description).
+ */
+export function finishDraft(draft: Draft, research: Research | null, texts: readonly SourceText[]): FinishedDraft {
+  const fixed = repairCitations(draft.markdown, research?.sources ?? []);
+  const repairs = [...fixed.repairs];
+  let { title, metaDescription } = draft;
+  if (countCharacters(title) > TITLE_MAX_CHARS) {
+    title = trimAtWord(title, TITLE_MAX_CHARS).replace(/…$/, '');
+    repairs.push({ kind: 'trimmed_title', detail: `Cut the title at a word to ${countCharacters(title)} characters (the limit is ${TITLE_MAX_CHARS}).` });
+  }
+  if (countCharacters(metaDescription) > META_DESCRIPTION_MAX_CHARS) {
+    metaDescription = trimAtWord(metaDescription, META_DESCRIPTION_MAX_CHARS);
+    repairs.push({
+      kind: 'trimmed_meta',
+      detail: `Cut the meta description at a word to ${countCharacters(metaDescription)} characters (the limit is ${META_DESCRIPTION_MAX_CHARS}).`,
+    });
+  }
+  const finished: Draft = { ...draft, title, metaDescription, markdown: fixed.markdown };
+  const claims = checkClaims(finished.markdown, { texts, evidence: research?.evidence ?? [] });
+  return { draft: finished, repairs, warnings: findDraftFormatProblems(finished), claims };
 }
 
 const EMPTY_BODY = 'The post body (markdown) is empty; write the whole post.';
@@ -122,15 +152,13 @@ export function normalizeDraft(answer: Draft, fallbackSlug = ''): Draft {
   return { title, slug, metaDescription: answer.metaDescription.trim(), markdown };
 }
 
-/** The error when content problems outlast every attempt: it names the first one. */
-export function keptFailing(what: 'draft' | 'revision', attempts: number, problems: readonly string[]): AppError {
+/**
+ * The error when the model returned no body on every attempt. Not retryable as a job: repeating the
+ * same calls would likely return the same; the thread offers Retry once the prompt or model is looked at.
+ */
+export function keptFailing(what: 'draft', attempts: number): AppError {
   const tries = `${attempts} ${attempts === 1 ? 'attempt' : 'attempts'}`;
-  const first = problems[0];
-  const message =
-    first === undefined || first === EMPTY_BODY
-      ? `The model returned an empty ${what} after ${tries}.`
-      : `The ${what} kept citing sources or linking to pages that are not in the research after ${tries}: ${first}`;
-  return new AppError('UPSTREAM_RETRYABLE', message, { details: { problems } });
+  return new AppError('UPSTREAM', `The model returned an empty ${what} after ${tries}; check the prompt overrides in the App Home, then retry.`);
 }
 
 function countCharacters(text: string): number {

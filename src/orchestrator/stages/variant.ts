@@ -1,8 +1,9 @@
 import type { z } from 'zod';
-import { CHANNEL_LABELS, VARIANT_SCHEMAS, validateVariant, type VariantChannelId, type VariantOf } from '../../domain/channels.ts';
+import { CHANNEL_LABELS, findVariantProblems, VARIANT_SCHEMAS, type VariantChannelId, type VariantOf } from '../../domain/channels.ts';
 import type { LlmGateway, LlmUsage } from '../llm.ts';
 import { buildVariantPrompt } from '../prompts.ts';
 import { addUsage, NO_USAGE, type Draft, type PlanBrief, type VariantOutcome } from '../types.ts';
+import { repairVariant } from '../variant-repair.ts';
 
 export type WriteVariantOptions<C extends VariantChannelId> = {
   brief: PlanBrief;
@@ -13,9 +14,10 @@ export type WriteVariantOptions<C extends VariantChannelId> = {
 };
 
 /**
- * Stage 4, one channel: the post adapted to the channel's rules. A variant that breaks them is made
- * again with the violations named; if it still does after `maxAttempts`, the last one is returned with
- * its violations, to be shown to reviewers, never cut.
+ * Stage 4, one channel: the post adapted to the channel's rules, ending with a call to action that
+ * links to the article through POST_URL_PLACEHOLDER. A variant that breaks the rules is made again
+ * once with the violations named; if it still does, code repairs it (adds the missing link, cuts at a
+ * word what is over a limit) and records each repair. What cannot be repaired stays as a violation.
  */
 export async function writeVariant<C extends VariantChannelId>({
   brief,
@@ -41,8 +43,10 @@ export async function writeVariant<C extends VariantChannelId>({
     });
     usage = addUsage(usage, answer.usage);
     content = answer.data;
-    violations = validateVariant(channel, content);
+    violations = findVariantProblems(channel, content);
     if (violations.length === 0) break;
   }
-  return { channel, content, violations, attempts, usage };
+  if (content === null || violations.length === 0) return { channel, content, violations, repairs: [], attempts, usage };
+  const repaired = repairVariant(channel, content);
+  return { channel, content: repaired.variant, violations: repaired.violations, repairs: repaired.repairs, attempts, usage };
 }

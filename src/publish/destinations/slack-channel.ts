@@ -5,6 +5,7 @@ import { defineDestinationAdapter } from './adapter.ts';
 const TEST_CONTENT = {
   plan: { id: 'test', number: 0, topic: 'Test', revision: 0, keyphrase: '', keywords: [] },
   post: { title: 'Content Broadcaster can post here', slug: 'test', metaDescription: 'Approved content will be announced in this channel.', markdown: '', html: '' },
+  sources: [],
   variants: {},
   seo: { seoScore: null, readabilityScore: null },
 };

@@ -47,7 +47,10 @@ function makeSources(count: number, { longUrls = false } = {}): ResearchSource[]
   }));
 }
 
+const GROUNDING = { intent: 'informational' as const, format: 'guide' as const, medianWordCount: 1050, evidence: [], quotes: { kept: 0, dropped: 0 } };
+
 const research: Research = {
+  ...GROUNDING,
   competitors: [
     {
       url: 'https://acme.example.com/hybrid',
@@ -68,6 +71,8 @@ const research: Research = {
     { id: 1, url: 'https://acme.example.com/hybrid', title: 'Acme: hybrid work' },
     { id: 2, url: 'https://beta.example.com/guide?a=1&b=2', title: 'Beta guide' },
   ],
+  evidence: [{ id: 'E1', sourceId: 1, quote: 'Hybrid teams *meet* less.', kind: 'claim', note: '' }],
+  quotes: { kept: 1, dropped: 2 },
 };
 
 describe('buildResearchReply', () => {
@@ -75,7 +80,10 @@ describe('buildResearchReply', () => {
     const reply = buildResearchReply({ research, skippedReason: null, failures: [{ url: 'https://gone.example.com/x', reason: 'HTTP 404' }] });
     expectPostable(reply);
     const text = allText(reply);
-    expect(text).toContain('*🔎 Research* · 2 sources · 2 competitors · 2 keywords');
+    expect(text).toContain(
+      '*🔎 Research* · 2 sources · 1 quote · 2 competitors · 2 keywords\nIntent: informational · format that ranks: guide · median length 1,050 words · 2 quotes dropped (not verbatim in its page)',
+    );
+    expect(text).toContain("[1] <https://acme.example.com/hybrid|Acme: hybrid work>\n> “Hybrid teams *meet* less.”");
     expect(text).toContain(
       '*1.* <https://acme.example.com/hybrid|Hybrid work &lt;best&gt; practices &amp; tips> · 1,240 words · 3 headings\n_Angle:_ A checklist for ops leads',
     );
@@ -85,7 +93,7 @@ describe('buildResearchReply', () => {
     expect(text).toContain('[1] <https://acme.example.com/hybrid|Acme: hybrid work>');
     expect(text).toContain('[2] <https://beta.example.com/guide?a=1&amp;b=2|Beta guide>');
     expect(text).toContain("⚠️ Couldn't read 1 page:\n• <https://gone.example.com/x|gone.example.com/x>: HTTP 404");
-    expect(reply.text).toBe('Research: 2 sources, 2 competitors, 2 keywords, 1 gap, 1 reader question');
+    expect(reply.text).toBe('Research: 2 sources, 1 quote, 2 competitors, 2 keywords, 1 gap, 1 reader question');
   });
 
   test('aligns the keyword table in a code block', () => {
@@ -104,6 +112,7 @@ describe('buildResearchReply', () => {
 
   test('cuts oversized research to fit one message and says what it left out', () => {
     const long: Research = {
+      ...GROUNDING,
       competitors: Array.from({ length: 40 }, (_, index) => ({
         url: `https://c${index}.example.com/${'deep/'.repeat(40)}`,
         title: repeat('A very long competitor title ', 400),
@@ -342,12 +351,12 @@ describe('buildVariantReply', () => {
     expect(reply.text).toBe('LinkedIn · 3,500 / 3,000 · breaks 2 rules');
   });
 
-  test('numbers each X post and keeps 8 posts of 280 characters whole', () => {
-    const posts = Array.from({ length: 8 }, (_, index) => `${index + 1}. ${repeat('Hybrid work tip & trick. ', 277)}`);
+  test('numbers each X post 1/N, as it will be posted, and keeps 8 posts of 280 characters whole', () => {
+    const posts = Array.from({ length: 8 }, (_, index) => `${index + 1}. ${repeat('Hybrid work tip & trick. ', 272)}`);
     const { reply } = variantReply('x_thread', { posts });
     expectPostable(reply);
     expect(textOf(reply.blocks[0]!)).toBe('✅ *X thread · 8 posts · longest 280 / 280*');
-    expect(plainSections(reply)).toEqual(posts);
+    expect(plainSections(reply)).toEqual(posts.map((post, index) => `${post}\n\n${index + 1}/8`));
     const numbers = blocksOfType(reply, 'context').map(textOf);
     expect(numbers).toEqual(posts.map((_, index) => `*${index + 1}/8* · 280 / 280`));
   });
@@ -358,7 +367,7 @@ describe('buildVariantReply', () => {
     expectPostable(reply);
     const text = allText(reply);
     expect(text).toContain('• The thread has 40 posts; the limit is 8.');
-    expect(text).toMatch(/\*1\/40\* · 60\d \/ 280 ⚠️/);
+    expect(text).toMatch(/\*1\/40\* · 6\d\d \/ 280 ⚠️/);
     expect(text).toMatch(/Posts \d+–40 are not shown/);
   });
 

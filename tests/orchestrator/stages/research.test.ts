@@ -33,16 +33,21 @@ afterEach(async () => {
 
 const answer = {
   competitors: [
-    { url: 'https://result2.test/tea/', title: 'Result 2', angle: 'For beginners.', headings: ['Brewing', ' '], wordCount: 9999 },
-    { url: 'https://elsewhere.test/', title: 'Unscraped', angle: 'Named by the model.', headings: [], wordCount: 640.4 },
+    { url: 'https://result2.test/tea/', title: 'Result 2', angle: 'For beginners.', headings: ['Brewing', ' '] },
+    { url: 'https://elsewhere.test/', title: 'Unscraped', angle: 'Named by the model.', headings: [] },
   ],
-  keywords: [
-    { term: 'green tea', frequency: 14, competitorCount: 6 },
-    { term: ' ', frequency: 1, competitorCount: 1 },
+  intent: 'informational',
+  format: 'how-to',
+  terms: ['water', ' ', 'steeping', 'oolong'],
+  evidence: [
+    { sourceId: 5, quote: 'Use water at 80 °C.', kind: 'claim', note: 'temperature' },
+    { sourceId: 5, quote: 'Use water at 100 °C.', kind: 'claim', note: 'invented' },
+    { sourceId: 42, quote: 'Use water at 80 °C.', kind: 'claim', note: 'no such source' },
   ],
   gaps: ['Cold brewing', ''],
   questions: ['How long should green tea steep?'],
 };
+const emptyAnswer = { competitors: [], intent: 'commercial', format: 'list', terms: [], evidence: [], gaps: [], questions: [] };
 
 describe('researchTopic', () => {
   test('marketer URLs first, deduplicated, at most 8; sources numbered in scrape order; a failed page listed', async () => {
@@ -72,11 +77,21 @@ describe('researchTopic', () => {
       { id: 7, url: 'https://result5.test/tea', title: 'result5.test' },
     ]);
     expect(outcome.failures).toEqual([{ url: 'https://result3.test/tea', reason: expect.stringContaining('404') }]);
-    expect(outcome.research.competitors).toEqual([
-      { url: 'https://result2.test/tea', title: 'Result 2', angle: 'For beginners.', headings: ['Brewing'], wordCount: 16 },
-      { url: 'https://elsewhere.test/', title: 'Unscraped', angle: 'Named by the model.', headings: [], wordCount: 640 },
+    // Only scraped pages are competitors, with the length counted in code.
+    expect(outcome.research.competitors).toEqual([{ url: 'https://result2.test/tea', title: 'Result 2', angle: 'For beginners.', headings: ['Brewing'], wordCount: 16 }]);
+    expect(outcome.research.medianWordCount).toBe(16);
+    expect(outcome.research).toMatchObject({ intent: 'informational', format: 'how-to' });
+    // Counted in code over the seven pages: the keyphrase and keywords always, the model's terms when used.
+    expect(outcome.research.keywords).toEqual([
+      { term: 'green tea', frequency: 7, competitorCount: 7 },
+      { term: 'matcha', frequency: 0, competitorCount: 0 },
+      { term: 'water', frequency: 14, competitorCount: 7 },
+      { term: 'steeping', frequency: 7, competitorCount: 7 },
     ]);
-    expect(outcome.research.keywords).toEqual([{ term: 'green tea', frequency: 14, competitorCount: 6 }]);
+    expect(outcome.research.evidence).toEqual([{ id: 'E1', sourceId: 5, quote: 'Use water at 80 °C.', kind: 'claim', note: 'temperature' }]);
+    expect(outcome.research.quotes).toEqual({ kept: 1, dropped: 2 });
+    expect(outcome.texts.map((text) => text.sourceId)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(outcome.texts[4]?.markdown).toBe(page('result2.test'));
     expect(outcome.research.gaps).toEqual(['Cold brewing']);
     expect(outcome.usage).toEqual({ inputTokens: 900, outputTokens: 120 });
 
@@ -91,7 +106,7 @@ describe('researchTopic', () => {
 
   test('does not search when the marketer already gave enough URLs', async () => {
     for (const url of brief.competitorUrls) firecrawl.pages.set(url, page('Mine'));
-    openai.enqueue({ json: { competitors: [], keywords: [], gaps: [], questions: [] } });
+    openai.enqueue({ json: emptyAnswer });
 
     const outcome = await researchTopic({ brief, scraper, llm, maxSources: 2 });
 
