@@ -132,8 +132,8 @@ describe('settings', () => {
     const inFlight = await submitPlan(t, { channels: ['blog'], topic: 'Plan already in flight' });
     const B = SETTINGS_MODALS.brandVoice.blocks;
     expect(await submitSettings(ADMIN, SETTINGS_MODALS.brandVoice.callbackId, { [B.description]: { value: { type: 'plain_text_input', value: 'Bold, witty and brief' } } })).toBeUndefined();
-    expect(await submitSettings(ADMIN, SETTINGS_MODALS.quality.callbackId, qualityValues('95', '60', '1'))).toBeUndefined();
-    expect((await settingsRow())?.['seo_threshold']).toBe(95);
+    expect(await submitSettings(ADMIN, SETTINGS_MODALS.quality.callbackId, qualityValues('99', '60', '1'))).toBeUndefined();
+    expect((await settingsRow())?.['seo_threshold']).toBe(99);
     const audits = await t.database.sql`select details from audit_log where action = 'settings_changed' and actor_id = ${ADMIN}`;
     expect(audits.map((row) => row['details']['group']).sort()).toEqual(['brand_voice', 'quality']);
 
@@ -148,7 +148,7 @@ describe('settings', () => {
     expect(nextPrompts.length).toBeGreaterThan(0);
     for (const request of nextPrompts) expect(promptText(request), schemaNameOf(request)).toContain('Bold, witty and brief');
 
-    // GOOD_DRAFT scores 88: enough for the old threshold (75), not for the new one (95).
+    // GOOD_DRAFT scores 98 (its citations count as outbound links): enough for the old threshold (75), not for the new one (99).
     const refinements = async (id: string) => (await t.database.sql`select count(*)::int as n from refinements where plan_id = ${id}`)[0]?.['n'];
     expect(await refinements(inFlight.id)).toBe(0);
     expect(await refinements(next.id)).toBe(1);

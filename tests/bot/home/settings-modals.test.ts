@@ -285,7 +285,7 @@ describe('Prompts', () => {
   test('an override missing placeholders is answered inline with their names', () => {
     const override = 'Write well.\n=== user ===\nTopic: {{topic}} about {{keyphrase}} from {{outline}} and {{sources}}, {{target_words}} words. {{feedback}}';
     const result = parsePromptsSubmission(submit(build(null), { [promptOverrideBlockId('draft')]: text(override) }));
-    expect(result).toEqual({ ok: false, errors: { [promptOverrideBlockId('draft')]: 'Keep the placeholders {{voice}}, {{violations}}.' } });
+    expect(result).toEqual({ ok: false, errors: { [promptOverrideBlockId('draft')]: 'Keep the placeholders {{voice}}, {{evidence}}, {{violations}}.' } });
   });
 
   test('an override without the separator or with unknown placeholders says so', () => {
