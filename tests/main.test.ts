@@ -84,14 +84,15 @@ describe('configuration and Slack at start-up', () => {
     expect(existsSync(path.join(dataDir, 'postgres'))).toBe(false);
   }, 40_000);
 
-  test('a bot token Slack refuses is named in a sentence, without a stack trace', async () => {
+  test('a bot token Slack refuses is named in a sentence, without a stack trace, before the database starts', async () => {
     const strictSlack = await startFakeSlack({ tokens: ['xoxb-the-real-one'] });
     try {
-      const app = runMain({ cwd: newFolder(), env: bareEnv({ ...HTTP_MODE, PORT: '0', SLACK_API_URL: strictSlack.url }) });
-      await expectExit(app, 1);
-      expect(app.output().trim()).toBe(
+      const dataDir = newFolder();
+      const error = await startApp({ env: { ...HTTP_MODE, DATA_DIR: dataDir, PORT: '0', SLACK_API_URL: strictSlack.url, LOG_LEVEL: 'silent' } }).catch((thrown: unknown) => thrown);
+      expect(describeStartupError(error)).toBe(
         "Configuration error: Slack refused SLACK_BOT_TOKEN (invalid_auth): copy the Bot User OAuth Token (xoxb-…) again from your app's OAuth & Permissions page; reinstalling the app replaces the old one.",
       );
+      expect(existsSync(path.join(dataDir, 'postgres'))).toBe(false);
     } finally {
       await strictSlack.close();
     }
