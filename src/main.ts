@@ -263,8 +263,8 @@ async function main(): Promise<void> {
       () => process.exit(1),
     );
   };
-  process.on('SIGINT', shutdown);
-  process.on('SIGTERM', shutdown);
+  // SIGHUP too: a closed terminal would otherwise kill the app and leave its Postgres running.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, shutdown);
   try {
     app = await startApp({ env: process.env, argv: process.argv.slice(2), signal: starting.signal });
   } catch (error) {

@@ -6,7 +6,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { makeDatabase } from '../src/db/client.ts';
 import { findFreePort, startEmbeddedPostgres } from '../src/db/embedded.ts';
-import { describeStartupError } from '../src/main.ts';
+import { describeStartupError, startApp } from '../src/main.ts';
 import { SIGNING_SECRET } from './support/app-env.ts';
 import { createTestDatabase, type TestDatabase } from './support/database.ts';
 import { startFakeOpenAI, type FakeOpenAI } from './support/fake-openai.ts';
@@ -59,7 +59,7 @@ async function expectExit(app: CommandProcess, code: number): Promise<void> {
   expect({ code: exitCode, signal }, app.output()).toEqual({ code, signal: null });
 }
 
-describe('configuration and Slack, before anything starts', () => {
+describe('configuration and Slack at start-up', () => {
   test('with nothing configured, npm start names every missing variable in one run, Socket Mode first', async () => {
     const dataDir = newFolder();
     const app = npmStart({ env: bareEnv({ DATA_DIR: dataDir }) });
@@ -84,16 +84,35 @@ describe('configuration and Slack, before anything starts', () => {
     expect(existsSync(path.join(dataDir, 'postgres'))).toBe(false);
   }, 40_000);
 
-  test('a bot token Slack refuses is named in a sentence, without a stack trace', async () => {
+  test('a bot token Slack refuses is named in a sentence, without a stack trace, before the database starts', async () => {
     const strictSlack = await startFakeSlack({ tokens: ['xoxb-the-real-one'] });
     try {
-      const app = runMain({ cwd: newFolder(), env: bareEnv({ ...HTTP_MODE, PORT: '0', SLACK_API_URL: strictSlack.url }) });
-      await expectExit(app, 1);
-      expect(app.output().trim()).toBe(
+      const dataDir = newFolder();
+      const error = await startApp({ env: { ...HTTP_MODE, DATA_DIR: dataDir, PORT: '0', SLACK_API_URL: strictSlack.url, LOG_LEVEL: 'silent' } }).catch((thrown: unknown) => thrown);
+      expect(describeStartupError(error)).toBe(
         "Configuration error: Slack refused SLACK_BOT_TOKEN (invalid_auth): copy the Bot User OAuth Token (xoxb-…) again from your app's OAuth & Permissions page; reinstalling the app replaces the old one.",
+      );
+      expect(existsSync(path.join(dataDir, 'postgres'))).toBe(false);
+    } finally {
+      await strictSlack.close();
+    }
+  });
+
+  test('an app-level token Slack refuses is named in a sentence', async () => {
+    const database = await createTestDatabase();
+    const strictSlack = await startFakeSlack();
+    strictSlack.setHandler('apps.connections.open', () => ({ ok: false, error: 'invalid_auth' }));
+    try {
+      const started = startApp({
+        env: { SLACK_APP_TOKEN: 'xapp-revoked', SLACK_BOT_TOKEN: 'xoxb-main-test', OPENAI_API_KEY: 'sk-main-test', SLACK_API_URL: strictSlack.url, DATABASE_URL: database.url, PORT: '0', LOG_LEVEL: 'silent' },
+        argv: ['--role', 'web'],
+      });
+      await expect(started).rejects.toThrow(
+        'Slack refused SLACK_APP_TOKEN (invalid_auth): create an App-Level Token with the connections:write scope under Basic Information → App-Level Tokens and copy it again.',
       );
     } finally {
       await strictSlack.close();
+      await database.drop();
     }
   });
 });
@@ -131,7 +150,7 @@ test('a copied .env.example with the required values filled in starts (Socket Mo
   }
 });
 
-test('SIGTERM at any moment of start-up stops everything started so far, and a later start reuses the data', async () => {
+test('SIGTERM at any moment of start-up stops everything started so far; later starts reuse the data; SIGHUP stops it too', async () => {
   const dataDir = newFolder();
   const env = bareEnv({ ...HTTP_MODE, DATA_DIR: dataDir, PORT: '0', SLACK_API_URL: slack.url });
 
@@ -149,7 +168,16 @@ test('SIGTERM at any moment of start-up stops everything started so far, and a l
   expect(duringMigrations.output()).not.toContain('initialising the embedded Postgres');
   expect(duringMigrations.output()).not.toMatch(READY);
   await expectNoPostgres(dataDir);
-}, 60_000);
+
+  // A closed terminal sends SIGHUP to its foreground process group: npm dies of it at once, and
+  // the app stops as gracefully as on SIGTERM, Postgres included.
+  const running = npmStart({ env, ownGroup: true });
+  await running.waitForOutput(READY);
+  running.signal('SIGHUP', { group: true });
+  await running.exited;
+  expect(running.output()).toContain('"signal":"SIGHUP","msg":"shutting down: finishing running jobs"');
+  await expectNoPostgres(dataDir);
+}, 90_000);
 
 describe('Ctrl-C in a terminal', () => {
   let openai: FakeOpenAI;
@@ -170,6 +198,7 @@ describe('Ctrl-C in a terminal', () => {
     await app.waitForOutput(READY, 45_000);
     const url = /"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(app.output())?.[1] ?? '';
     const postgres = startedPostgres(app.output());
+    expect(await (await fetch(`${url}/healthz`)).json()).toEqual({ ok: true, database: 'up', worker: 'running' });
 
     // A second copy on the same data is told which Postgres holds it.
     const second = runMain({ cwd: newFolder(), env });

@@ -2,6 +2,7 @@
 export const BOT_SCOPES = {
   commands: 'the /content command',
   'chat:write': "posting and updating the plan's message, its thread replies and ephemeral notices",
+  'chat:write.public': 'posting in public channels the app has not been invited to (private channels still need /invite)',
   'files:write': 'attaching a draft too long for a message as a Markdown file',
   'users:read': 'users.info, to tell workspace admins and owners',
   'reactions:read': 'counting reactions on published announcements',
