@@ -173,6 +173,7 @@ async function resolveDestination(
         secret: readSecret(),
         slack,
         timeoutMs: deps.publishTimeoutMs,
+        network: deps.destinationNetwork,
         content,
         idempotencyKey,
         attemptStartedAt: attempt.createdAt,

@@ -1,5 +1,6 @@
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
-import { describeStatus, formatSeconds, type HttpExchange, parseRetryAfter, sendHttpRequest } from './http.ts';
+import { describeStatus, formatSeconds, type HttpExchange, parseRetryAfter, sendHttpRequest, UNREACHABLE } from './http.ts';
+import type { DestinationNetworkPolicy } from './network-guard.ts';
 import { type DeliveryResult, type DestinationCheck, validateDestinationUrl } from './types.ts';
 
 export const SIGNATURE_HEADER = 'X-Content-Broadcaster-Signature';
@@ -49,6 +50,7 @@ export type DeliverWebhookOptions = {
   idempotencyKey: string;
   timeoutMs?: number;
   now?: () => number;
+  network: DestinationNetworkPolicy;
 };
 
 /**
@@ -63,10 +65,11 @@ export async function deliverWebhook({
   idempotencyKey,
   timeoutMs = 10_000,
   now = Date.now,
+  network,
 }: DeliverWebhookOptions): Promise<DeliveryResult> {
   const problem = validateDestinationUrl(url);
   if (problem !== null) {
-    return { state: 'failed', retryable: false, reason: `${problem.replace(/\.$/, '')}; fix the webhook's URL in the App Home.` };
+    return { state: 'failed', retryable: false, isRefusedBeforeSending: true, reason: `${problem.replace(/\.$/, '')}; fix the webhook's URL in the App Home.` };
   }
   const exchange = await sendHttpRequest({
     url,
@@ -79,21 +82,28 @@ export async function deliverWebhook({
     body,
     timeoutMs,
     maxBodyBytes: 64_000,
+    network,
   });
   return classifyWebhookExchange(exchange, { url, timeoutMs, now: now() });
 }
 
-/** Sends a signed `{"type":"ping"}` for the App Home's Test button. */
+/**
+ * Sends a signed `{"type":"ping"}` for the App Home's Test button. The answer says only the status, or
+ * one fixed sentence when there was none, so Test cannot be used to read pages or tell open ports from
+ * closed ones; a URL the network guard refuses is named as such.
+ */
 export async function pingWebhook({
   url,
   secret,
   timeoutMs = 5_000,
   now = Date.now,
+  network,
 }: {
   url: string;
   secret: string;
   timeoutMs?: number;
   now?: () => number;
+  network: DestinationNetworkPolicy;
 }): Promise<DestinationCheck> {
   const result = await deliverWebhook({
     url,
@@ -102,16 +112,14 @@ export async function pingWebhook({
     idempotencyKey: `ping-${randomUUID()}`,
     timeoutMs,
     now,
+    network,
   });
-  const status = result.status === undefined ? {} : { status: result.status };
-  if (result.state === 'delivered') {
-    return { ok: true, message: `The webhook answered ${describeStatus(result.status ?? 200)} to a signed ping.`, ...status };
+  if (result.status !== undefined) {
+    const ok = result.state === 'delivered';
+    return { ok, status: result.status, message: `The webhook answered ${describeStatus(result.status)} to a signed ping.` };
   }
-  if (result.state === 'unknown') {
-    const message = `The webhook did not answer a signed ping: no answer within ${formatSeconds(timeoutMs)}, or the connection broke.`;
-    return { ok: false, message, ...status };
-  }
-  return { ok: false, message: result.reason ?? 'The webhook did not accept the ping.', ...status };
+  if (result.isRefusedBeforeSending) return { ok: false, message: result.reason ?? UNREACHABLE };
+  return { ok: false, message: `The webhook did not answer a signed ping within ${formatSeconds(timeoutMs)}: ${UNREACHABLE}` };
 }
 
 function isTlsError(code: string | undefined): boolean {
@@ -153,6 +161,9 @@ function classifyWebhookExchange(exchange: HttpExchange, { url, timeoutMs, now }
   }
 
   const host = new URL(url).host;
+  if (exchange.kind === 'not_sent' && exchange.isRefusedBeforeSending) {
+    return { state: 'failed', retryable: false, isRefusedBeforeSending: true, reason: `${exchange.message} Change the webhook's URL in the App Home.` };
+  }
   if (exchange.kind === 'not_sent') {
     if (exchange.timedOut) {
       return { state: 'failed', retryable: true, reason: `The webhook at ${host} did not accept a connection within ${formatSeconds(timeoutMs)}.` };

@@ -1,9 +1,13 @@
 import { createHmac } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import type { DestinationNetworkPolicy } from '../../src/publish/network-guard.ts';
 import { buildPublishBody } from '../../src/publish/html.ts';
 import { deliverWebhook, isValidWebhookSignature, pingWebhook, signWebhookBody } from '../../src/publish/webhook.ts';
 import { type FakeWebhook, startFakeWebhook } from '../support/fake-webhook.ts';
 import { makeContent } from './fixtures.ts';
+
+/** The fake servers listen on loopback, which ALLOW_PRIVATE_DESTINATIONS=true permits. */
+const LOOPBACK: DestinationNetworkPolicy = { allowPrivate: true };
 
 const secret = 'whsec_test_secret_0123456789';
 const clock = () => 1_750_000_000_123;
@@ -17,7 +21,7 @@ afterEach(async () => {
 });
 
 function deliver(overrides: Partial<Parameters<typeof deliverWebhook>[0]> = {}) {
-  return deliverWebhook({ url: fake.url, secret, body: buildPublishBody(makeContent()), idempotencyKey: 'plan-42-r2-webhook-1', now: clock, ...overrides });
+  return deliverWebhook({ network: LOOPBACK, url: fake.url, secret, body: buildPublishBody(makeContent()), idempotencyKey: 'plan-42-r2-webhook-1', now: clock, ...overrides });
 }
 
 describe('signWebhookBody', () => {
@@ -133,7 +137,7 @@ describe('deliverWebhook', () => {
 
 describe('pingWebhook', () => {
   test('sends a signed {"type":"ping"} and reports the answer', async () => {
-    const check = await pingWebhook({ url: fake.url, secret });
+    const check = await pingWebhook({ network: LOOPBACK, url: fake.url, secret });
 
     expect(check).toEqual({ ok: true, status: 200, message: 'The webhook answered 200 OK to a signed ping.' });
     const [received] = fake.requests;
@@ -145,7 +149,7 @@ describe('pingWebhook', () => {
 
   test('a failing receiver is reported with the reason', async () => {
     fake.respondWith(404, { hangAfterReceive: true });
-    expect(await pingWebhook({ url: fake.url, secret })).toMatchObject({ ok: false, status: 404, message: expect.stringMatching(/404 Not Found/) });
-    expect(await pingWebhook({ url: fake.url, secret, timeoutMs: 100 })).toMatchObject({ ok: false, message: expect.stringMatching(/did not answer/) });
+    expect(await pingWebhook({ network: LOOPBACK, url: fake.url, secret })).toMatchObject({ ok: false, status: 404, message: expect.stringMatching(/404 Not Found/) });
+    expect(await pingWebhook({ network: LOOPBACK, url: fake.url, secret, timeoutMs: 100 })).toMatchObject({ ok: false, message: expect.stringMatching(/did not answer/) });
   });
 });

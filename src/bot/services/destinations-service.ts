@@ -4,8 +4,10 @@ import { encryptSecret } from '../../crypto.ts';
 import { recordAudit } from '../../db/audit.ts';
 import type { Database } from '../../db/client.ts';
 import { findDestination, insertDestination, listDestinations, type DestinationRow } from '../../db/destinations.ts';
+import { recordWithinLimit } from '../../db/rate-limits.ts';
 import { publishDestinations } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
+import type { DestinationNetworkPolicy } from '../../publish/network-guard.ts';
 import type { DestinationRegistry } from '../../publish/registry.ts';
 import { openStoredDestination } from '../../publish/stored-destination.ts';
 import type { DestinationListItem } from '../views/settings/destinations-modal.ts';
@@ -61,17 +63,31 @@ export async function testDestination({
   encryptionKey,
   timeoutMs,
   registry,
+  network,
+  limit,
 }: {
   row: DestinationRow;
   client: WebClient;
   encryptionKey: Buffer | undefined;
   timeoutMs: number;
   registry: DestinationRegistry;
+  network: DestinationNetworkPolicy;
+  /** Test calls out to an admin-supplied address: a workspace gets `perMinute` of them. */
+  limit: { db: Database; teamId: string; actorId: string; perMinute: number; now: Date };
 }): Promise<string> {
   const opened = openStoredDestination(registry, row, encryptionKey);
   if (!opened.ok) return `❌ ${row.name}: ${opened.reason}`;
+  const slot = await recordWithinLimit(limit.db, {
+    entry: { teamId: limit.teamId, actorId: limit.actorId, action: 'destination_tested', details: { id: row.id, kind: row.kind } },
+    limit: limit.perMinute,
+    windowMs: 60_000,
+    now: limit.now,
+  });
+  if (!slot.isAllowed) {
+    return `⏳ ${row.name}: this workspace can run ${limit.perMinute} tests a minute; try again in ${slot.retryAfterSeconds} s.`;
+  }
   try {
-    const check = await opened.adapter.test({ config: opened.config, secret: opened.readSecret(), slack: client, timeoutMs });
+    const check = await opened.adapter.test({ config: opened.config, secret: opened.readSecret(), slack: client, timeoutMs, network });
     return `${check.ok ? '✅' : '❌'} ${row.name}: ${check.message}`;
   } catch (error) {
     const reason = (error as { data?: { error?: string } }).data?.error ?? (error instanceof Error ? error.message : String(error));

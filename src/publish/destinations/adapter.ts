@@ -1,6 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { z } from 'zod';
 import type { DestinationKind } from '../../domain/destinations.ts';
+import type { DestinationNetworkPolicy } from '../network-guard.ts';
 import type { DeliveryResult, DestinationCheck, PublishContent } from '../types.ts';
 
 /** One input of a destination's settings form; `name` is its key in the stored config. */
@@ -36,6 +37,8 @@ export type DestinationCallContext<C> = {
   /** The workspace's Slack client, for kinds that post to Slack. */
   slack: WebClient;
   timeoutMs: number;
+  /** Where HTTP calls to admin-supplied URLs may connect. */
+  network: DestinationNetworkPolicy;
 };
 
 export type PublishCallContext<C> = DestinationCallContext<C> & {
