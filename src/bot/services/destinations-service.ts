@@ -23,10 +23,20 @@ export async function listDestinationItems(db: Database, teamId: string, registr
   return (await listDestinations(db, teamId)).map((row) => toListItem(row, registry));
 }
 
-/** Saves a new or edited destination; a secret is encrypted, and an empty one on edit keeps the stored one. */
+/**
+ * Saves a new or edited destination; a secret is encrypted, and an empty one on edit keeps the stored
+ * one, unless the edit moves the destination (another origin or user name): then the secret must be
+ * typed again, and the AppError's `details.blockId` names its field.
+ */
 export async function saveDestination(
   db: Database,
-  { teamId, actorId, submission, encryptionKey }: { teamId: string; actorId: string; submission: DestinationSubmission; encryptionKey: Buffer | undefined },
+  {
+    teamId,
+    actorId,
+    submission,
+    encryptionKey,
+    registry,
+  }: { teamId: string; actorId: string; submission: DestinationSubmission; encryptionKey: Buffer | undefined; registry: DestinationRegistry },
 ): Promise<void> {
   if (submission.secret && !encryptionKey) {
     throw new AppError('CONFIG', 'ENCRYPTION_KEY is not set, so secrets cannot be stored. Ask whoever runs the app to set it.');
@@ -36,6 +46,14 @@ export async function saveDestination(
   if (submission.id) {
     const existing = await findDestination(db, teamId, submission.id);
     if (!existing) throw new AppError('NOT_FOUND', 'That destination was removed.');
+    const secretField = registry.find(existing.kind)?.secret;
+    if (secretField && submission.secret === null && secretField.scope(existing.config) !== secretField.scope(submission.config)) {
+      throw new AppError(
+        'INVALID_INPUT',
+        `The address or user name changed, so enter the ${secretField.label.toLowerCase()} again: the stored one is never sent to a new destination.`,
+        { details: { blockId: secretField.blockId } },
+      );
+    }
     await db
       .update(publishDestinations)
       .set({ name: submission.name, config, ...(secretEncrypted ? { secretEncrypted } : {}), updatedAt: new Date() })
