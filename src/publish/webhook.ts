@@ -6,10 +6,13 @@ import { type DeliveryResult, type DestinationCheck, validateDestinationUrl } fr
 export const SIGNATURE_HEADER = 'X-Content-Broadcaster-Signature';
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
 
-/** `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">` with the destination's secret. */
-export function signWebhookBody({ secret, body, timestamp }: { secret: string; body: string; timestamp: number }): string {
+/**
+ * `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<idempotency key>.<body>">` with the destination's
+ * secret. The key is signed too, so nobody can replay a delivery under a new key to get it stored twice.
+ */
+export function signWebhookBody({ secret, body, timestamp, idempotencyKey }: { secret: string; body: string; timestamp: number; idempotencyKey: string }): string {
   const t = Math.floor(timestamp);
-  const digest = createHmac('sha256', secret).update(`${t}.${body}`, 'utf8').digest('hex');
+  const digest = createHmac('sha256', secret).update(`${t}.${idempotencyKey}.${body}`, 'utf8').digest('hex');
   return `t=${t},v1=${digest}`;
 }
 
@@ -20,12 +23,15 @@ export function signWebhookBody({ secret, body, timestamp }: { secret: string; b
 export function isValidWebhookSignature({
   secret,
   body,
+  idempotencyKey,
   header,
   now = Date.now,
   toleranceSeconds = 300,
 }: {
   secret: string;
   body: string;
+  /** The `Idempotency-Key` header of the same request. */
+  idempotencyKey: string;
   header: string;
   now?: () => number;
   toleranceSeconds?: number;
@@ -33,7 +39,7 @@ export function isValidWebhookSignature({
   const fields = header.split(',').map((part) => part.trim().split('='));
   const timestamp = Number(fields.find(([name]) => name === 't')?.[1]);
   if (!Number.isInteger(timestamp) || Math.abs(now() / 1000 - timestamp) > toleranceSeconds) return false;
-  const expected = Buffer.from(signWebhookBody({ secret, body, timestamp }).split('v1=')[1] ?? '', 'hex');
+  const expected = Buffer.from(signWebhookBody({ secret, body, timestamp, idempotencyKey }).split('v1=')[1] ?? '', 'hex');
   return fields.some(([name, value]) => {
     if (name !== 'v1' || value === undefined) return false;
     const candidate = Buffer.from(value, 'hex');
@@ -76,7 +82,7 @@ export async function deliverWebhook({
     method: 'POST',
     headers: {
       'content-type': 'application/json; charset=utf-8',
-      [SIGNATURE_HEADER]: signWebhookBody({ secret, body, timestamp: now() / 1000 }),
+      [SIGNATURE_HEADER]: signWebhookBody({ secret, body, timestamp: now() / 1000, idempotencyKey }),
       [IDEMPOTENCY_HEADER]: idempotencyKey,
     },
     body,

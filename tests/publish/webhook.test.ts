@@ -25,20 +25,23 @@ function deliver(overrides: Partial<Parameters<typeof deliverWebhook>[0]> = {}) 
 }
 
 describe('signWebhookBody', () => {
-  test('t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">', () => {
-    const header = signWebhookBody({ secret: 's3cret', body: '{"a":1}', timestamp: 1_700_000_000 });
-    const expected = createHmac('sha256', 's3cret').update('1700000000.{"a":1}').digest('hex');
+  test('t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.idempotency key.body">', () => {
+    const header = signWebhookBody({ secret: 's3cret', body: '{"a":1}', timestamp: 1_700_000_000, idempotencyKey: 'key-1' });
+    const expected = createHmac('sha256', 's3cret').update('1700000000.key-1.{"a":1}').digest('hex');
     expect(header).toBe(`t=1700000000,v1=${expected}`);
   });
 
   test('isValidWebhookSignature accepts a fresh one and refuses altered, stale or foreign ones', () => {
     const body = '{"type":"ping"}';
-    const header = signWebhookBody({ secret, body, timestamp: clock() / 1000 });
-    expect(isValidWebhookSignature({ secret, body, header, now: clock })).toBe(true);
-    expect(isValidWebhookSignature({ secret, body: `${body} `, header, now: clock })).toBe(false);
-    expect(isValidWebhookSignature({ secret: 'other', body, header, now: clock })).toBe(false);
-    expect(isValidWebhookSignature({ secret, body, header, now: () => clock() + 600_000 })).toBe(false);
-    expect(isValidWebhookSignature({ secret, body, header: 'garbage', now: clock })).toBe(false);
+    const idempotencyKey = 'key-1';
+    const header = signWebhookBody({ secret, body, timestamp: clock() / 1000, idempotencyKey });
+    expect(isValidWebhookSignature({ secret, body, idempotencyKey, header, now: clock })).toBe(true);
+    expect(isValidWebhookSignature({ secret, body: `${body} `, idempotencyKey, header, now: clock })).toBe(false);
+    expect(isValidWebhookSignature({ secret: 'other', body, idempotencyKey, header, now: clock })).toBe(false);
+    expect(isValidWebhookSignature({ secret, body, idempotencyKey, header, now: () => clock() + 600_000 })).toBe(false);
+    expect(isValidWebhookSignature({ secret, body, idempotencyKey, header: 'garbage', now: clock })).toBe(false);
+    // A delivery replayed under another key (to be stored twice) no longer verifies.
+    expect(isValidWebhookSignature({ secret, body, idempotencyKey: 'key-2', header, now: clock })).toBe(false);
   });
 });
 
@@ -60,7 +63,7 @@ describe('deliverWebhook', () => {
     const signature = String(received?.headers['x-content-broadcaster-signature']);
     const match = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(signature);
     expect(match?.[1]).toBe('1750000000');
-    expect(match?.[2]).toBe(createHmac('sha256', secret).update(`${match?.[1]}.${received?.rawBody}`).digest('hex'));
+    expect(match?.[2]).toBe(createHmac('sha256', secret).update(`${match?.[1]}.plan-42-r2-webhook-1.${received?.rawBody}`).digest('hex'));
   });
 
   test('500 is a retryable failure; 503 passes on Retry-After', async () => {
@@ -143,7 +146,7 @@ describe('pingWebhook', () => {
     const [received] = fake.requests;
     expect(received?.rawBody).toBe('{"type":"ping"}');
     const header = String(received?.headers['x-content-broadcaster-signature']);
-    expect(isValidWebhookSignature({ secret, body: received?.rawBody ?? '', header })).toBe(true);
+    expect(isValidWebhookSignature({ secret, body: received?.rawBody ?? '', idempotencyKey: String(received?.headers['idempotency-key']), header })).toBe(true);
     expect(received?.headers['idempotency-key']).toMatch(/^ping-/);
   });
 
