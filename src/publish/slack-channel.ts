@@ -1,6 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import { type WebClient, WebAPIHTTPError, WebAPIPlatformError, WebAPIRateLimitedError, WebAPIRequestError } from '@slack/web-api';
 import { cutText, escapeMrkdwn, plain, SECTION_TEXT_LIMIT, slackLink, splitText, truncate } from '../bot/blocks/format.ts';
+import { defuseModelMrkdwn } from '../bot/blocks/model-mrkdwn.ts';
 import { asAppError } from '../errors.ts';
 import { slackAnnouncementVariantSchema } from '../domain/channels.ts';
 import type { DeliveryResult, PublishContent } from './types.ts';
@@ -15,13 +16,6 @@ export const ANNOUNCEMENT_EVENT_TYPE = 'content_broadcaster_publish';
 
 export type Announcement = { text: string; blocks: KnownBlock[] };
 
-// A model wrote the announcement: it may mention people, never notify a whole channel or group.
-function neutralizeBroadcasts(text: string): string {
-  return text
-    .replace(/<!(here|channel|everyone)(?:\|[^>]*)?>/g, '@$1')
-    .replace(/<!subteam\^[A-Z0-9]+(?:\|([^>]*))?>/g, (_match, label: string | undefined) => label ?? '@group');
-}
-
 /**
  * The message announcing a post: the Slack-announcement variant when the plan has one, else the
  * title and meta description. `link` (the published post, when another destination made one) is
@@ -30,7 +24,8 @@ function neutralizeBroadcasts(text: string): string {
 export function buildAnnouncement(content: PublishContent, { link }: { link?: string } = {}): Announcement {
   const linkLine = link === undefined ? undefined : slackLink(link, 'Read the post');
   const variant = slackAnnouncementVariantSchema.safeParse(content.variants['slack_announcement']);
-  const variantText = variant.success ? neutralizeBroadcasts(variant.data.text).trim() : '';
+  // A model wrote it: links show where they lead, and nobody is notified by it (the post's link is ours).
+  const variantText = variant.success ? defuseModelMrkdwn(variant.data.text, { mentions: 'plain', trustedUrls: link === undefined ? [] : [link] }).trim() : '';
 
   if (variantText !== '') {
     const kept = cutText(variantText, { maxJson: BLOCKS_JSON_BUDGET - (linkLine?.length ?? 0) - 500 });

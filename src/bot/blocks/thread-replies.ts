@@ -35,6 +35,7 @@ import {
   splitText,
   truncate,
 } from './format.ts';
+import { defuseModelMrkdwn } from './model-mrkdwn.ts';
 
 export type ThreadReply = { text: string; blocks: KnownBlock[] };
 
@@ -357,8 +358,8 @@ function sourceLine(source: ResearchSource): string {
 
 function textVariantReply(measure: VariantMeasure, violations: string[], text: string, style: 'plain' | 'mrkdwn'): ThreadReply {
   const blocks = variantHead(measure, violations);
-  // Shown as mrkdwn, an announcement's mentions would notify people from the review thread.
-  const shown = style === 'mrkdwn' ? defuseMentions(text) : text;
+  // Shown as mrkdwn: mentions are shown as written without notifying, and links show their targets.
+  const shown = style === 'mrkdwn' ? defuseModelMrkdwn(text, { mentions: 'visible' }) : text;
   // At most five pieces of 3,000 fit in the payload, hence five wrappers.
   const fitting = cutText(shown, { maxJson: MESSAGE_BLOCKS_JSON_LIMIT - jsonLength(blocks) - 5 * BLOCK_WRAPPER_JSON - NOTE_RESERVE });
   const pieces = splitText(fitting, SECTION_TEXT_LIMIT).filter((piece) => piece.trim() !== '');
@@ -432,10 +433,6 @@ function variantText(measure: VariantMeasure, violations: string[]): string {
 }
 
 /** Turns mentions that notify (`<@U…>`, `<!here>`, `<!channel>`, `<!everyone>`, `<!subteam^…>`) into visible text. */
-function defuseMentions(text: string): string {
-  return text.replace(/<(@[^>]*|!(?:here|channel|everyone|subteam\^)[^>]*)>/g, '&lt;$1&gt;');
-}
-
 function describeRatings(checks: ContentCheck[]): string {
   const count = (rating: CheckRating) => checks.filter((check) => check.rating === rating).length;
   const parts = [

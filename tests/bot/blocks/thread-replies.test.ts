@@ -380,11 +380,13 @@ describe('buildVariantReply', () => {
     expect(allText(reply)).toMatch(/The body goes on for [\d,]+ more characters/);
   });
 
-  test('renders a Slack announcement as mrkdwn but defuses mentions that would notify people', () => {
-    const text = '<!channel> *New post*: <https://blog.example.com/x|read it> — thanks <@U123ABC>';
+  test('renders a Slack announcement as mrkdwn but defuses mentions that would notify people, and shows where links lead', () => {
+    const text = '<!channel> <!HERE> *New post*: <https://blog.example.com/x|read it> — thanks <@U123ABC>, <http://evil|Read more>';
     const { reply } = variantReply('slack_announcement', { text });
     expectPostable(reply);
-    expect(textOf(reply.blocks[1]!)).toBe('&lt;!channel&gt; *New post*: <https://blog.example.com/x|read it> — thanks &lt;@U123ABC&gt;');
+    expect(textOf(reply.blocks[1]!)).toBe(
+      '&lt;!channel&gt; &lt;!HERE&gt; *New post*: <https://blog.example.com/x|read it (blog.example.com)> — thanks &lt;@U123ABC&gt;, <http://evil|Read more (evil)>',
+    );
   });
 
   test('fits a Slack announcement far over its limit', () => {
