@@ -4,6 +4,7 @@ import { cutText, escapeMrkdwn, plain, SECTION_TEXT_LIMIT, slackLink, splitText,
 import { defuseModelMrkdwn } from '../bot/blocks/model-mrkdwn.ts';
 import { asAppError } from '../errors.ts';
 import { slackAnnouncementVariantSchema } from '../domain/channels.ts';
+import type { Reconciliation } from './destinations/adapter.ts';
 import type { DeliveryResult, PublishContent } from './types.ts';
 
 /** Stays under the ~13,000 characters of block JSON above which Slack answers `msg_blocks_too_long`. */
@@ -11,7 +12,7 @@ const BLOCKS_JSON_BUDGET = 11_000;
 const HEADER_TEXT_LIMIT = 150;
 const NOTIFICATION_TEXT_LIMIT = 3_000;
 
-/** The metadata event that marks an announcement, so a later reconciliation could find it in history. */
+/** The metadata event that marks an announcement, so a later reconciliation can find it in history. */
 export const ANNOUNCEMENT_EVENT_TYPE = 'content_broadcaster_publish';
 
 export type Announcement = { text: string; blocks: KnownBlock[] };
@@ -92,6 +93,56 @@ export async function postToSlackChannel({ client, channelId, content, link, ide
     // The announcement is out; a missing link is not worth a failure.
   }
   return result;
+}
+
+// Slack's clock and ours may differ a little; the window is widened by this much each side.
+const CLOCK_SKEW_SECONDS = 120;
+
+/**
+ * Looks for the announcement of one attempt in the channel's history, by the idempotency key in its
+ * message metadata, between when the attempt started and now. History is readable only in channels
+ * the app is in (and, outside the Marketplace, about once a minute, 15 messages), so a failed or
+ * partial read says so instead of guessing.
+ */
+export async function findAnnouncement({
+  client,
+  channelId,
+  idempotencyKey,
+  since,
+  until,
+}: {
+  client: WebClient;
+  channelId: string;
+  idempotencyKey: string;
+  since: Date;
+  until: Date;
+}): Promise<Reconciliation> {
+  let history: Awaited<ReturnType<WebClient['conversations']['history']>>;
+  try {
+    history = await client.conversations.history({
+      channel: channelId,
+      oldest: (since.getTime() / 1000 - CLOCK_SKEW_SECONDS).toFixed(6),
+      latest: (until.getTime() / 1000 + CLOCK_SKEW_SECONDS).toFixed(6),
+      inclusive: true,
+      include_all_metadata: true,
+      limit: 100,
+    });
+  } catch (error) {
+    const code = error instanceof WebAPIPlatformError ? error.data.error : error instanceof WebAPIRateLimitedError ? 'ratelimited' : 'no answer';
+    return { outcome: 'unknown', why: `Slack's history of <#${channelId}> could not be read (${code})` };
+  }
+  const match = (history.messages ?? []).find((message) => {
+    const metadata = message.metadata as { event_type?: string; event_payload?: { idempotency_key?: unknown } } | undefined;
+    return metadata?.event_type === ANNOUNCEMENT_EVENT_TYPE && metadata.event_payload?.idempotency_key === idempotencyKey;
+  });
+  if (match?.ts) {
+    const result: DeliveryResult = { state: 'delivered', retryable: false, externalId: `${channelId}:${match.ts}` };
+    const permalink = await client.chat.getPermalink({ channel: channelId, message_ts: match.ts }).catch(() => undefined);
+    if (permalink?.permalink) result.url = permalink.permalink;
+    return { outcome: 'found', result };
+  }
+  if (history.has_more) return { outcome: 'unknown', why: `<#${channelId}> had more messages since the first try than one look through its history reads` };
+  return { outcome: 'absent' };
 }
 
 const TOKEN_ERRORS = new Set(['invalid_auth', 'not_authed', 'token_revoked', 'token_expired', 'account_inactive', 'missing_scope', 'no_permission']);

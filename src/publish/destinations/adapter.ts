@@ -49,7 +49,15 @@ export type PublishCallContext<C> = DestinationCallContext<C> & {
   link?: string;
   /** When the attempt was first claimed: the earliest a previous try can have published. */
   attemptStartedAt: Date;
+  /** The destination's id for what an earlier try delivered, when it was recorded (a Slack `<channel>:<ts>`). */
+  recordedExternalId?: string;
 };
+
+/**
+ * What reconciling an ambiguous try found: it arrived (`found`), it did not (`absent`: publish again),
+ * or it cannot be told (`unknown`: publish again, and say that a duplicate is possible).
+ */
+export type Reconciliation = { outcome: 'found'; result: DeliveryResult } | { outcome: 'absent' } | { outcome: 'unknown'; why: string };
 
 /**
  * One destination kind: everything the app needs to configure, test and publish to it. Adding a kind
@@ -78,11 +86,10 @@ export type DestinationAdapter<C extends { kind: string } = { kind: string }> = 
   test(context: DestinationCallContext<C>): Promise<DestinationCheck>;
   publish(context: PublishCallContext<C>): Promise<DeliveryResult>;
   /**
-   * Called before publishing again after an ambiguous outcome (`unknown`, or a crash while sending):
-   * `delivered` when the earlier try did arrive, undefined when it did not or cannot be told (then
-   * `publish` goes again, with the same idempotency key).
+   * Called before publishing again after an ambiguous outcome (`unknown`, or a crash while sending),
+   * with the same idempotency key: did the earlier try arrive?
    */
-  reconcile(context: PublishCallContext<C>): Promise<DeliveryResult | undefined>;
+  reconcile(context: PublishCallContext<C>): Promise<Reconciliation>;
 };
 
 /** Keeps an adapter's config type while letting the registry hold every kind. */

@@ -40,5 +40,5 @@ export const webhookAdapter = defineDestinationAdapter<WebhookConfig>({
   publish: ({ config, secret, content, idempotencyKey, timeoutMs, network }) =>
     deliverWebhook({ url: config.url, secret, body: buildPublishBody(content), idempotencyKey, timeoutMs, network }),
   // Re-sending with the same idempotency key is how a receiver settles a doubt: it drops a duplicate.
-  reconcile: async () => undefined,
+  reconcile: async () => ({ outcome: 'absent' }),
 });

@@ -57,5 +57,5 @@ export const wordpressAdapter = defineDestinationAdapter<WordpressConfig>({
   publish: ({ config, secret, content, timeoutMs, network }) => publishToWordpress({ destination: asDestination(config, secret), content, timeoutMs, network }),
   // publish looks the post up by its slug and this revision's marker before creating one, so
   // publishing again is itself the reconciliation.
-  reconcile: async () => undefined,
+  reconcile: async () => ({ outcome: 'absent' }),
 });
