@@ -46,3 +46,25 @@ function showTarget(target: string, label: string): string {
   if (label === '' || label.includes(host)) return `<${target}${label === '' ? '' : `|${label}`}>`;
   return `<${target}|${label} (${host})>`;
 }
+
+/**
+ * The same for Markdown a model wrote (a draft, a newsletter body shown in a `markdown` block): a link
+ * whose text hides its target gets the target's host after the text (`[Read more](http://evil)` →
+ * `[Read more (evil)](http://evil)`), and a link to anything but http(s) becomes its text and target.
+ * Links to `trustedUrls` (the sources) stay as they are.
+ */
+export function showMarkdownLinkTargets(markdown: string, { trustedUrls = [] }: { trustedUrls?: readonly string[] } = {}): string {
+  const trusted = new Set(trustedUrls);
+  return markdown.replace(/(!?)\[([^[\]\n]*)\]\(\s*<?([^\s()<>]+)>?((?:\s+"[^"\n]*")?)\s*\)/g, (link, bang: string, label: string, target: string, title: string) => {
+    if (bang === '!' || trusted.has(target)) return link;
+    let url: URL;
+    try {
+      url = new URL(target);
+    } catch {
+      return link;
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return `${label} (${target.replace(/[[\]()]/g, '')})`;
+    if (label.includes(url.host)) return link;
+    return `[${label} (${url.host})](${target}${title})`;
+  });
+}

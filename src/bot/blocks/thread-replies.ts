@@ -35,7 +35,7 @@ import {
   splitText,
   truncate,
 } from './format.ts';
-import { defuseModelMrkdwn } from './model-mrkdwn.ts';
+import { defuseModelMrkdwn, showMarkdownLinkTargets } from './model-mrkdwn.ts';
 
 export type ThreadReply = { text: string; blocks: KnownBlock[] };
 
@@ -159,7 +159,8 @@ export function buildDraftReply({
     context(facts.join(' · ')),
     section(`*Meta description* · ${pluralize(metaLength, 'character')}\n${escapeMrkdwn(truncate(oneLine(draft.metaDescription), 1000))}`),
   ];
-  const post = draft.markdown.trim();
+  // The reviewer sees where each link leads; citations of the sources are the app's own.
+  const post = showMarkdownLinkTargets(draft.markdown.trim(), { trustedUrls: sources.map((source) => source.url) });
   const sourcesText = sources.length === 0 ? null : `*Sources*\n${sources.map(sourceLine).join('\n')}`;
   const text = `Draft: ${escapeMrkdwn(title)} · ${formatNumber(wordCount)} words`;
 
@@ -397,7 +398,7 @@ function xThreadReply(measure: VariantMeasure, violations: string[], posts: stri
 function newsletterReply(measure: VariantMeasure, violations: string[], variant: { subject: string; preview: string; body: string }): ThreadReply {
   const blocks = variantHead(measure, violations, `preview ${countCharacters(variant.preview)} / ${NEWSLETTER_PREVIEW_LIMIT}`);
   blocks.push(plainSection(`Subject: ${truncate(variant.subject, 1000) || '(none)'}\nPreview: ${truncate(variant.preview, 1000) || '(none)'}`));
-  const body = variant.body.trim();
+  const body = showMarkdownLinkTargets(variant.body.trim());
   if (body === '') {
     blocks.push(context('_(empty body)_'));
   } else {

@@ -174,6 +174,23 @@ describe('buildDraftReply', () => {
     expect(reply.text).toBe('Draft: Hybrid work playbook for small teams · 1,240 words');
   });
 
+  test("shows where the draft's links lead, except its citations of the sources", () => {
+    const sources = makeSources(1);
+    const markdown = [
+      `Remote teams ship more [1](${sources[0]!.url}).`,
+      '[Read more](http://evil) and [docs.example.com guide](https://docs.example.com/x) and [call us](tel:+15550100).',
+      '![chart](https://cdn.example.com/chart.png)',
+    ].join('\n\n');
+    const reply = buildDraftReply({ draft: makeDraft(markdown), wordCount: 20, sources });
+    expect(blocksOfType(reply, 'markdown').map(textOf)).toEqual([
+      [
+        `Remote teams ship more [1](${sources[0]!.url}).`,
+        '[Read more (evil)](http://evil) and [docs.example.com guide](https://docs.example.com/x) and call us (tel:+15550100).',
+        '![chart](https://cdn.example.com/chart.png)',
+      ].join('\n\n'),
+    ]);
+  });
+
   test('turns a 20,000-character draft into a Markdown file with its sources', () => {
     const markdown = makePost(20_000);
     const sources = makeSources(5);
