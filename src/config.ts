@@ -62,6 +62,8 @@ const environmentSchema = z.object({
   LLM_TIMEOUT_MS: positiveInt(120_000),
   PUBLISH_TIMEOUT_MS: positiveInt(15_000),
   PLAN_RATE_LIMIT_PER_HOUR: positiveInt(30),
+  TEST_RATE_LIMIT_PER_MINUTE: positiveInt(10),
+  ALLOW_PRIVATE_DESTINATIONS: z.enum(['true', 'false'], { message: 'must be true or false' }).default('false'),
   WORKER_STALE_AFTER_MS: positiveInt(30_000),
   TOKEN_PRICE_PER_1K: z.coerce.number({ message: 'must be a number' }).min(0, 'must be 0 or more').default(0.002),
   LLM_MAX_RETRIES: z.coerce.number({ message: 'must be a whole number' }).int().min(0).default(3),
@@ -94,6 +96,10 @@ export type Config = {
   llmTimeoutMs: number;
   publishTimeoutMs: number;
   planRateLimitPerHour: number;
+  /** Test presses one workspace may make a minute (each one calls out to a destination). */
+  testRateLimitPerMinute: number;
+  /** Webhooks and WordPress sites may be on private networks and loopback (never link-local). */
+  allowPrivateDestinations: boolean;
   workerStaleAfterMs: number;
   tokenPricePer1k: number;
   llmMaxRetries: number;
@@ -151,6 +157,8 @@ export function loadConfig(env: Environment, argv: readonly string[] = []): Conf
     llmTimeoutMs: values.LLM_TIMEOUT_MS,
     publishTimeoutMs: values.PUBLISH_TIMEOUT_MS,
     planRateLimitPerHour: values.PLAN_RATE_LIMIT_PER_HOUR,
+    testRateLimitPerMinute: values.TEST_RATE_LIMIT_PER_MINUTE,
+    allowPrivateDestinations: values.ALLOW_PRIVATE_DESTINATIONS === 'true',
     workerStaleAfterMs: values.WORKER_STALE_AFTER_MS,
     tokenPricePer1k: values.TOKEN_PRICE_PER_1K,
     llmMaxRetries: values.LLM_MAX_RETRIES,

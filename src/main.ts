@@ -17,6 +17,7 @@ import { makeLogger, toBoltLogger } from './logger.ts';
 import { makeLlmGateway } from './orchestrator/llm.ts';
 import { makeScraper } from './orchestrator/scraper.ts';
 import { makeSeoPool } from './orchestrator/seo/pool.ts';
+import type { ResolveHost } from './publish/network-guard.ts';
 import { makeDestinationRegistry, type DestinationRegistry } from './publish/registry.ts';
 import { makeHttpApp, type HealthReport } from './server/http-app.ts';
 import { renderMetrics } from './server/metrics.ts';
@@ -45,6 +46,8 @@ export type StartOptions = {
   destinations?: DestinationRegistry;
   /** Aborting it (a signal during start-up) stops what has started so far and rejects. */
   signal?: AbortSignal;
+  /** The resolver destination URLs are checked with; the system's unless a test maps names itself. */
+  resolveDestinationHost?: ResolveHost;
 };
 
 /** The composition root: config, database, Slack app, HTTP server and worker. */
@@ -55,6 +58,7 @@ export async function startApp({
   workerPollInterval,
   destinations = makeDestinationRegistry(),
   signal,
+  resolveDestinationHost,
 }: StartOptions): Promise<RunningApp> {
   const config = loadConfig(env, argv);
   const logger = makeLogger({ level: config.logLevel, destination: logDestination });
@@ -83,6 +87,7 @@ export async function startApp({
 
     const enqueue = makeEnqueue(database.db);
     const now = () => new Date();
+    const destinationNetwork = { allowPrivate: config.allowPrivateDestinations, ...(resolveDestinationHost ? { resolve: resolveDestinationHost } : {}) };
     const installationStore =
       config.slack.oauth && config.encryptionKey ? makeInstallationStore(database.db, config.encryptionKey) : undefined;
     const slackFor = makeJobSlackClients({
@@ -129,6 +134,7 @@ export async function startApp({
           encryptionKey: config.encryptionKey,
           publishTimeoutMs: config.publishTimeoutMs,
           destinations,
+          destinationNetwork,
           envApprovers: config.slack.approvers,
           tokenPricePer1k: config.tokenPricePer1k,
         }),
@@ -152,6 +158,8 @@ export async function startApp({
         encryptionKey: config.encryptionKey,
         publishTimeoutMs: config.publishTimeoutMs,
         destinations,
+        destinationNetwork,
+        testRateLimitPerMinute: config.testRateLimitPerMinute,
         now,
       });
       await bolt.init();

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Database } from '../db/client.ts';
 import type { EnqueueJob } from '../jobs/queue.ts';
+import type { DestinationNetworkPolicy } from '../publish/network-guard.ts';
 import type { DestinationRegistry } from '../publish/registry.ts';
 
 /** What listeners need; built once in main.ts. Bolt passes each listener the Slack client for its workspace. */
@@ -17,5 +18,7 @@ export type BotDeps = {
   publishTimeoutMs: number;
   /** The destination kinds: their forms, labels and Test. */
   destinations: DestinationRegistry;
+  destinationNetwork: DestinationNetworkPolicy;
+  testRateLimitPerMinute: number;
   now: () => Date;
 };

@@ -6,4 +6,6 @@ export const BOT_SCOPES = {
   'files:write': 'attaching a draft too long for a message as a Markdown file',
   'users:read': 'users.info, to tell workspace admins and owners',
   'reactions:read': 'counting reactions on published announcements',
+  'channels:history': 'after an ambiguous Slack error, finding an announcement already posted in a public channel, so it is not posted twice',
+  'groups:history': 'the same in private channels the app is in',
 } as const;

@@ -61,9 +61,15 @@ export const webhookDestinationSchema = z.object({
 });
 export type WebhookConfig = z.infer<typeof webhookDestinationSchema>;
 
+/** A WordPress site's address: nothing after `?` or `#`, which would move the API path out of the request. */
+const wordpressSiteUrlSchema = destinationUrlSchema.refine(
+  (value) => !/[?#]/.test(value),
+  "Enter the site's address without anything from ? or # on, such as https://blog.example.com.",
+);
+
 export const wordpressDestinationSchema = z.object({
   kind: z.literal('wordpress'),
-  siteUrl: destinationUrlSchema,
+  siteUrl: wordpressSiteUrlSchema,
   username: z.string().trim().min(1, 'Enter the WordPress user name.').max(60, 'A WordPress user name has at most 60 characters.'),
   status: z.enum(['draft', 'publish']),
 });

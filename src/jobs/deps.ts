@@ -4,6 +4,7 @@ import type { Database } from '../db/client.ts';
 import type { LlmGateway } from '../orchestrator/llm.ts';
 import type { Scraper } from '../orchestrator/scraper.ts';
 import type { SeoPool } from '../orchestrator/seo/pool.ts';
+import type { DestinationNetworkPolicy } from '../publish/network-guard.ts';
 import type { DestinationRegistry } from '../publish/registry.ts';
 import type { EnqueueJob } from './queue.ts';
 
@@ -24,6 +25,8 @@ export type JobDeps = {
   publishTimeoutMs: number;
   /** The destination kinds the publish job can deliver to. */
   destinations: DestinationRegistry;
+  /** Where webhooks and WordPress calls may connect. */
+  destinationNetwork: DestinationNetworkPolicy;
   envApprovers: readonly string[];
   tokenPricePer1k: number;
   now: () => Date;

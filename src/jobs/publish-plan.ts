@@ -21,7 +21,7 @@ type ResolvedDestination = {
   name: string;
   kind: DestinationKind;
   makesPostLink: boolean;
-  deliver: (idempotencyKey: string, attempt: { createdAt: Date; isAmbiguous: boolean }) => Promise<DeliveryResult>;
+  deliver: (idempotencyKey: string, attempt: { createdAt: Date; isAmbiguous: boolean; externalId: string | null }) => Promise<DeliveryResult>;
 };
 
 /**
@@ -93,7 +93,7 @@ function makePublishAttempt(deps: JobDeps): Task {
       // `sending` left behind means a crash mid-call: as ambiguous as a timeout.
       const isAmbiguous = attempt.state === 'unknown' || attempt.state === 'sending';
       await markSending(deps.db, { teamId, id: attempt.id });
-      const result = await destination.deliver(attempt.idempotencyKey, { createdAt: attempt.createdAt, isAmbiguous }).catch((error: unknown) => toDeliveryError(error));
+      const result = await destination.deliver(attempt.idempotencyKey, { createdAt: attempt.createdAt, isAmbiguous, externalId: attempt.externalId }).catch((error: unknown) => toDeliveryError(error));
       const state = outcomeState(result, isLastAttempt);
       await recordOutcome(deps.db, { teamId, id: attempt.id, state, url: result.url, externalId: result.externalId, reason: result.reason });
       if (state === 'delivered') delivered += 1;
@@ -177,14 +177,20 @@ async function resolveDestination(
         secret: readSecret(),
         slack,
         timeoutMs: deps.publishTimeoutMs,
+        network: deps.destinationNetwork,
         content: contentFor(),
         idempotencyKey,
         attemptStartedAt: attempt.createdAt,
+        ...(attempt.externalId ? { recordedExternalId: attempt.externalId } : {}),
         ...(links.post ? { link: links.post } : {}),
       };
+      if (!attempt.isAmbiguous) return adapter.publish(context);
       // A try that may have arrived is looked for before anything is sent again.
-      const found = attempt.isAmbiguous ? await adapter.reconcile(context) : undefined;
-      return found ?? adapter.publish(context);
+      const found = await adapter.reconcile(context);
+      if (found.outcome === 'found') return found.result;
+      const result = await adapter.publish(context);
+      if (found.outcome === 'absent' || result.state !== 'delivered') return result;
+      return { ...result, reason: `${found.why}, so it may have been posted twice.` };
     },
   };
 }

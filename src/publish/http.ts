@@ -1,5 +1,6 @@
 import { type IncomingHttpHeaders, request as httpRequest, STATUS_CODES } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { DestinationAddressError, type DestinationNetworkPolicy, makeGuardedAgent } from './network-guard.ts';
 
 export const USER_AGENT = 'ContentBroadcaster/0.1';
 
@@ -13,7 +14,7 @@ export const USER_AGENT = 'ContentBroadcaster/0.1';
  */
 export type HttpExchange =
   | { kind: 'answered'; status: number; headers: IncomingHttpHeaders; body: string }
-  | { kind: 'not_sent'; timedOut: boolean; code: string | undefined; message: string }
+  | { kind: 'not_sent'; timedOut: boolean; code: string | undefined; message: string; isRefusedBeforeSending: boolean }
   | { kind: 'no_answer'; timedOut: boolean; code: string | undefined; message: string; status?: number };
 
 export type HttpRequestOptions = {
@@ -25,6 +26,8 @@ export type HttpRequestOptions = {
   timeoutMs: number;
   /** Answers longer than this are cut (we never need more than a post's JSON). */
   maxBodyBytes?: number;
+  /** Which addresses and ports the request may connect to. */
+  network: DestinationNetworkPolicy;
 };
 
 class TimeoutError extends Error {
@@ -38,18 +41,20 @@ function errorCode(error: unknown): string | undefined {
 
 /**
  * Sends one request without following redirects or reusing connections (a stale pooled socket could
- * turn a clean failure into an ambiguous one), and never throws: every outcome is an `HttpExchange`.
+ * turn a clean failure into an ambiguous one), through an agent that connects only where `network`
+ * allows, and never throws: every outcome is an `HttpExchange`.
  */
-export function sendHttpRequest({ url, method, headers = {}, body, timeoutMs, maxBodyBytes = 2_000_000 }: HttpRequestOptions): Promise<HttpExchange> {
+export function sendHttpRequest({ url, method, headers = {}, body, timeoutMs, maxBodyBytes = 2_000_000, network }: HttpRequestOptions): Promise<HttpExchange> {
   return new Promise((resolve) => {
     let parsed: URL;
     try {
       parsed = new URL(url);
     } catch (error) {
-      resolve({ kind: 'not_sent', timedOut: false, code: 'ERR_INVALID_URL', message: String(error) });
+      resolve({ kind: 'not_sent', timedOut: false, code: 'ERR_INVALID_URL', message: String(error), isRefusedBeforeSending: false });
       return;
     }
-    const send = parsed.protocol === 'https:' ? httpsRequest : httpRequest;
+    const isHttps = parsed.protocol === 'https:';
+    const send = isHttps ? httpsRequest : httpRequest;
     const payload = body === undefined ? undefined : Buffer.from(body, 'utf8');
     let isSent = false;
     let isSettled = false;
@@ -66,7 +71,7 @@ export function sendHttpRequest({ url, method, headers = {}, body, timeoutMs, ma
       const timedOut = error instanceof TimeoutError;
       const code = timedOut ? undefined : errorCode(error);
       const message = error instanceof Error ? error.message : String(error);
-      if (!isSent) settle({ kind: 'not_sent', timedOut, code, message });
+      if (!isSent) settle({ kind: 'not_sent', timedOut, code, message, isRefusedBeforeSending: error instanceof DestinationAddressError });
       else settle({ kind: 'no_answer', timedOut, code, message, ...(status === undefined ? {} : { status }) });
     };
 
@@ -74,7 +79,7 @@ export function sendHttpRequest({ url, method, headers = {}, body, timeoutMs, ma
     try {
       request = send(parsed, {
         method,
-        agent: false,
+        agent: makeGuardedAgent(isHttps ? 'https:' : 'http:', network),
         headers: {
           'user-agent': USER_AGENT,
           accept: 'application/json',
@@ -117,6 +122,9 @@ export function sendHttpRequest({ url, method, headers = {}, body, timeoutMs, ma
     request.end(payload);
   });
 }
+
+/** What Test says when no answer came: one sentence, whatever the cause, so it cannot probe ports. */
+export const UNREACHABLE = 'no answer came (the connection was refused, timed out or broke); check the URL and that the server is up.';
 
 /** "404 Not Found": the status and its standard reason phrase (never the server's own text). */
 export function describeStatus(status: number): string {

@@ -1,9 +1,11 @@
 import type { KnownBlock } from '@slack/types';
 import { type WebClient, WebAPIHTTPError, WebAPIPlatformError, WebAPIRateLimitedError, WebAPIRequestError } from '@slack/web-api';
 import { cutText, escapeMrkdwn, plain, SECTION_TEXT_LIMIT, slackLink, splitText, truncate } from '../bot/blocks/format.ts';
+import { defuseModelMrkdwn } from '../bot/blocks/model-mrkdwn.ts';
 import { asAppError } from '../errors.ts';
 import { slackAnnouncementVariantSchema } from '../domain/channels.ts';
 import { withSourcesMrkdwn } from './citations-render.ts';
+import type { Reconciliation } from './destinations/adapter.ts';
 import type { DeliveryResult, PublishContent } from './types.ts';
 
 /** Stays under the ~13,000 characters of block JSON above which Slack answers `msg_blocks_too_long`. */
@@ -11,17 +13,10 @@ const BLOCKS_JSON_BUDGET = 11_000;
 const HEADER_TEXT_LIMIT = 150;
 const NOTIFICATION_TEXT_LIMIT = 3_000;
 
-/** The metadata event that marks an announcement, so a later reconciliation could find it in history. */
+/** The metadata event that marks an announcement, so a later reconciliation can find it in history. */
 export const ANNOUNCEMENT_EVENT_TYPE = 'content_broadcaster_publish';
 
 export type Announcement = { text: string; blocks: KnownBlock[] };
-
-// A model wrote the announcement: it may mention people, never notify a whole channel or group.
-function neutralizeBroadcasts(text: string): string {
-  return text
-    .replace(/<!(here|channel|everyone)(?:\|[^>]*)?>/g, '@$1')
-    .replace(/<!subteam\^[A-Z0-9]+(?:\|([^>]*))?>/g, (_match, label: string | undefined) => label ?? '@group');
-}
 
 /**
  * The message announcing a post: the Slack-announcement variant when the plan has one, else the
@@ -35,7 +30,8 @@ export function buildAnnouncement(content: PublishContent, options: { link?: str
 function buildAnnouncementText(content: PublishContent, { link }: { link?: string }): Announcement {
   const linkLine = link === undefined ? undefined : slackLink(link, 'Read the post');
   const variant = slackAnnouncementVariantSchema.safeParse(content.variants['slack_announcement']);
-  const variantText = variant.success ? neutralizeBroadcasts(variant.data.text).trim() : '';
+  // A model wrote it: links show where they lead, and nobody is notified by it (the post's link is ours).
+  const variantText = variant.success ? defuseModelMrkdwn(variant.data.text, { mentions: 'plain', trustedUrls: link === undefined ? [] : [link] }).trim() : '';
 
   if (variantText !== '') {
     const kept = cutText(variantText, { maxJson: BLOCKS_JSON_BUDGET - (linkLine?.length ?? 0) - 500 });
@@ -102,6 +98,56 @@ export async function postToSlackChannel({ client, channelId, content, link, ide
     // The announcement is out; a missing link is not worth a failure.
   }
   return result;
+}
+
+// Slack's clock and ours may differ a little; the window is widened by this much each side.
+const CLOCK_SKEW_SECONDS = 120;
+
+/**
+ * Looks for the announcement of one attempt in the channel's history, by the idempotency key in its
+ * message metadata, between when the attempt started and now. History is readable only in channels
+ * the app is in (and, outside the Marketplace, about once a minute, 15 messages), so a failed or
+ * partial read says so instead of guessing.
+ */
+export async function findAnnouncement({
+  client,
+  channelId,
+  idempotencyKey,
+  since,
+  until,
+}: {
+  client: WebClient;
+  channelId: string;
+  idempotencyKey: string;
+  since: Date;
+  until: Date;
+}): Promise<Reconciliation> {
+  let history: Awaited<ReturnType<WebClient['conversations']['history']>>;
+  try {
+    history = await client.conversations.history({
+      channel: channelId,
+      oldest: (since.getTime() / 1000 - CLOCK_SKEW_SECONDS).toFixed(6),
+      latest: (until.getTime() / 1000 + CLOCK_SKEW_SECONDS).toFixed(6),
+      inclusive: true,
+      include_all_metadata: true,
+      limit: 100,
+    });
+  } catch (error) {
+    const code = error instanceof WebAPIPlatformError ? error.data.error : error instanceof WebAPIRateLimitedError ? 'ratelimited' : 'no answer';
+    return { outcome: 'unknown', why: `Slack's history of <#${channelId}> could not be read (${code})` };
+  }
+  const match = (history.messages ?? []).find((message) => {
+    const metadata = message.metadata as { event_type?: string; event_payload?: { idempotency_key?: unknown } } | undefined;
+    return metadata?.event_type === ANNOUNCEMENT_EVENT_TYPE && metadata.event_payload?.idempotency_key === idempotencyKey;
+  });
+  if (match?.ts) {
+    const result: DeliveryResult = { state: 'delivered', retryable: false, externalId: `${channelId}:${match.ts}` };
+    const permalink = await client.chat.getPermalink({ channel: channelId, message_ts: match.ts }).catch(() => undefined);
+    if (permalink?.permalink) result.url = permalink.permalink;
+    return { outcome: 'found', result };
+  }
+  if (history.has_more) return { outcome: 'unknown', why: `<#${channelId}> had more messages since the first try than one look through its history reads` };
+  return { outcome: 'absent' };
 }
 
 const TOKEN_ERRORS = new Set(['invalid_auth', 'not_authed', 'token_revoked', 'token_expired', 'account_inactive', 'missing_scope', 'no_permission']);

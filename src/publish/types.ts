@@ -31,6 +31,8 @@ export type DeliveryResult = {
   status?: number;
   /** How long the destination asked us to wait (Retry-After), when it said. */
   retryAfterSeconds?: number;
+  /** Refused here, before anything was sent: the URL's syntax, address or port is not allowed. */
+  isRefusedBeforeSending?: boolean;
 };
 
 /** The outcome of an App Home "Test" button: a sentence either way. */

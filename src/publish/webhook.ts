@@ -1,14 +1,18 @@
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
-import { describeStatus, formatSeconds, type HttpExchange, parseRetryAfter, sendHttpRequest } from './http.ts';
+import { describeStatus, formatSeconds, type HttpExchange, parseRetryAfter, sendHttpRequest, UNREACHABLE } from './http.ts';
+import type { DestinationNetworkPolicy } from './network-guard.ts';
 import { type DeliveryResult, type DestinationCheck, validateDestinationUrl } from './types.ts';
 
 export const SIGNATURE_HEADER = 'X-Content-Broadcaster-Signature';
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
 
-/** `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">` with the destination's secret. */
-export function signWebhookBody({ secret, body, timestamp }: { secret: string; body: string; timestamp: number }): string {
+/**
+ * `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<idempotency key>.<body>">` with the destination's
+ * secret. The key is signed too, so nobody can replay a delivery under a new key to get it stored twice.
+ */
+export function signWebhookBody({ secret, body, timestamp, idempotencyKey }: { secret: string; body: string; timestamp: number; idempotencyKey: string }): string {
   const t = Math.floor(timestamp);
-  const digest = createHmac('sha256', secret).update(`${t}.${body}`, 'utf8').digest('hex');
+  const digest = createHmac('sha256', secret).update(`${t}.${idempotencyKey}.${body}`, 'utf8').digest('hex');
   return `t=${t},v1=${digest}`;
 }
 
@@ -19,12 +23,15 @@ export function signWebhookBody({ secret, body, timestamp }: { secret: string; b
 export function isValidWebhookSignature({
   secret,
   body,
+  idempotencyKey,
   header,
   now = Date.now,
   toleranceSeconds = 300,
 }: {
   secret: string;
   body: string;
+  /** The `Idempotency-Key` header of the same request. */
+  idempotencyKey: string;
   header: string;
   now?: () => number;
   toleranceSeconds?: number;
@@ -32,7 +39,7 @@ export function isValidWebhookSignature({
   const fields = header.split(',').map((part) => part.trim().split('='));
   const timestamp = Number(fields.find(([name]) => name === 't')?.[1]);
   if (!Number.isInteger(timestamp) || Math.abs(now() / 1000 - timestamp) > toleranceSeconds) return false;
-  const expected = Buffer.from(signWebhookBody({ secret, body, timestamp }).split('v1=')[1] ?? '', 'hex');
+  const expected = Buffer.from(signWebhookBody({ secret, body, timestamp, idempotencyKey }).split('v1=')[1] ?? '', 'hex');
   return fields.some(([name, value]) => {
     if (name !== 'v1' || value === undefined) return false;
     const candidate = Buffer.from(value, 'hex');
@@ -49,6 +56,7 @@ export type DeliverWebhookOptions = {
   idempotencyKey: string;
   timeoutMs?: number;
   now?: () => number;
+  network: DestinationNetworkPolicy;
 };
 
 /**
@@ -63,37 +71,45 @@ export async function deliverWebhook({
   idempotencyKey,
   timeoutMs = 10_000,
   now = Date.now,
+  network,
 }: DeliverWebhookOptions): Promise<DeliveryResult> {
   const problem = validateDestinationUrl(url);
   if (problem !== null) {
-    return { state: 'failed', retryable: false, reason: `${problem.replace(/\.$/, '')}; fix the webhook's URL in the App Home.` };
+    return { state: 'failed', retryable: false, isRefusedBeforeSending: true, reason: `${problem.replace(/\.$/, '')}; fix the webhook's URL in the App Home.` };
   }
   const exchange = await sendHttpRequest({
     url,
     method: 'POST',
     headers: {
       'content-type': 'application/json; charset=utf-8',
-      [SIGNATURE_HEADER]: signWebhookBody({ secret, body, timestamp: now() / 1000 }),
+      [SIGNATURE_HEADER]: signWebhookBody({ secret, body, timestamp: now() / 1000, idempotencyKey }),
       [IDEMPOTENCY_HEADER]: idempotencyKey,
     },
     body,
     timeoutMs,
     maxBodyBytes: 64_000,
+    network,
   });
   return classifyWebhookExchange(exchange, { url, timeoutMs, now: now() });
 }
 
-/** Sends a signed `{"type":"ping"}` for the App Home's Test button. */
+/**
+ * Sends a signed `{"type":"ping"}` for the App Home's Test button. The answer says only the status, or
+ * one fixed sentence when there was none, so Test cannot be used to read pages or tell open ports from
+ * closed ones; a URL the network guard refuses is named as such.
+ */
 export async function pingWebhook({
   url,
   secret,
   timeoutMs = 5_000,
   now = Date.now,
+  network,
 }: {
   url: string;
   secret: string;
   timeoutMs?: number;
   now?: () => number;
+  network: DestinationNetworkPolicy;
 }): Promise<DestinationCheck> {
   const result = await deliverWebhook({
     url,
@@ -102,16 +118,14 @@ export async function pingWebhook({
     idempotencyKey: `ping-${randomUUID()}`,
     timeoutMs,
     now,
+    network,
   });
-  const status = result.status === undefined ? {} : { status: result.status };
-  if (result.state === 'delivered') {
-    return { ok: true, message: `The webhook answered ${describeStatus(result.status ?? 200)} to a signed ping.`, ...status };
+  if (result.status !== undefined) {
+    const ok = result.state === 'delivered';
+    return { ok, status: result.status, message: `The webhook answered ${describeStatus(result.status)} to a signed ping.` };
   }
-  if (result.state === 'unknown') {
-    const message = `The webhook did not answer a signed ping: no answer within ${formatSeconds(timeoutMs)}, or the connection broke.`;
-    return { ok: false, message, ...status };
-  }
-  return { ok: false, message: result.reason ?? 'The webhook did not accept the ping.', ...status };
+  if (result.isRefusedBeforeSending) return { ok: false, message: result.reason ?? UNREACHABLE };
+  return { ok: false, message: `The webhook did not answer a signed ping within ${formatSeconds(timeoutMs)}: ${UNREACHABLE}` };
 }
 
 function isTlsError(code: string | undefined): boolean {
@@ -153,6 +167,9 @@ function classifyWebhookExchange(exchange: HttpExchange, { url, timeoutMs, now }
   }
 
   const host = new URL(url).host;
+  if (exchange.kind === 'not_sent' && exchange.isRefusedBeforeSending) {
+    return { state: 'failed', retryable: false, isRefusedBeforeSending: true, reason: `${exchange.message} Change the webhook's URL in the App Home.` };
+  }
   if (exchange.kind === 'not_sent') {
     if (exchange.timedOut) {
       return { state: 'failed', retryable: true, reason: `The webhook at ${host} did not accept a connection within ${formatSeconds(timeoutMs)}.` };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AppError } from '../errors.ts';
-import { describeStatus, formatSeconds, type HttpExchange, parseRetryAfter, sendHttpRequest } from './http.ts';
+import { describeStatus, formatSeconds, type HttpExchange, parseRetryAfter, sendHttpRequest, UNREACHABLE } from './http.ts';
+import type { DestinationNetworkPolicy } from './network-guard.ts';
 import { type DeliveryResult, type DestinationCheck, type PublishContent, validateDestinationUrl, type WordpressDestination } from './types.ts';
 
 export type WordpressAuth = { username: string; applicationPassword: string };
@@ -42,11 +43,18 @@ type WordpressCall = {
   query?: Record<string, string>;
   body?: unknown;
   timeoutMs: number;
+  network: DestinationNetworkPolicy;
 };
 
-/** `https://example.com/blog` + `posts` → `https://example.com/blog/wp-json/wp/v2/posts`. */
+/**
+ * `https://example.com/blog` + `posts` → `https://example.com/blog/wp-json/wp/v2/posts`. The route is set
+ * as the path, so nothing in the site URL (a `?` or `#` at its end) can move the request elsewhere.
+ */
 export function makeWordpressApiUrl(siteUrl: string, route: string, query: Record<string, string> = {}): string {
-  const url = new URL(`${siteUrl.trim().replace(/\/+$/, '')}/wp-json/wp/v2/${route}`);
+  const url = new URL(siteUrl.trim());
+  url.pathname = `${url.pathname.replace(/\/+$/, '')}/wp-json/wp/v2/${route}`;
+  url.search = '';
+  url.hash = '';
   for (const [name, value] of Object.entries(query)) url.searchParams.set(name, value);
   return url.toString();
 }
@@ -56,7 +64,7 @@ function authorizationHeader({ username, applicationPassword }: WordpressAuth): 
   return `Basic ${Buffer.from(`${username}:${applicationPassword.replace(/\s+/g, '')}`, 'utf8').toString('base64')}`;
 }
 
-function callWordpress({ siteUrl, auth, method, route, query, body, timeoutMs }: WordpressCall): Promise<HttpExchange> {
+function callWordpress({ siteUrl, auth, method, route, query, body, timeoutMs, network }: WordpressCall): Promise<HttpExchange> {
   return sendHttpRequest({
     url: makeWordpressApiUrl(siteUrl, route, query),
     method,
@@ -66,6 +74,7 @@ function callWordpress({ siteUrl, auth, method, route, query, body, timeoutMs }:
     },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     timeoutMs,
+    network,
   });
 }
 
@@ -127,6 +136,9 @@ function describeFailure(
   { siteUrl, username, timeoutMs, isCreate }: { siteUrl: string; username: string; timeoutMs: number; isCreate: boolean },
 ): DeliveryResult {
   const host = hostOf(siteUrl);
+  if (exchange.kind === 'not_sent' && exchange.isRefusedBeforeSending) {
+    return { state: 'failed', retryable: false, isRefusedBeforeSending: true, reason: `${exchange.message} Change the WordPress site URL in the App Home.` };
+  }
   if (exchange.kind === 'not_sent') {
     if (exchange.code !== undefined && (exchange.code.startsWith('ERR_TLS') || /CERT|SELF_SIGNED|SSL/.test(exchange.code))) {
       return {
@@ -222,15 +234,18 @@ async function lookUpBySlug({
   auth,
   slug,
   timeoutMs,
+  network,
 }: {
   siteUrl: string;
   auth: WordpressAuth;
   slug: string;
   timeoutMs: number;
+  network: DestinationNetworkPolicy;
 }): Promise<Step<WordpressPost[]>> {
   const exchange = await callWordpress({
     siteUrl,
     auth,
+    network,
     method: 'GET',
     route: 'posts',
     // status=any finds drafts and scheduled posts too (not trashed ones); context=edit shows the raw content.
@@ -253,14 +268,16 @@ export async function findPostBySlug({
   auth,
   slug,
   timeoutMs = DEFAULT_TIMEOUT_MS,
+  network,
 }: {
   siteUrl: string;
   auth: WordpressAuth;
   slug: string;
   timeoutMs?: number;
+  network: DestinationNetworkPolicy;
 }): Promise<WordpressPost | undefined> {
   const wanted = toWordpressSlug(slug);
-  const step = await lookUpBySlug({ siteUrl, auth, slug: wanted, timeoutMs });
+  const step = await lookUpBySlug({ siteUrl, auth, slug: wanted, timeoutMs, network });
   if (!step.ok) {
     const { result } = step;
     throw new AppError(result.retryable ? 'UPSTREAM_RETRYABLE' : 'UPSTREAM', result.reason ?? 'WordPress could not be asked for the post.', {
@@ -284,10 +301,12 @@ export async function publishToWordpress({
   destination,
   content,
   timeoutMs = DEFAULT_TIMEOUT_MS,
+  network,
 }: {
   destination: WordpressDestination;
   content: PublishContent;
   timeoutMs?: number;
+  network: DestinationNetworkPolicy;
 }): Promise<DeliveryResult> {
   const { siteUrl, username, applicationPassword, status } = destination;
   const problem = validateDestinationUrl(siteUrl);
@@ -298,7 +317,7 @@ export async function publishToWordpress({
   const slug = toWordpressSlug(content.post.slug) || `plan-${content.plan.number}`;
   const marker = buildPostMarker(content.plan);
 
-  const found = await lookUpBySlug({ siteUrl, auth, slug, timeoutMs });
+  const found = await lookUpBySlug({ siteUrl, auth, slug, timeoutMs, network });
   if (!found.ok) return found.result;
   const existing = found.value.find((post) => post.slug === slug);
   if (existing !== undefined) {
@@ -315,6 +334,7 @@ export async function publishToWordpress({
   const exchange = await callWordpress({
     siteUrl,
     auth,
+    network,
     method: 'POST',
     route: 'posts',
     body: {
@@ -342,10 +362,14 @@ export async function publishToWordpress({
   return { state: 'delivered', retryable: false, status: exchange.status, url: created.data.link, externalId: String(created.data.id) };
 }
 
-/** The App Home's Test button: signs in as the user and checks they may create posts in the configured status. */
+/**
+ * The App Home's Test button: signs in as the user and checks they may create posts in the configured
+ * status. The answer is a fixed sentence with the status only: nothing of the answer's text is shown,
+ * so Test cannot be used to read other servers' pages or to tell open ports from closed ones.
+ */
 export async function checkWordpressAuth(
   destination: WordpressDestination,
-  { timeoutMs = 5_000 }: { timeoutMs?: number } = {},
+  { timeoutMs = 5_000, network }: { timeoutMs?: number; network: DestinationNetworkPolicy },
 ): Promise<DestinationCheck> {
   const { siteUrl, username, applicationPassword, status } = destination;
   const problem = validateDestinationUrl(siteUrl);
@@ -357,23 +381,27 @@ export async function checkWordpressAuth(
     route: 'users/me',
     query: { context: 'edit' },
     timeoutMs,
+    network,
   });
-  if (exchange.kind !== 'answered' || exchange.status !== 200) {
-    const result = describeFailure(exchange, { siteUrl, username, timeoutMs, isCreate: false });
-    const message = result.reason ?? 'WordPress did not accept the sign-in.';
-    return { ok: false, message, ...(result.status === undefined ? {} : { status: result.status }) };
+  if (exchange.kind === 'not_sent' && exchange.isRefusedBeforeSending) return { ok: false, message: exchange.message };
+  if (exchange.kind !== 'answered') return { ok: false, message: `WordPress did not answer within ${formatSeconds(timeoutMs)}: ${UNREACHABLE}` };
+  const answered = { status: exchange.status };
+  if (exchange.status === 401) {
+    return { ok: false, ...answered, message: `WordPress rejected the application password for ${username} (401); update it in the App Home.` };
+  }
+  if (exchange.status !== 200) {
+    return { ok: false, ...answered, message: `${hostOf(siteUrl)} answered ${describeStatus(exchange.status)} to a WordPress sign-in; check the site URL and the user.` };
   }
   const user = userSchema.safeParse(parseJson(exchange.body));
-  if (!user.success) return { ok: false, message: notJson(siteUrl, exchange.status).reason ?? '', status: exchange.status };
-  const name = user.data.name ?? user.data.slug ?? username;
+  if (!user.success) return { ok: false, ...answered, message: notJson(siteUrl, exchange.status).reason ?? '' };
   const capability = status === 'publish' ? 'publish_posts' : 'edit_posts';
   const can = status === 'publish' ? 'publish posts' : 'create drafts';
   if (user.data.capabilities !== undefined && user.data.capabilities[capability] !== true) {
     return {
       ok: false,
-      status: exchange.status,
-      message: `Signed in to WordPress as ${name}, but they cannot ${can}; give them the Author role${status === 'publish' ? ' or set the destination to draft' : ''}.`,
+      ...answered,
+      message: `Signed in to WordPress as ${username}, who cannot ${can}; give them the Author role${status === 'publish' ? ' or set the destination to draft' : ''}.`,
     };
   }
-  return { ok: true, status: exchange.status, message: `Signed in to WordPress as ${name}, who can ${can}.` };
+  return { ok: true, ...answered, message: `Signed in to WordPress as ${username}, who can ${can}.` };
 }

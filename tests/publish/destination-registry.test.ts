@@ -55,7 +55,7 @@ const notebookAdapter = defineDestinationAdapter<NotebookConfig>({
   async reconcile({ idempotencyKey }) {
     calls.push('reconcile');
     const index = shelves.findIndex((entry) => entry.idempotencyKey === idempotencyKey);
-    return index < 0 ? undefined : { state: 'delivered', retryable: false, externalId: String(index + 1) };
+    return index < 0 ? { outcome: 'absent' } : { outcome: 'found', result: { state: 'delivered', retryable: false, externalId: String(index + 1) } };
   },
 });
 

@@ -56,6 +56,24 @@ describe('buildAnnouncement', () => {
     expect(JSON.stringify(blocks)).toContain('Hey @channel and @here, @marketing!');
   });
 
+  test("shows a disguised link's real target, neutralises mentions in any case, and leaves the post's own link alone", () => {
+    const link = 'https://blog.example.com/green-tea/';
+    const text = [
+      '<http://evil|Read more> · <https://evil.example.net/login?next=1|blog.example.com>',
+      '<!HERE> <!Channel|channel> <!EVERYONE> <!subteam^S0TEAM> <@U0MIA|mia> <@U0SAM>',
+      `<javascript:alert(1)|Click> · <${link}|Read the post> · <#C0GENERAL> · <https://www.example.org/page|see www.example.org>`,
+    ].join('\n');
+    const { blocks } = buildAnnouncement(makeContent({ variants: { slack_announcement: { text } } }), { link });
+    const shown = (blocks[0] as { text: { text: string } }).text.text;
+    expect(shown.split('\n')).toEqual([
+      '<http://evil|Read more (evil)> · <https://evil.example.net/login?next=1|blog.example.com (evil.example.net)>',
+      '@here @channel @everyone @group @mia @U0SAM',
+      `Click (javascript:alert(1)) · <${link}|Read the post> · <#C0GENERAL> · <https://www.example.org/page|see www.example.org>`,
+    ]);
+    // The post's link is already in the text, so no "Read the post" line is added.
+    expect(blocks).toHaveLength(1);
+  });
+
   test('stays within Block Kit limits however long the variant or title', () => {
     const long = Array.from({ length: 2000 }, (_, i) => `Line ${i} with "quotes" & <stuff>`).join('\n');
     const announcement = buildAnnouncement(makeContent({ variants: { slack_announcement: { text: long } } }), { link: 'https://blog.example.com/x' });

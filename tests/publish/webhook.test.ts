@@ -1,9 +1,13 @@
 import { createHmac } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import type { DestinationNetworkPolicy } from '../../src/publish/network-guard.ts';
 import { buildPublishBody } from '../../src/publish/html.ts';
 import { deliverWebhook, isValidWebhookSignature, pingWebhook, signWebhookBody } from '../../src/publish/webhook.ts';
 import { type FakeWebhook, startFakeWebhook } from '../support/fake-webhook.ts';
 import { makeContent } from './fixtures.ts';
+
+/** The fake servers listen on loopback, which ALLOW_PRIVATE_DESTINATIONS=true permits. */
+const LOOPBACK: DestinationNetworkPolicy = { allowPrivate: true };
 
 const secret = 'whsec_test_secret_0123456789';
 const clock = () => 1_750_000_000_123;
@@ -17,24 +21,27 @@ afterEach(async () => {
 });
 
 function deliver(overrides: Partial<Parameters<typeof deliverWebhook>[0]> = {}) {
-  return deliverWebhook({ url: fake.url, secret, body: buildPublishBody(makeContent()), idempotencyKey: 'plan-42-r2-webhook-1', now: clock, ...overrides });
+  return deliverWebhook({ network: LOOPBACK, url: fake.url, secret, body: buildPublishBody(makeContent()), idempotencyKey: 'plan-42-r2-webhook-1', now: clock, ...overrides });
 }
 
 describe('signWebhookBody', () => {
-  test('t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">', () => {
-    const header = signWebhookBody({ secret: 's3cret', body: '{"a":1}', timestamp: 1_700_000_000 });
-    const expected = createHmac('sha256', 's3cret').update('1700000000.{"a":1}').digest('hex');
+  test('t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.idempotency key.body">', () => {
+    const header = signWebhookBody({ secret: 's3cret', body: '{"a":1}', timestamp: 1_700_000_000, idempotencyKey: 'key-1' });
+    const expected = createHmac('sha256', 's3cret').update('1700000000.key-1.{"a":1}').digest('hex');
     expect(header).toBe(`t=1700000000,v1=${expected}`);
   });
 
   test('isValidWebhookSignature accepts a fresh one and refuses altered, stale or foreign ones', () => {
     const body = '{"type":"ping"}';
-    const header = signWebhookBody({ secret, body, timestamp: clock() / 1000 });
-    expect(isValidWebhookSignature({ secret, body, header, now: clock })).toBe(true);
-    expect(isValidWebhookSignature({ secret, body: `${body} `, header, now: clock })).toBe(false);
-    expect(isValidWebhookSignature({ secret: 'other', body, header, now: clock })).toBe(false);
-    expect(isValidWebhookSignature({ secret, body, header, now: () => clock() + 600_000 })).toBe(false);
-    expect(isValidWebhookSignature({ secret, body, header: 'garbage', now: clock })).toBe(false);
+    const idempotencyKey = 'key-1';
+    const header = signWebhookBody({ secret, body, timestamp: clock() / 1000, idempotencyKey });
+    expect(isValidWebhookSignature({ secret, body, idempotencyKey, header, now: clock })).toBe(true);
+    expect(isValidWebhookSignature({ secret, body: `${body} `, idempotencyKey, header, now: clock })).toBe(false);
+    expect(isValidWebhookSignature({ secret: 'other', body, idempotencyKey, header, now: clock })).toBe(false);
+    expect(isValidWebhookSignature({ secret, body, idempotencyKey, header, now: () => clock() + 600_000 })).toBe(false);
+    expect(isValidWebhookSignature({ secret, body, idempotencyKey, header: 'garbage', now: clock })).toBe(false);
+    // A delivery replayed under another key (to be stored twice) no longer verifies.
+    expect(isValidWebhookSignature({ secret, body, idempotencyKey: 'key-2', header, now: clock })).toBe(false);
   });
 });
 
@@ -56,7 +63,7 @@ describe('deliverWebhook', () => {
     const signature = String(received?.headers['x-content-broadcaster-signature']);
     const match = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(signature);
     expect(match?.[1]).toBe('1750000000');
-    expect(match?.[2]).toBe(createHmac('sha256', secret).update(`${match?.[1]}.${received?.rawBody}`).digest('hex'));
+    expect(match?.[2]).toBe(createHmac('sha256', secret).update(`${match?.[1]}.plan-42-r2-webhook-1.${received?.rawBody}`).digest('hex'));
   });
 
   test('500 is a retryable failure; 503 passes on Retry-After', async () => {
@@ -133,19 +140,19 @@ describe('deliverWebhook', () => {
 
 describe('pingWebhook', () => {
   test('sends a signed {"type":"ping"} and reports the answer', async () => {
-    const check = await pingWebhook({ url: fake.url, secret });
+    const check = await pingWebhook({ network: LOOPBACK, url: fake.url, secret });
 
     expect(check).toEqual({ ok: true, status: 200, message: 'The webhook answered 200 OK to a signed ping.' });
     const [received] = fake.requests;
     expect(received?.rawBody).toBe('{"type":"ping"}');
     const header = String(received?.headers['x-content-broadcaster-signature']);
-    expect(isValidWebhookSignature({ secret, body: received?.rawBody ?? '', header })).toBe(true);
+    expect(isValidWebhookSignature({ secret, body: received?.rawBody ?? '', idempotencyKey: String(received?.headers['idempotency-key']), header })).toBe(true);
     expect(received?.headers['idempotency-key']).toMatch(/^ping-/);
   });
 
   test('a failing receiver is reported with the reason', async () => {
     fake.respondWith(404, { hangAfterReceive: true });
-    expect(await pingWebhook({ url: fake.url, secret })).toMatchObject({ ok: false, status: 404, message: expect.stringMatching(/404 Not Found/) });
-    expect(await pingWebhook({ url: fake.url, secret, timeoutMs: 100 })).toMatchObject({ ok: false, message: expect.stringMatching(/did not answer/) });
+    expect(await pingWebhook({ network: LOOPBACK, url: fake.url, secret })).toMatchObject({ ok: false, status: 404, message: expect.stringMatching(/404 Not Found/) });
+    expect(await pingWebhook({ network: LOOPBACK, url: fake.url, secret, timeoutMs: 100 })).toMatchObject({ ok: false, message: expect.stringMatching(/did not answer/) });
   });
 });

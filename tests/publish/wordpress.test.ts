@@ -1,9 +1,13 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import type { DestinationNetworkPolicy } from '../../src/publish/network-guard.ts';
 import { AppError } from '../../src/errors.ts';
 import type { WordpressDestination } from '../../src/publish/types.ts';
 import { buildPostMarker, checkWordpressAuth, findPostBySlug, publishToWordpress, toWordpressSlug } from '../../src/publish/wordpress.ts';
 import { type FakeWordpress, startFakeWordpress } from '../support/fake-wordpress.ts';
 import { makeContent } from './fixtures.ts';
+
+/** The fake servers listen on loopback, which ALLOW_PRIVATE_DESTINATIONS=true permits. */
+const LOOPBACK: DestinationNetworkPolicy = { allowPrivate: true };
 
 const username = 'editor';
 const applicationPassword = 'abcd EFGH 1234 ijkl MNOP 5678';
@@ -26,7 +30,7 @@ describe('publishToWordpress', () => {
   test('creates the post with title, slug, HTML content, excerpt and status, authenticated', async () => {
     const content = makeContent();
 
-    const result = await publishToWordpress({ destination: destination(), content });
+    const result = await publishToWordpress({ network: LOOPBACK, destination: destination(), content });
 
     expect(fake.posts).toHaveLength(1);
     const [post] = fake.posts;
@@ -43,8 +47,8 @@ describe('publishToWordpress', () => {
 
   test('a second call with the same slug finds the post and creates no other', async () => {
     const content = makeContent();
-    const first = await publishToWordpress({ destination: destination({ status: 'draft' }), content });
-    const second = await publishToWordpress({ destination: destination({ status: 'draft' }), content });
+    const first = await publishToWordpress({ network: LOOPBACK, destination: destination({ status: 'draft' }), content });
+    const second = await publishToWordpress({ network: LOOPBACK, destination: destination({ status: 'draft' }), content });
 
     expect(first.state).toBe('delivered');
     expect(first.url).toBe(`${fake.url}/?p=${fake.posts[0]?.id}`);
@@ -57,8 +61,8 @@ describe('publishToWordpress', () => {
     fake.hangNext(1, { method: 'POST' });
     const content = makeContent();
 
-    const first = await publishToWordpress({ destination: destination(), content, timeoutMs: 150 });
-    const retry = await publishToWordpress({ destination: destination(), content, timeoutMs: 150 });
+    const first = await publishToWordpress({ network: LOOPBACK, destination: destination(), content, timeoutMs: 150 });
+    const retry = await publishToWordpress({ network: LOOPBACK, destination: destination(), content, timeoutMs: 150 });
 
     expect(first).toMatchObject({ state: 'unknown', retryable: true });
     expect(first.reason).toMatch(/looks the post up by its slug/);
@@ -68,7 +72,7 @@ describe('publishToWordpress', () => {
 
   test('server errors are retryable: failed before the create, unknown after it', async () => {
     fake.failNext(503, 1, { method: 'GET' });
-    expect(await publishToWordpress({ destination: destination(), content: makeContent() })).toMatchObject({
+    expect(await publishToWordpress({ network: LOOPBACK, destination: destination(), content: makeContent() })).toMatchObject({
       state: 'failed',
       retryable: true,
       status: 503,
@@ -76,7 +80,7 @@ describe('publishToWordpress', () => {
     expect(fake.posts).toHaveLength(0);
 
     fake.failNext(500, 1, { method: 'POST' });
-    expect(await publishToWordpress({ destination: destination(), content: makeContent() })).toMatchObject({
+    expect(await publishToWordpress({ network: LOOPBACK, destination: destination(), content: makeContent() })).toMatchObject({
       state: 'unknown',
       retryable: true,
       status: 500,
@@ -84,7 +88,7 @@ describe('publishToWordpress', () => {
   });
 
   test('401 is final, with a sentence naming the user', async () => {
-    const result = await publishToWordpress({ destination: destination({ applicationPassword: 'wrong wrong wrong wrong' }), content: makeContent() });
+    const result = await publishToWordpress({ network: LOOPBACK, destination: destination({ applicationPassword: 'wrong wrong wrong wrong' }), content: makeContent() });
 
     expect(result).toEqual({
       state: 'failed',
@@ -99,7 +103,7 @@ describe('publishToWordpress', () => {
     await fake.close();
     fake = await startFakeWordpress({ username, applicationPassword, capabilities: { read: true, edit_posts: true } });
 
-    const result = await publishToWordpress({ destination: destination(), content: makeContent() });
+    const result = await publishToWordpress({ network: LOOPBACK, destination: destination(), content: makeContent() });
 
     expect(result).toMatchObject({ state: 'failed', retryable: false, status: 403 });
     expect(result.reason).toBe('WordPress does not let editor publish posts (403); give them the Author role, or set the destination to draft in the App Home.');
@@ -108,7 +112,7 @@ describe('publishToWordpress', () => {
   test('a post with the slug that this plan did not make is not claimed, and nothing is created', async () => {
     fake.addPost({ slug: 'green-tea-for-focus', title: 'Someone else’s post', content: '<p>Older</p>' });
 
-    const result = await publishToWordpress({ destination: destination(), content: makeContent() });
+    const result = await publishToWordpress({ network: LOOPBACK, destination: destination(), content: makeContent() });
 
     expect(result).toMatchObject({ state: 'failed', retryable: false });
     expect(result.reason).toMatch(/already has a post with the slug “green-tea-for-focus”/);
@@ -116,7 +120,7 @@ describe('publishToWordpress', () => {
   });
 
   test('a site without the REST API is a final failure pointing at the site URL', async () => {
-    const result = await publishToWordpress({ destination: destination({ siteUrl: `${fake.url}/not-wordpress` }), content: makeContent() });
+    const result = await publishToWordpress({ network: LOOPBACK, destination: destination({ siteUrl: `${fake.url}/not-wordpress` }), content: makeContent() });
     // The fake serves /wp-json only at its root, so a wrong sub-path gets its HTML 404.
     expect(result).toMatchObject({ state: 'failed', retryable: false, status: 404 });
     expect(result.reason).toMatch(/no WordPress REST API/);
@@ -126,9 +130,9 @@ describe('publishToWordpress', () => {
 describe('findPostBySlug', () => {
   test('undefined before, the post after; drafts included', async () => {
     const auth = { username, applicationPassword };
-    expect(await findPostBySlug({ siteUrl: fake.url, auth, slug: 'green-tea-for-focus' })).toBeUndefined();
+    expect(await findPostBySlug({ network: LOOPBACK, siteUrl: fake.url, auth, slug: 'green-tea-for-focus' })).toBeUndefined();
     const added = fake.addPost({ slug: 'green-tea-for-focus', status: 'draft', content: 'x' });
-    expect(await findPostBySlug({ siteUrl: fake.url, auth, slug: 'Green Tea for Focus' })).toEqual({
+    expect(await findPostBySlug({ network: LOOPBACK, siteUrl: fake.url, auth, slug: 'Green Tea for Focus' })).toEqual({
       id: added.id,
       slug: 'green-tea-for-focus',
       status: 'draft',
@@ -138,21 +142,21 @@ describe('findPostBySlug', () => {
   });
 
   test('a refused password throws a final AppError with the sentence', async () => {
-    const error = await findPostBySlug({ siteUrl: fake.url, auth: { username, applicationPassword: 'nope' }, slug: 'x' }).catch((e: unknown) => e);
+    const error = await findPostBySlug({ network: LOOPBACK, siteUrl: fake.url, auth: { username, applicationPassword: 'nope' }, slug: 'x' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AppError);
     expect(error).toMatchObject({ code: 'UPSTREAM', message: 'WordPress rejected the application password for editor (401); update it in the App Home.' });
   });
 });
 
 describe('checkWordpressAuth', () => {
-  test('signs in and says what the user can do', async () => {
-    expect(await checkWordpressAuth(destination())).toEqual({ ok: true, status: 200, message: 'Signed in to WordPress as Eddie Editor, who can publish posts.' });
+  test('signs in and says what the user can do, in a fixed sentence that shows nothing of the answer', async () => {
+    expect(await checkWordpressAuth(destination(), { network: LOOPBACK })).toEqual({ ok: true, status: 200, message: 'Signed in to WordPress as editor, who can publish posts.' });
     const [request] = fake.requests;
     expect(request).toMatchObject({ method: 'GET', path: '/wp-json/wp/v2/users/me', query: { context: 'edit' } });
   });
 
   test('401 is reported with the sentence', async () => {
-    expect(await checkWordpressAuth(destination({ applicationPassword: 'bad' }))).toEqual({
+    expect(await checkWordpressAuth(destination({ applicationPassword: 'bad' }), { network: LOOPBACK })).toEqual({
       ok: false,
       status: 401,
       message: 'WordPress rejected the application password for editor (401); update it in the App Home.',
@@ -162,15 +166,16 @@ describe('checkWordpressAuth', () => {
   test('a contributor passes for drafts and fails for publishing', async () => {
     await fake.close();
     fake = await startFakeWordpress({ username, applicationPassword, capabilities: { read: true, edit_posts: true } });
-    expect(await checkWordpressAuth(destination({ status: 'draft' }))).toMatchObject({ ok: true });
-    expect(await checkWordpressAuth(destination({ status: 'publish' }))).toMatchObject({ ok: false, message: expect.stringMatching(/cannot publish posts/) });
+    expect(await checkWordpressAuth(destination({ status: 'draft' }), { network: LOOPBACK })).toMatchObject({ ok: true });
+    expect(await checkWordpressAuth(destination({ status: 'publish' }), { network: LOOPBACK })).toMatchObject({ ok: false, message: expect.stringMatching(/cannot publish posts/) });
   });
 
-  test('an unreachable site fails within the timeout', async () => {
+  test('an unreachable site fails within the timeout, without saying whether the port was closed', async () => {
     const gone = fake.url;
     await fake.close();
     fake = await startFakeWordpress({ username, applicationPassword });
-    expect(await checkWordpressAuth(destination({ siteUrl: gone }), { timeoutMs: 500 })).toMatchObject({ ok: false, message: expect.stringMatching(/could not be reached/) });
+    const check = await checkWordpressAuth(destination({ siteUrl: gone }), { timeoutMs: 500, network: LOOPBACK });
+    expect(check).toEqual({ ok: false, message: 'WordPress did not answer within 0.5 s: no answer came (the connection was refused, timed out or broke); check the URL and that the server is up.' });
   });
 });
 

@@ -99,10 +99,11 @@ describe('the full flow', () => {
     const delivery = webhook.requests[0]!;
     const signature = String(delivery.headers['x-content-broadcaster-signature']);
     const [, stamp, digest] = signature.match(/^t=(\d+),v1=([0-9a-f]{64})$/) ?? [];
-    expect(digest).toBe(createHmac('sha256', WEBHOOK_SECRET).update(`${stamp}.${delivery.rawBody}`).digest('hex'));
     const attempts = await t.database.sql`select destination_key, idempotency_key, state, url from publish_attempts where plan_id = ${plan.id}`;
     const webhookAttempt = attempts.find((row) => row['destination_key'] === webhookKey);
     expect(delivery.headers['idempotency-key']).toBe(webhookAttempt?.['idempotency_key']);
+    // The signature covers the idempotency key too.
+    expect(digest).toBe(createHmac('sha256', WEBHOOK_SECRET).update(`${stamp}.${webhookAttempt?.['idempotency_key']}.${delivery.rawBody}`).digest('hex'));
     expect(delivery.body).toMatchObject({ post: { title: GOOD_DRAFT.title, slug: GOOD_DRAFT.slug }, plan: { id: plan.id, revision: 1 } });
     expect(String((delivery.body as { post: { html: string } }).post.html)).toContain('<h2>');
 

@@ -56,9 +56,13 @@ export interface FakeSlackCall {
   response: Json | undefined;
 }
 
-/** What `failNext` makes a method answer: a platform error, a 429, or another HTTP failure. */
+/**
+ * What `failNext` makes a method answer: a platform error, a 429, or another HTTP failure. With
+ * `afterApplying`, the call takes effect first and then answers the error, as Slack can after
+ * `internal_error`: the caller cannot tell whether it happened.
+ */
 export type FakeSlackFault =
-  | { error: string; extra?: Json }
+  | { error: string; extra?: Json; afterApplying?: boolean; onlyIf?: (args: Json) => boolean }
   | { status: 429; retryAfter?: number }
   | { status: number; body?: string };
 
@@ -314,15 +318,14 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const limits = new Map<string, { perMinute: number; accepted: number[] }>();
   const customHandlers = new Map<string, FakeMethodHandler>();
 
-  let tsCounter = 0;
+  let tsMicros = 0;
   let idCounter = 0;
   let origin = '';
 
-  // Unique, increasing, fixed-width: 1700000000.000100, 1700000000.000200...
+  // Unique, increasing, fixed-width and on the clock, like Slack's: 1764583200.123456, ...
   function nextTs(): string {
-    tsCounter += 1;
-    const micros = tsCounter * 100;
-    return `${1_700_000_000 + Math.floor(micros / 1_000_000)}.${String(micros % 1_000_000).padStart(6, '0')}`;
+    tsMicros = Math.max(tsMicros + 1, Math.floor(now() * 1000));
+    return `${Math.floor(tsMicros / 1_000_000)}.${String(tsMicros % 1_000_000).padStart(6, '0')}`;
   }
 
   function nextId(prefix: string): string {
@@ -667,6 +670,29 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       return channelDenial(channel, ['channel_not_found']) ?? { ok: true, channel: channelInfo(channel) };
     },
 
+    // Top-level messages, newest first, between `oldest` and `latest`; metadata only when asked for.
+    'conversations.history': (args) => {
+      const requested = str(args.channel);
+      if (requested === undefined || requested === '') return fail('channel_not_found');
+      const channel = resolveChannel(requested);
+      const denial = channelDenial(channel, ['not_in_channel', 'channel_not_found']);
+      if (denial) return denial;
+      const oldest = Number(str(args.oldest) ?? '0');
+      const latest = Number(str(args.latest) ?? String(Number.MAX_SAFE_INTEGER));
+      const isInclusive = String(args.inclusive) === 'true' || String(args.inclusive) === '1';
+      const isInWindow = (ts: number) => (isInclusive ? ts >= oldest && ts <= latest : ts > oldest && ts < latest);
+      const withMetadata = String(args.include_all_metadata) === 'true' || String(args.include_all_metadata) === '1';
+      const limit = Math.min(Math.max(Number(str(args.limit) ?? '100') || 100, 1), 999);
+      const found = [...messageStore.values()]
+        .filter((message) => message.channel === channel && (message.thread_ts === undefined || message.thread_ts === message.ts) && isInWindow(Number(message.ts)))
+        .sort((a, b) => Number(b.ts) - Number(a.ts));
+      const page = found.slice(0, limit).map((message) => {
+        const { metadata, ...rest } = publicMessage(message);
+        return withMetadata && metadata !== undefined ? { ...rest, metadata } : rest;
+      });
+      return { ok: true, messages: page, has_more: found.length > limit, pin_count: 0 };
+    },
+
     'conversations.join': (args) => {
       const requested = str(args.channel);
       if (requested === undefined || requested === '') return fail('channel_not_found');
@@ -771,10 +797,13 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     return undefined;
   }
 
-  function takeFault(method: string): FakeSlackFault | undefined {
+  // A fault with `onlyIf` waits for a call it matches; others take the next call.
+  function takeFault(method: string, args: Json): FakeSlackFault | undefined {
     const queue = faults.get(method);
-    const fault = queue?.shift();
-    if (queue !== undefined && queue.length === 0) faults.delete(method);
+    const index = queue?.findIndex((fault) => !('onlyIf' in fault) || fault.onlyIf === undefined || fault.onlyIf(args)) ?? -1;
+    if (queue === undefined || index < 0) return undefined;
+    const [fault] = queue.splice(index, 1);
+    if (queue.length === 0) faults.delete(method);
     return fault;
   }
 
@@ -817,8 +846,8 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     call.token = headerToken ?? str(bodyToken);
     call.args = parseJsonArguments(rest);
 
-    const fault = takeFault(method);
-    if (fault !== undefined) {
+    const fault = takeFault(method, call.args);
+    if (fault !== undefined && !('afterApplying' in fault && fault.afterApplying)) {
       if ('error' in fault) return answer(200, fail(fault.error, fault.extra));
       if (fault.status === 429) {
         const retryAfter = 'retryAfter' in fault && fault.retryAfter !== undefined ? fault.retryAfter : 1;
@@ -838,7 +867,9 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     }
     const retryAfter = checkRateLimit(method, at);
     if (retryAfter !== undefined) return answer(429, fail('ratelimited'), { 'retry-after': String(retryAfter) });
-    return answer(200, handler(call.args, { token: call.token ?? '', now: at }));
+    const result = handler(call.args, { token: call.token ?? '', now: at });
+    if (fault !== undefined && 'error' in fault) return answer(200, fail(fault.error, fault.extra));
+    return answer(200, result);
   }
 
   async function handleUpload(req: IncomingMessage, res: ServerResponse, fileId: string): Promise<void> {

@@ -60,6 +60,8 @@ export async function startTestApp({
   const baseEnv = {
     ...fakeServicesEnv({ databaseUrl: database.url, slackUrl: slack.url, openaiUrl: openai.url, firecrawlUrl: firecrawl.url }),
     LOG_LEVEL: 'debug',
+    // The fake webhook and WordPress servers listen on loopback.
+    ALLOW_PRIVATE_DESTINATIONS: 'true',
   };
   const boot = (currentRole: string, extraEnv: Record<string, string>) =>
     startApp({ env: { ...baseEnv, ...env, ...extraEnv }, argv: ['--role', currentRole], logDestination, workerPollInterval: 200, ...(destinations ? { destinations } : {}) });

@@ -141,7 +141,13 @@ function describePublication(publication: PublicationView): string {
   const name = isChannelMention ? publication.name : escapeMrkdwn(truncate(publication.name, 80));
   const link = publication.url ? ` · <${publication.url}|view>` : '';
   const reactions = publication.reactions ? ` · ${publication.reactions} reactions` : '';
-  const reason = publication.state === 'failed' && publication.reason ? `: ${escapeMrkdwn(truncate(publication.reason, 300))}` : '';
+  const reason = !publication.reason
+    ? ''
+    : publication.state === 'failed'
+      ? `: ${escapeMrkdwn(truncate(publication.reason, 300))}`
+      : publication.state === 'delivered'
+        ? ` · ⚠️ ${truncate(publication.reason, 300)}`
+        : '';
   return `${name}: ${PUBLICATION_LABELS[publication.state]}${link}${reactions}${reason}`;
 }
 

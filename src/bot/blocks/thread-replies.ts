@@ -36,6 +36,7 @@ import {
   splitText,
   truncate,
 } from './format.ts';
+import { defuseModelMrkdwn, showMarkdownLinkTargets } from './model-mrkdwn.ts';
 
 export type ThreadReply = { text: string; blocks: KnownBlock[] };
 
@@ -170,7 +171,8 @@ export function buildDraftReply({
     context(facts.join(' · ')),
     section(`*Meta description* · ${pluralize(metaLength, 'character')}\n${escapeMrkdwn(truncate(oneLine(draft.metaDescription), 1000))}`),
   ];
-  const post = draft.markdown.trim();
+  // The reviewer sees where each link leads; citations of the sources are the app's own.
+  const post = showMarkdownLinkTargets(draft.markdown.trim(), { trustedUrls: sources.map((source) => source.url) });
   const sourcesText = sources.length === 0 ? null : `*Sources*\n${sources.map(sourceLine).join('\n')}`;
   const text = `Draft: ${escapeMrkdwn(title)} · ${formatNumber(wordCount)} words`;
 
@@ -378,8 +380,8 @@ function sourceLine(source: ResearchSource): string {
 
 function textVariantReply(measure: VariantMeasure, violations: string[], text: string, style: 'plain' | 'mrkdwn'): ThreadReply {
   const blocks = variantHead(measure, violations);
-  // Shown as mrkdwn, an announcement's mentions would notify people from the review thread.
-  const shown = style === 'mrkdwn' ? defuseMentions(text) : text;
+  // Shown as mrkdwn: mentions are shown as written without notifying, and links show their targets.
+  const shown = style === 'mrkdwn' ? defuseModelMrkdwn(text, { mentions: 'visible' }) : text;
   // At most five pieces of 3,000 fit in the payload, hence five wrappers.
   const fitting = cutText(shown, { maxJson: MESSAGE_BLOCKS_JSON_LIMIT - jsonLength(blocks) - 5 * BLOCK_WRAPPER_JSON - NOTE_RESERVE });
   const pieces = splitText(fitting, SECTION_TEXT_LIMIT).filter((piece) => piece.trim() !== '');
@@ -417,7 +419,7 @@ function xThreadReply(measure: VariantMeasure, violations: string[], posts: stri
 function newsletterReply(measure: VariantMeasure, violations: string[], variant: { subject: string; preview: string; body: string }): ThreadReply {
   const blocks = variantHead(measure, violations, `preview ${countCharacters(variant.preview)} / ${NEWSLETTER_PREVIEW_LIMIT}`);
   blocks.push(plainSection(`Subject: ${truncate(variant.subject, 1000) || '(none)'}\nPreview: ${truncate(variant.preview, 1000) || '(none)'}`));
-  const body = variant.body.trim();
+  const body = showMarkdownLinkTargets(variant.body.trim());
   if (body === '') {
     blocks.push(context('_(empty body)_'));
   } else {
@@ -453,10 +455,6 @@ function variantText(measure: VariantMeasure, violations: string[]): string {
 }
 
 /** Turns mentions that notify (`<@U…>`, `<!here>`, `<!channel>`, `<!everyone>`, `<!subteam^…>`) into visible text. */
-function defuseMentions(text: string): string {
-  return text.replace(/<(@[^>]*|!(?:here|channel|everyone|subteam\^)[^>]*)>/g, '&lt;$1&gt;');
-}
-
 function describeRatings(checks: ContentCheck[]): string {
   const count = (rating: CheckRating) => checks.filter((check) => check.rating === rating).length;
   const parts = [

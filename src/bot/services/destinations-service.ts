@@ -4,8 +4,10 @@ import { encryptSecret } from '../../crypto.ts';
 import { recordAudit } from '../../db/audit.ts';
 import type { Database } from '../../db/client.ts';
 import { findDestination, insertDestination, listDestinations, type DestinationRow } from '../../db/destinations.ts';
+import { recordWithinLimit } from '../../db/rate-limits.ts';
 import { publishDestinations } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
+import type { DestinationNetworkPolicy } from '../../publish/network-guard.ts';
 import type { DestinationRegistry } from '../../publish/registry.ts';
 import { openStoredDestination } from '../../publish/stored-destination.ts';
 import type { DestinationListItem } from '../views/settings/destinations-modal.ts';
@@ -21,10 +23,20 @@ export async function listDestinationItems(db: Database, teamId: string, registr
   return (await listDestinations(db, teamId)).map((row) => toListItem(row, registry));
 }
 
-/** Saves a new or edited destination; a secret is encrypted, and an empty one on edit keeps the stored one. */
+/**
+ * Saves a new or edited destination; a secret is encrypted, and an empty one on edit keeps the stored
+ * one, unless the edit moves the destination (another origin or user name): then the secret must be
+ * typed again, and the AppError's `details.blockId` names its field.
+ */
 export async function saveDestination(
   db: Database,
-  { teamId, actorId, submission, encryptionKey }: { teamId: string; actorId: string; submission: DestinationSubmission; encryptionKey: Buffer | undefined },
+  {
+    teamId,
+    actorId,
+    submission,
+    encryptionKey,
+    registry,
+  }: { teamId: string; actorId: string; submission: DestinationSubmission; encryptionKey: Buffer | undefined; registry: DestinationRegistry },
 ): Promise<void> {
   if (submission.secret && !encryptionKey) {
     throw new AppError('CONFIG', 'ENCRYPTION_KEY is not set, so secrets cannot be stored. Ask whoever runs the app to set it.');
@@ -34,6 +46,14 @@ export async function saveDestination(
   if (submission.id) {
     const existing = await findDestination(db, teamId, submission.id);
     if (!existing) throw new AppError('NOT_FOUND', 'That destination was removed.');
+    const secretField = registry.find(existing.kind)?.secret;
+    if (secretField && submission.secret === null && secretField.scope(existing.config) !== secretField.scope(submission.config)) {
+      throw new AppError(
+        'INVALID_INPUT',
+        `The address or user name changed, so enter the ${secretField.label.toLowerCase()} again: the stored one is never sent to a new destination.`,
+        { details: { blockId: secretField.blockId } },
+      );
+    }
     await db
       .update(publishDestinations)
       .set({ name: submission.name, config, ...(secretEncrypted ? { secretEncrypted } : {}), updatedAt: new Date() })
@@ -61,17 +81,31 @@ export async function testDestination({
   encryptionKey,
   timeoutMs,
   registry,
+  network,
+  limit,
 }: {
   row: DestinationRow;
   client: WebClient;
   encryptionKey: Buffer | undefined;
   timeoutMs: number;
   registry: DestinationRegistry;
+  network: DestinationNetworkPolicy;
+  /** Test calls out to an admin-supplied address: a workspace gets `perMinute` of them. */
+  limit: { db: Database; teamId: string; actorId: string; perMinute: number; now: Date };
 }): Promise<string> {
   const opened = openStoredDestination(registry, row, encryptionKey);
   if (!opened.ok) return `❌ ${row.name}: ${opened.reason}`;
+  const slot = await recordWithinLimit(limit.db, {
+    entry: { teamId: limit.teamId, actorId: limit.actorId, action: 'destination_tested', details: { id: row.id, kind: row.kind } },
+    limit: limit.perMinute,
+    windowMs: 60_000,
+    now: limit.now,
+  });
+  if (!slot.isAllowed) {
+    return `⏳ ${row.name}: this workspace can run ${limit.perMinute} tests a minute; try again in ${slot.retryAfterSeconds} s.`;
+  }
   try {
-    const check = await opened.adapter.test({ config: opened.config, secret: opened.readSecret(), slack: client, timeoutMs });
+    const check = await opened.adapter.test({ config: opened.config, secret: opened.readSecret(), slack: client, timeoutMs, network });
     return `${check.ok ? '✅' : '❌'} ${row.name}: ${check.message}`;
   } catch (error) {
     const reason = (error as { data?: { error?: string } }).data?.error ?? (error instanceof Error ? error.message : String(error));

@@ -2,6 +2,7 @@ import type { KnownBlock, View } from '@slack/types';
 import { z } from 'zod';
 import { CHANNEL_LABELS, CHANNELS, type ChannelId } from '../../domain/channels.ts';
 import { PLAN_MODAL } from '../ids.ts';
+import { findIpLiteralRefusal } from '../../publish/address-policy.ts';
 
 const { blocks: B, inputAction: A } = PLAN_MODAL;
 
@@ -195,7 +196,10 @@ export function parsePlanSubmission(view: { state?: { values?: unknown }; privat
 
   const urlLines = unique(text(B.competitorUrls).split(/\s+/).filter(Boolean));
   const badUrl = urlLines.find((line) => !isHttpUrl(line));
+  // Syntax only, no DNS in the ack path: the scraper fetches these pages, not this app.
+  const privateUrl = urlLines.map((line) => ({ line, refusal: isHttpUrl(line) ? findIpLiteralRefusal(new URL(line)) : null })).find(({ refusal }) => refusal);
   if (badUrl) errors[B.competitorUrls] = `"${truncate(badUrl, 60)}" is not an http(s) URL.`;
+  else if (privateUrl) errors[B.competitorUrls] = `"${truncate(privateUrl.line, 60)}" points to ${privateUrl.refusal}; use a public page.`;
   else if (urlLines.length > MAX_COMPETITOR_URLS) {
     errors[B.competitorUrls] = `Use at most ${MAX_COMPETITOR_URLS} URLs: this has ${urlLines.length}.`;
   }
@@ -242,7 +246,7 @@ export function stripControlCharacters(value: string): string {
 function isHttpUrl(value: string): boolean {
   try {
     const url = new URL(value);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname.includes('.');
+    return (url.protocol === 'http:' || url.protocol === 'https:') && (url.hostname.includes('.') || url.hostname.includes(':'));
   } catch {
     return false;
   }

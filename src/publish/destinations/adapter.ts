@@ -1,6 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { z } from 'zod';
 import type { DestinationKind } from '../../domain/destinations.ts';
+import type { DestinationNetworkPolicy } from '../network-guard.ts';
 import type { DeliveryResult, DestinationCheck, PublishContent } from '../types.ts';
 
 /** One input of a destination's settings form; `name` is its key in the stored config. */
@@ -36,6 +37,8 @@ export type DestinationCallContext<C> = {
   /** The workspace's Slack client, for kinds that post to Slack. */
   slack: WebClient;
   timeoutMs: number;
+  /** Where HTTP calls to admin-supplied URLs may connect. */
+  network: DestinationNetworkPolicy;
 };
 
 export type PublishCallContext<C> = DestinationCallContext<C> & {
@@ -46,7 +49,15 @@ export type PublishCallContext<C> = DestinationCallContext<C> & {
   link?: string;
   /** When the attempt was first claimed: the earliest a previous try can have published. */
   attemptStartedAt: Date;
+  /** The destination's id for what an earlier try delivered, when it was recorded (a Slack `<channel>:<ts>`). */
+  recordedExternalId?: string;
 };
+
+/**
+ * What reconciling an ambiguous try found: it arrived (`found`), it did not (`absent`: publish again),
+ * or it cannot be told (`unknown`: publish again, and say that a duplicate is possible).
+ */
+export type Reconciliation = { outcome: 'found'; result: DeliveryResult } | { outcome: 'absent' } | { outcome: 'unknown'; why: string };
 
 /**
  * One destination kind: everything the app needs to configure, test and publish to it. Adding a kind
@@ -75,11 +86,10 @@ export type DestinationAdapter<C extends { kind: string } = { kind: string }> = 
   test(context: DestinationCallContext<C>): Promise<DestinationCheck>;
   publish(context: PublishCallContext<C>): Promise<DeliveryResult>;
   /**
-   * Called before publishing again after an ambiguous outcome (`unknown`, or a crash while sending):
-   * `delivered` when the earlier try did arrive, undefined when it did not or cannot be told (then
-   * `publish` goes again, with the same idempotency key).
+   * Called before publishing again after an ambiguous outcome (`unknown`, or a crash while sending),
+   * with the same idempotency key: did the earlier try arrive?
    */
-  reconcile(context: PublishCallContext<C>): Promise<DeliveryResult | undefined>;
+  reconcile(context: PublishCallContext<C>): Promise<Reconciliation>;
 };
 
 /** Keeps an adapter's config type while letting the registry hold every kind. */

@@ -1,5 +1,5 @@
 import { slackChannelDestinationSchema, type SlackChannelConfig } from '../../domain/destinations.ts';
-import { buildAnnouncement, postToSlackChannel } from '../slack-channel.ts';
+import { buildAnnouncement, findAnnouncement, postToSlackChannel } from '../slack-channel.ts';
 import { defineDestinationAdapter } from './adapter.ts';
 
 const TEST_CONTENT = {
@@ -35,5 +35,9 @@ export const slackChannelAdapter = defineDestinationAdapter<SlackChannelConfig>(
   },
   publish: ({ config, slack, content, idempotencyKey, link }) =>
     postToSlackChannel({ client: slack, channelId: config.channelId, content, idempotencyKey, ...(link === undefined ? {} : { link }) }),
-  reconcile: async () => undefined,
+  // The posted ts is the primary record; the channel's history, searched by idempotency key, the fallback.
+  async reconcile({ config, slack, idempotencyKey, attemptStartedAt, recordedExternalId }) {
+    if (recordedExternalId) return { outcome: 'found', result: { state: 'delivered', retryable: false, externalId: recordedExternalId } };
+    return findAnnouncement({ client: slack, channelId: config.channelId, idempotencyKey, since: attemptStartedAt, until: new Date() });
+  },
 });

@@ -36,9 +36,9 @@ export const webhookAdapter = defineDestinationAdapter<WebhookConfig>({
     scope: (config) => originOf((config as Partial<WebhookConfig>).url),
   },
   summary: (config) => config.url,
-  test: ({ config, secret, timeoutMs }) => pingWebhook({ url: config.url, secret, timeoutMs }),
-  publish: ({ config, secret, content, idempotencyKey, timeoutMs }) =>
-    deliverWebhook({ url: config.url, secret, body: buildPublishBody(content), idempotencyKey, timeoutMs }),
+  test: ({ config, secret, timeoutMs, network }) => pingWebhook({ url: config.url, secret, timeoutMs, network }),
+  publish: ({ config, secret, content, idempotencyKey, timeoutMs, network }) =>
+    deliverWebhook({ url: config.url, secret, body: buildPublishBody(content), idempotencyKey, timeoutMs, network }),
   // Re-sending with the same idempotency key is how a receiver settles a doubt: it drops a duplicate.
-  reconcile: async () => undefined,
+  reconcile: async () => ({ outcome: 'absent' }),
 });

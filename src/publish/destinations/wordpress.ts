@@ -53,9 +53,9 @@ export const wordpressAdapter = defineDestinationAdapter<WordpressConfig>({
   },
   makesPostLink: true,
   summary: (config) => config.siteUrl,
-  test: ({ config, secret, timeoutMs }) => checkWordpressAuth(asDestination(config, secret), { timeoutMs }),
-  publish: ({ config, secret, content, timeoutMs }) => publishToWordpress({ destination: asDestination(config, secret), content, timeoutMs }),
+  test: ({ config, secret, timeoutMs, network }) => checkWordpressAuth(asDestination(config, secret), { timeoutMs, network }),
+  publish: ({ config, secret, content, timeoutMs, network }) => publishToWordpress({ destination: asDestination(config, secret), content, timeoutMs, network }),
   // publish looks the post up by its slug and this revision's marker before creating one, so
   // publishing again is itself the reconciliation.
-  reconcile: async () => undefined,
+  reconcile: async () => ({ outcome: 'absent' }),
 });

@@ -183,6 +183,23 @@ describe('buildDraftReply', () => {
     expect(reply.text).toBe('Draft: Hybrid work playbook for small teams · 1,240 words');
   });
 
+  test("shows where the draft's links lead, except its citations of the sources", () => {
+    const sources = makeSources(1);
+    const markdown = [
+      `Remote teams ship more [1](${sources[0]!.url}).`,
+      '[Read more](http://evil) and [docs.example.com guide](https://docs.example.com/x) and [call us](tel:+15550100).',
+      '![chart](https://cdn.example.com/chart.png)',
+    ].join('\n\n');
+    const reply = buildDraftReply({ draft: makeDraft(markdown), wordCount: 20, sources });
+    expect(blocksOfType(reply, 'markdown').map(textOf)).toEqual([
+      [
+        `Remote teams ship more [1](${sources[0]!.url}).`,
+        '[Read more (evil)](http://evil) and [docs.example.com guide](https://docs.example.com/x) and call us (tel:+15550100).',
+        '![chart](https://cdn.example.com/chart.png)',
+      ].join('\n\n'),
+    ]);
+  });
+
   test('turns a 20,000-character draft into a Markdown file with its sources', () => {
     const markdown = makePost(20_000);
     const sources = makeSources(5);
@@ -389,11 +406,13 @@ describe('buildVariantReply', () => {
     expect(allText(reply)).toMatch(/The body goes on for [\d,]+ more characters/);
   });
 
-  test('renders a Slack announcement as mrkdwn but defuses mentions that would notify people', () => {
-    const text = '<!channel> *New post*: <https://blog.example.com/x|read it> — thanks <@U123ABC>';
+  test('renders a Slack announcement as mrkdwn but defuses mentions that would notify people, and shows where links lead', () => {
+    const text = '<!channel> <!HERE> *New post*: <https://blog.example.com/x|read it> — thanks <@U123ABC>, <http://evil|Read more>';
     const { reply } = variantReply('slack_announcement', { text });
     expectPostable(reply);
-    expect(textOf(reply.blocks[1]!)).toBe('&lt;!channel&gt; *New post*: <https://blog.example.com/x|read it> — thanks &lt;@U123ABC&gt;');
+    expect(textOf(reply.blocks[1]!)).toBe(
+      '&lt;!channel&gt; &lt;!HERE&gt; *New post*: <https://blog.example.com/x|read it (blog.example.com)> — thanks &lt;@U123ABC&gt;, <http://evil|Read more (evil)>',
+    );
   });
 
   test('fits a Slack announcement far over its limit', () => {

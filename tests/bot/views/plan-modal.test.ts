@@ -36,3 +36,19 @@ describe('the plan modal', () => {
     expect(!wordy.ok && wordy.errors).toEqual({ keyphrase: 'Use 1–4 words: this has 5.' });
   });
 });
+
+describe('competitor URLs', () => {
+  test('are checked for syntax and IP-literal hosts only: a private or metadata address is refused inline', () => {
+    for (const [url, where] of [
+      ['http://169.254.169.254/latest/meta-data', '169.254.169.254, a link-local address'],
+      ['http://10.0.0.1/admin', '10.0.0.1, a private network address'],
+      ['http://[::1]:6379/', '::1, this machine (loopback)'],
+    ] as const) {
+      const parsed = parsePlanSubmission(planModalSubmissionView({ competitorUrls: `https://a.example.com\n${url}` }));
+      expect(!parsed.ok && parsed.errors['competitor_urls']).toContain(`points to ${where}`);
+    }
+    // A name is not resolved here: the scraper fetches these pages, not the app.
+    const named = parsePlanSubmission(planModalSubmissionView({ competitorUrls: 'https://intranet.example.com/x http://93.184.216.34/page' }));
+    expect(named.ok && named.input.competitorUrls).toEqual(['https://intranet.example.com/x', 'http://93.184.216.34/page']);
+  });
+});

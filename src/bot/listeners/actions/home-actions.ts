@@ -98,10 +98,18 @@ export function registerHomeActions(app: App, deps: BotDeps): void {
     await client.views.push({ trigger_id: triggerId, view: buildDestinationFormModal({ kind: row.kind, existing: { id: row.id, name: row.name, config: row.config }, registry: deps.destinations }) });
   });
 
-  destinationAction(destinationActions.test, async ({ client, teamId, id, viewId }) => {
+  destinationAction(destinationActions.test, async ({ client, teamId, userId, id, viewId }) => {
     const row = await findDestination(deps.db, teamId, id);
     const notice = row
-      ? await testDestination({ row, client, encryptionKey: deps.encryptionKey, timeoutMs: deps.publishTimeoutMs, registry: deps.destinations })
+      ? await testDestination({
+          row,
+          client,
+          encryptionKey: deps.encryptionKey,
+          timeoutMs: deps.publishTimeoutMs,
+          registry: deps.destinations,
+          network: deps.destinationNetwork,
+          limit: { db: deps.db, teamId, actorId: userId, perMinute: deps.testRateLimitPerMinute, now: deps.now() },
+        })
       : 'That destination was removed.';
     await client.views.update({ view_id: viewId, view: buildDestinationsModal(await listDestinationItems(deps.db, teamId, deps.destinations), { notice, registry: deps.destinations }) });
   });

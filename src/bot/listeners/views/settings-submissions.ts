@@ -70,10 +70,11 @@ export function registerSettingsSubmissions(app: App, deps: BotDeps): void {
     const parsed = parseDestinationFormSubmission(view, deps.destinations);
     if (!parsed.ok) return void (await ack({ response_action: 'errors', errors: parsed.errors }));
     try {
-      await saveDestination(deps.db, { teamId, actorId: body.user.id, submission: parsed.value, encryptionKey: deps.encryptionKey });
+      await saveDestination(deps.db, { teamId, actorId: body.user.id, submission: parsed.value, encryptionKey: deps.encryptionKey, registry: deps.destinations });
     } catch (error) {
       if (!isAppError(error)) throw error;
-      return void (await ack({ response_action: 'errors', errors: { [firstBlock]: error.message } }));
+      const blockId = typeof error.details?.['blockId'] === 'string' ? error.details['blockId'] : firstBlock;
+      return void (await ack({ response_action: 'errors', errors: { [blockId]: error.message } }));
     }
     await ack();
     // The form was pushed over the Destinations list: show the list again with the change.
