@@ -13,7 +13,11 @@ import { slackDate } from './format.ts';
 import { buildPlanMessage, type ReviewView } from './plan-message.ts';
 import { derivePlanMessageModel, type ScoreFacts } from './plan-message-model.ts';
 import { buildQualityBlocks, buildQualitySummary, type QualityView } from './replies/quality.ts';
-import { buildDecisionLogReply, buildDraftReply, buildResearchReply, buildSeoReply, buildVariantReply } from './thread-replies.ts';
+import { buildDecisionLogReply } from './replies/decision-log.ts';
+import { buildDraftReply } from './replies/draft.ts';
+import { buildResearchReply } from './replies/research.ts';
+import { buildSeoReply } from './replies/seo.ts';
+import { buildVariantReply } from './replies/variant.ts';
 
 type MessageReply = { kind?: 'message'; text: string; blocks: KnownBlock[] };
 type FileReply = { kind: 'file'; text: string; blocks: KnownBlock[]; file: { filename: string; content: string } };

@@ -1,13 +1,11 @@
 import type { KnownBlock } from '@slack/types';
 import { describe, expect, test } from 'vitest';
-import {
-  buildDecisionLogReply,
-  buildDraftReply,
-  buildResearchReply,
-  buildSeoReply,
-  buildVariantReply,
-  type ThreadReply,
-} from '../../../src/bot/blocks/thread-replies.ts';
+import { buildDecisionLogReply } from '../../../src/bot/blocks/replies/decision-log.ts';
+import { buildDraftReply } from '../../../src/bot/blocks/replies/draft.ts';
+import type { ThreadReply } from '../../../src/bot/blocks/replies/layout.ts';
+import { buildResearchReply } from '../../../src/bot/blocks/replies/research.ts';
+import { buildSeoReply } from '../../../src/bot/blocks/replies/seo.ts';
+import { buildVariantReply } from '../../../src/bot/blocks/replies/variant.ts';
 import { isAppError } from '../../../src/errors.ts';
 import { validateVariant } from '../../../src/domain/channels.ts';
 import type { ContentAnalysis, ContentCheck } from '../../../src/orchestrator/seo/analyze.ts';
