@@ -1,5 +1,4 @@
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import type { InstallProvider } from '@slack/oauth';
@@ -46,44 +45,64 @@ export function makeHttpApp({ receiver, installer, checkHealth, renderMetrics }:
   }
 
   if (receiver) {
-    app.post(
-      '/slack/events',
-      bodyLimit({
-        maxSize: MAX_BODY_BYTES,
-        onError: async (c) => {
-          await discardBody(c.req.raw.body);
-          return c.text('payload too large', 413);
-        },
-      }),
-      async (c) => {
-        const response = await receiver.handle({
-          rawBody: await c.req.text(),
-          contentType: c.req.header('content-type'),
-          signature: c.req.header('x-slack-signature'),
-          timestamp: c.req.header('x-slack-request-timestamp'),
-          retryNum: c.req.header('x-slack-retry-num'),
-          retryReason: c.req.header('x-slack-retry-reason'),
-        });
-        return c.body(response.body, response.status as 200, response.contentType ? { 'content-type': response.contentType } : {});
-      },
-    );
+    app.post('/slack/events', async (c) => {
+      const body = await readBodyWithin(c.req.raw.body, MAX_BODY_BYTES, Number(c.req.header('content-length') ?? 0));
+      if (!body.ok) return c.text(body.reason, body.status);
+      const response = await receiver.handle({
+        rawBody: body.text,
+        contentType: c.req.header('content-type'),
+        signature: c.req.header('x-slack-signature'),
+        timestamp: c.req.header('x-slack-request-timestamp'),
+        retryNum: c.req.header('x-slack-retry-num'),
+        retryReason: c.req.header('x-slack-retry-reason'),
+      });
+      return c.body(response.body, response.status as 200, response.contentType ? { 'content-type': response.contentType } : {});
+    });
   }
 
   return app;
 }
 
-async function discardBody(body: ReadableStream<Uint8Array> | null): Promise<void> {
-  if (!body) return;
+type BodyRead = { ok: true; text: string } | { ok: false; status: 400 | 413; reason: string };
+
+/**
+ * Reads a request body of at most `maxBytes`, whether its size is announced (Content-Length) or
+ * not (chunked). An oversized body is read on and dropped up to MAX_DISCARD_BYTES so the client
+ * sees the 413; beyond that the stream is cancelled.
+ */
+async function readBodyWithin(body: ReadableStream<Uint8Array> | null, maxBytes: number, announcedBytes: number): Promise<BodyRead> {
+  if (!body) return { ok: true, text: '' };
+  const tooLarge = { ok: false, status: 413, reason: 'payload too large' } as const;
   const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
   let total = 0;
   try {
-    while (total <= MAX_DISCARD_BYTES) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      total += value.byteLength;
+    if (announcedBytes > maxBytes) {
+      await discardRest(reader, 0);
+      return tooLarge;
     }
-    await reader.cancel();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return { ok: true, text: Buffer.concat(chunks).toString('utf8') };
+      total += value.byteLength;
+      if (total > maxBytes) {
+        await discardRest(reader, total);
+        return tooLarge;
+      }
+      chunks.push(value);
+    }
   } catch {
-    // The client went away; nothing left to answer.
+    // The client went away mid-body; whatever we answer, nobody reads it.
+    return { ok: false, status: 400, reason: 'incomplete body' };
   }
+}
+
+async function discardRest(reader: ReadableStreamDefaultReader<Uint8Array>, alreadyRead: number): Promise<void> {
+  let total = alreadyRead;
+  while (total <= MAX_DISCARD_BYTES) {
+    const { done, value } = await reader.read();
+    if (done) return;
+    total += value.byteLength;
+  }
+  await reader.cancel();
 }
