@@ -10,7 +10,7 @@ import { openPlanModal } from '../commands/content-command.ts';
 import type { BotDeps } from '../../deps.ts';
 import { listDestinationItems, removeDestination, testDestination } from '../../services/destinations-service.ts';
 import { publishHome } from '../../services/publish-home.ts';
-import { isAppAdmin } from '../../services/permissions.ts';
+import { isAdminCheckUnavailable, isAppAdmin } from '../../services/permissions.ts';
 import { ACTIONS, DESTINATION_ADD_ACTION_PATTERN, HOME_ACTIONS, SETTINGS_MODALS, type SettingsGroup } from '../../ids.ts';
 import {
   buildApproversModal,
@@ -27,6 +27,16 @@ import {
 const NOT_ADMIN = 'Only admins can change settings: workspace admins and owners, whoever installed the app, and the admins listed in its settings.';
 
 export function registerHomeActions(app: App, deps: BotDeps): void {
+  // Runs after the ack; when Slack cannot say who is an admin, the person is told in a direct message.
+  const isAdmin = async (client: WebClient, teamId: string, userId: string): Promise<boolean> => {
+    try {
+      return await isAppAdmin({ db: deps.db, client, teamId, userId, logger: deps.logger });
+    } catch (error) {
+      if (!isAdminCheckUnavailable(error)) throw error;
+      await client.chat.postMessage({ channel: userId, text: error.message }).catch(() => undefined);
+      return false;
+    }
+  };
   app.action<BlockAction<ButtonAction>>(ACTIONS.newPlan, async ({ ack, body, client, context }) => {
     await ack();
     const teamId = context.teamId ?? body.team?.id;
@@ -53,7 +63,7 @@ export function registerHomeActions(app: App, deps: BotDeps): void {
     const group = parseSettingsGroup(action.value);
     const teamId = context.teamId ?? body.team?.id;
     if (!group || !teamId) return;
-    if (!(await isAppAdmin({ db: deps.db, client, teamId, userId: body.user.id, logger: deps.logger }))) {
+    if (!(await isAdmin(client, teamId, body.user.id))) {
       await client.chat.postMessage({ channel: body.user.id, text: NOT_ADMIN }).catch(() => undefined);
       return;
     }
@@ -66,7 +76,7 @@ export function registerHomeActions(app: App, deps: BotDeps): void {
     const teamId = context.teamId ?? body.team?.id;
     const selected = parsePromptSelection(action.selected_option?.value);
     if (!teamId || !selected || !body.view) return;
-    if (!(await isAppAdmin({ db: deps.db, client, teamId, userId: body.user.id, logger: deps.logger }))) return;
+    if (!(await isAdmin(client, teamId, body.user.id))) return;
     await client.views.update({ view_id: body.view.id, hash: body.view.hash, view: await promptsModal(deps, teamId, selected) });
   });
 
@@ -74,7 +84,7 @@ export function registerHomeActions(app: App, deps: BotDeps): void {
     await ack();
     const kind = parseDestinationKind(action.value, deps.destinations);
     const teamId = context.teamId ?? body.team?.id;
-    if (!kind || !teamId || !(await isAppAdmin({ db: deps.db, client, teamId, userId: body.user.id, logger: deps.logger }))) return;
+    if (!kind || !teamId || !(await isAdmin(client, teamId, body.user.id))) return;
     await client.views.push({ trigger_id: body.trigger_id, view: buildDestinationFormModal({ kind, registry: deps.destinations }) });
   });
 
@@ -86,7 +96,7 @@ export function registerHomeActions(app: App, deps: BotDeps): void {
       await ack();
       const teamId = context.teamId ?? body.team?.id;
       if (!teamId || !body.view || !action.value) return;
-      if (!(await isAppAdmin({ db: deps.db, client, teamId, userId: body.user.id, logger: deps.logger }))) return;
+      if (!(await isAdmin(client, teamId, body.user.id))) return;
       await handle({ client, teamId, userId: body.user.id, id: action.value, viewId: body.view.id, triggerId: body.trigger_id });
     });
   };
