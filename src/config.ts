@@ -62,6 +62,10 @@ const environmentSchema = z.object({
   LLM_TIMEOUT_MS: positiveInt(120_000),
   PUBLISH_TIMEOUT_MS: positiveInt(15_000),
   PLAN_RATE_LIMIT_PER_HOUR: positiveInt(30),
+  RETRY_RATE_LIMIT_PER_HOUR: positiveInt(10),
+  REQUEST_CHANGES_RATE_LIMIT_PER_HOUR: positiveInt(20),
+  DESTINATION_TEST_RATE_LIMIT_PER_MINUTE: positiveInt(10),
+  EDIT_BRIEF_RATE_LIMIT_PER_HOUR: positiveInt(20),
   WORKER_STALE_AFTER_MS: positiveInt(30_000),
   TOKEN_PRICE_PER_1K: z.coerce.number({ message: 'must be a number' }).min(0, 'must be 0 or more').default(0.002),
   LLM_MAX_RETRIES: z.coerce.number({ message: 'must be a whole number' }).int().min(0).default(3),
@@ -94,6 +98,8 @@ export type Config = {
   llmTimeoutMs: number;
   publishTimeoutMs: number;
   planRateLimitPerHour: number;
+  /** Per plan (retry, edit brief) or per workspace (request changes, destination test). */
+  actionRateLimits: { retryPerHour: number; requestChangesPerHour: number; destinationTestPerMinute: number; editBriefPerHour: number };
   workerStaleAfterMs: number;
   tokenPricePer1k: number;
   llmMaxRetries: number;
@@ -151,6 +157,12 @@ export function loadConfig(env: Environment, argv: readonly string[] = []): Conf
     llmTimeoutMs: values.LLM_TIMEOUT_MS,
     publishTimeoutMs: values.PUBLISH_TIMEOUT_MS,
     planRateLimitPerHour: values.PLAN_RATE_LIMIT_PER_HOUR,
+    actionRateLimits: {
+      retryPerHour: values.RETRY_RATE_LIMIT_PER_HOUR,
+      requestChangesPerHour: values.REQUEST_CHANGES_RATE_LIMIT_PER_HOUR,
+      destinationTestPerMinute: values.DESTINATION_TEST_RATE_LIMIT_PER_MINUTE,
+      editBriefPerHour: values.EDIT_BRIEF_RATE_LIMIT_PER_HOUR,
+    },
     workerStaleAfterMs: values.WORKER_STALE_AFTER_MS,
     tokenPricePer1k: values.TOKEN_PRICE_PER_1K,
     llmMaxRetries: values.LLM_MAX_RETRIES,

@@ -148,6 +148,7 @@ export async function startApp({
         envApprovers: config.slack.approvers,
         maxAttempts: config.jobMaxAttempts,
         planRateLimitPerHour: config.planRateLimitPerHour,
+        actionRateLimits: config.actionRateLimits,
         tokenPricePer1k: config.tokenPricePer1k,
         encryptionKey: config.encryptionKey,
         publishTimeoutMs: config.publishTimeoutMs,

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Database } from '../db/client.ts';
 import type { EnqueueJob } from '../jobs/queue.ts';
 import type { DestinationRegistry } from '../publish/registry.ts';
+import type { ActionRateLimits } from './rate-limits.ts';
 
 /** What listeners need; built once in main.ts. Bolt passes each listener the Slack client for its workspace. */
 export type BotDeps = {
@@ -11,6 +12,7 @@ export type BotDeps = {
   envApprovers: readonly string[];
   maxAttempts: number;
   planRateLimitPerHour: number;
+  actionRateLimits: ActionRateLimits;
   tokenPricePer1k: number;
   /** Decrypts and encrypts destination secrets; undefined when ENCRYPTION_KEY is not set. */
   encryptionKey: Buffer | undefined;

@@ -1,7 +1,9 @@
 import type { App, BlockAction, ButtonAction, StaticSelectAction } from '@slack/bolt';
 import type { View } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
-import { findDestination } from '../../../db/destinations.ts';
+import { findDestination, type DestinationRow } from '../../../db/destinations.ts';
+import { isAppError } from '../../../errors.ts';
+import { assertWithinRateLimit, limiterOf } from '../../rate-limits.ts';
 import { findInstallation } from '../../../db/installations.ts';
 import { getWorkspaceSettings } from '../../../db/settings.ts';
 import { loadDefaultPrompt, PROMPT_NAMES, type PromptName } from '../../../orchestrator/prompts.ts';
@@ -101,6 +103,15 @@ export function registerHomeActions(app: App, deps: BotDeps): void {
     });
   };
   const { actions: destinationActions } = SETTINGS_MODALS.destinations;
+  const testWithinRateLimit = async (row: DestinationRow, client: WebClient): Promise<string> => {
+    try {
+      await assertWithinRateLimit(limiterOf(deps), { kind: 'destination_test', teamId: row.teamId });
+    } catch (error) {
+      if (!isAppError(error, 'RATE_LIMITED')) throw error;
+      return error.message;
+    }
+    return testDestination({ row, client, encryptionKey: deps.encryptionKey, timeoutMs: deps.publishTimeoutMs, registry: deps.destinations });
+  };
 
   destinationAction(destinationActions.edit, async ({ client, teamId, id, triggerId }) => {
     const row = await findDestination(deps.db, teamId, id);
@@ -110,9 +121,7 @@ export function registerHomeActions(app: App, deps: BotDeps): void {
 
   destinationAction(destinationActions.test, async ({ client, teamId, id, viewId }) => {
     const row = await findDestination(deps.db, teamId, id);
-    const notice = row
-      ? await testDestination({ row, client, encryptionKey: deps.encryptionKey, timeoutMs: deps.publishTimeoutMs, registry: deps.destinations })
-      : 'That destination was removed.';
+    const notice = row ? await testWithinRateLimit(row, client) : 'That destination was removed.';
     await client.views.update({ view_id: viewId, view: buildDestinationsModal(await listDestinationItems(deps.db, teamId, deps.destinations), { notice, registry: deps.destinations }) });
   });
 

@@ -6,6 +6,7 @@ import { retryFailedPlan } from '../../../review/retry.ts';
 import { STAGE_LABELS } from '../../blocks/plan-message.ts';
 import type { BotDeps } from '../../deps.ts';
 import { ACTIONS } from '../../ids.ts';
+import { assertWithinRateLimit, limiterOf } from '../../rate-limits.ts';
 import { replyTo } from '../../services/reply.ts';
 import { isAdminCheckUnavailable, isAppAdmin } from '../../services/permissions.ts';
 
@@ -23,6 +24,7 @@ export function registerRetryPlan(app: App, deps: BotDeps): void {
       const isAllowed =
         plan.authorId === userId || (await isAppAdmin({ db: deps.db, client, teamId: plan.teamId, userId, logger: deps.logger }));
       if (!isAllowed) return void (await say(`Only <@${plan.authorId}>, who made plan #${plan.number}, or a workspace admin can retry it.`));
+      await assertWithinRateLimit(limiterOf(deps), { kind: 'retry', teamId: plan.teamId, planId: plan.id, planNumber: plan.number });
       const stage = await retryFailedPlan(deps.db, { plan, actorId: userId, maxAttempts: deps.maxAttempts, retryKey: deps.now().getTime() });
       await requestRender(deps, plan.teamId, plan.id, 0);
       await say(`Retrying plan #${plan.number} from the ${STAGE_LABELS[stage].toLowerCase()} stage.`);

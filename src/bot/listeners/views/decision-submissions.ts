@@ -7,6 +7,7 @@ import type { Plan } from '../../../db/plans.ts';
 import type { BotDeps } from '../../deps.ts';
 import { DECISION_MODALS } from '../../ids.ts';
 import { isAdminCheckUnavailable } from '../../services/permissions.ts';
+import { assertWithinRateLimit, limiterOf } from '../../rate-limits.ts';
 import { authorizeDecision, findPlanForDecision } from '../../services/review-context.ts';
 import { parseDecisionMetadata, parseRequiredText, parseScheduleSubmission } from '../../views/decision-modals.ts';
 
@@ -44,6 +45,7 @@ export function registerDecisionSubmissions(app: App, deps: BotDeps): void {
   on(changes.callbackId, changes.block, () => 'request_changes', async (plan, actor, { view }) => {
     const answer = parseRequiredText(view, changes.block, 'feedback');
     if (!answer.ok) return answer.errors;
+    await assertWithinRateLimit(limiterOf(deps), { kind: 'request_changes', teamId: plan.teamId });
     await requestChanges({ db: deps.db, teamId: plan.teamId, planId: plan.id, actor, feedback: answer.text, maxAttempts: deps.maxAttempts });
   });
 
