@@ -37,6 +37,10 @@ const encryptionKey = optionalString.refine((value) => value === undefined || de
 
 const environmentSchema = z.object({
   PORT: z.coerce.number({ message: 'must be a port number' }).int().min(0).max(65535).default(3000),
+  METRICS_PORT: z.coerce.number({ message: 'must be a port number' }).int().min(0).max(65535).optional(),
+  METRICS_TOKEN: optionalString.refine((value) => value === undefined || value.length >= 16, {
+    message: 'must be at least 16 characters: generate one with `openssl rand -hex 32`',
+  }),
   DATABASE_URL: optionalString.refine((value) => value === undefined || /^postgres(ql)?:\/\//.test(value), {
     message: 'must be a postgres:// URL, or unset to use the embedded Postgres',
   }),
@@ -77,6 +81,8 @@ export type Role = 'all' | 'web' | 'worker';
 export type Config = {
   port: number;
   role: Role;
+  /** /metrics is served on `port` with a bearer token, on its own port, or not at all when neither is set. */
+  metrics: { port: number | undefined; token: string | undefined };
   databaseUrl: string | undefined;
   dataDir: string;
   slack: {
@@ -136,6 +142,7 @@ export function loadConfig(env: Environment, argv: readonly string[] = []): Conf
   return {
     port: values.PORT,
     role,
+    metrics: { port: values.METRICS_PORT, token: values.METRICS_TOKEN },
     databaseUrl: values.DATABASE_URL,
     dataDir: values.DATA_DIR,
     slack: {

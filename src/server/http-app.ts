@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import type { InstallProvider } from '@slack/oauth';
@@ -15,12 +16,16 @@ export type HttpAppOptions = {
   receiver: HonoSlackReceiver | undefined;
   installer?: InstallProvider | undefined;
   checkHealth: () => Promise<HealthReport>;
-  renderMetrics?: () => Promise<string>;
+  /** Served at /metrics on this app; leave it out when metrics are on their own port, or off. */
+  metrics?: MetricsRoute | undefined;
 };
+
+/** `token` set: /metrics answers only requests with `Authorization: Bearer <token>`. */
+export type MetricsRoute = { render: () => Promise<string>; token: string | undefined };
 
 type NodeBindings = { Bindings: { incoming: IncomingMessage; outgoing: ServerResponse } };
 
-export function makeHttpApp({ receiver, installer, checkHealth, renderMetrics }: HttpAppOptions): Hono<NodeBindings> {
+export function makeHttpApp({ receiver, installer, checkHealth, metrics }: HttpAppOptions): Hono<NodeBindings> {
   const app = new Hono<NodeBindings>();
 
   if (installer) {
@@ -40,9 +45,7 @@ export function makeHttpApp({ receiver, installer, checkHealth, renderMetrics }:
     return c.json(report, report.ok ? 200 : 503);
   });
 
-  if (renderMetrics) {
-    app.get('/metrics', async (c) => c.text(await renderMetrics(), 200, { 'content-type': 'text/plain; version=0.0.4' }));
-  }
+  if (metrics) addMetricsRoute(app, metrics);
 
   if (receiver) {
     app.post('/slack/events', async (c) => {
@@ -61,6 +64,27 @@ export function makeHttpApp({ receiver, installer, checkHealth, renderMetrics }:
   }
 
   return app;
+}
+
+/** The app of METRICS_PORT: /metrics and nothing else. */
+export function makeMetricsApp(metrics: MetricsRoute): Hono<NodeBindings> {
+  return addMetricsRoute(new Hono<NodeBindings>(), metrics);
+}
+
+function addMetricsRoute(app: Hono<NodeBindings>, { render, token }: MetricsRoute): Hono<NodeBindings> {
+  app.get('/metrics', async (c) => {
+    if (token !== undefined && !isBearer(c.req.header('authorization'), token)) {
+      return c.text('unauthorized: send Authorization: Bearer <METRICS_TOKEN>', 401, { 'www-authenticate': 'Bearer' });
+    }
+    return c.text(await render(), 200, { 'content-type': 'text/plain; version=0.0.4' });
+  });
+  return app;
+}
+
+function isBearer(header: string | undefined, token: string): boolean {
+  const presented = Buffer.from(header?.match(/^Bearer\s+(.+)$/i)?.[1]?.trim() ?? '');
+  const expected = Buffer.from(token);
+  return presented.length === expected.length && timingSafeEqual(presented, expected);
 }
 
 type BodyRead = { ok: true; text: string } | { ok: false; status: 400 | 413; reason: string };
