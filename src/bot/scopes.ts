@@ -5,4 +5,6 @@ export const BOT_SCOPES = {
   'files:write': 'attaching a draft too long for a message as a Markdown file',
   'users:read': 'users.info, to tell workspace admins and owners',
   'reactions:read': 'counting reactions on published announcements',
+  'channels:read': "conversations.info: whether a plan's channel is public, so /content list and status show it to everyone",
+  'groups:read': "conversations.info on private channels: their plans are shown only to the author, approvers and admins",
 } as const;
