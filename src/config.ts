@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { makeKeyring, type Keyring } from './crypto.ts';
 import { AppError } from './errors.ts';
 
 const SLACK_SETUP_HINT = 'create the Slack app from manifest.yml (see the README, "Slack setup")';
@@ -59,6 +60,9 @@ const environmentSchema = z.object({
   FIRECRAWL_API_KEY: optionalString,
   FIRECRAWL_API_URL: httpUrl('https://api.firecrawl.dev'),
   ENCRYPTION_KEY: encryptionKey,
+  ENCRYPTION_KEYS_OLD: optionalString.refine((value) => value === undefined || splitList(value).every((key) => decodeKey(key) !== undefined), {
+    message: 'must be a comma-separated list of former ENCRYPTION_KEY values, each 32 bytes as base64 or 64 hex characters',
+  }),
   LLM_CONCURRENCY: positiveInt(8),
   WORKER_CONCURRENCY: z.coerce.number({ message: 'must be a whole number' }).int('must be a whole number').positive('must be greater than 0').optional(),
   SEO_WORKERS: positiveInt(2),
@@ -96,7 +100,8 @@ export type Config = {
   };
   openai: { apiKey: string; baseUrl: string; model: string };
   firecrawl: { apiKey: string | undefined; apiUrl: string };
-  encryptionKey: Buffer | undefined;
+  /** ENCRYPTION_KEY encrypts, ENCRYPTION_KEYS_OLD still decrypt; undefined when ENCRYPTION_KEY is not set. */
+  encryptionKey: Keyring | undefined;
   llmConcurrency: number;
   workerConcurrency: number;
   seoWorkers: number;
@@ -155,7 +160,7 @@ export function loadConfig(env: Environment, argv: readonly string[] = []): Conf
     },
     openai: { apiKey: values.OPENAI_API_KEY ?? '', baseUrl: values.OPENAI_BASE_URL, model: values.OPENAI_MODEL },
     firecrawl: { apiKey: values.FIRECRAWL_API_KEY, apiUrl: values.FIRECRAWL_API_URL },
-    encryptionKey: values.ENCRYPTION_KEY === undefined ? undefined : decodeKey(values.ENCRYPTION_KEY),
+    encryptionKey: readKeyring(values),
     llmConcurrency: values.LLM_CONCURRENCY,
     // Enough job slots that every LLM call and SEO analysis can be in flight, plus a few for renders.
     workerConcurrency: values.WORKER_CONCURRENCY ?? values.LLM_CONCURRENCY + values.SEO_WORKERS + 4,
@@ -218,6 +223,36 @@ function parseRole(argv: readonly string[], problems: string[]): Role {
   problems.push(`--role must be web, worker or all (got "${role ?? ''}").`);
   return 'all';
 }
+
+/** What `npm run secrets:reencrypt` needs: the database and the keys (ENCRYPTION_KEY is required). */
+export function loadSecretsConfig(env: Environment): { databaseUrl: string | undefined; dataDir: string; encryptionKey: Keyring } {
+  const values = parseOrThrow(environmentSchema.pick({ DATABASE_URL: true, DATA_DIR: true, ENCRYPTION_KEY: true, ENCRYPTION_KEYS_OLD: true }), env);
+  const encryptionKey = readKeyring(values);
+  if (!encryptionKey) {
+    throw new AppError('CONFIG', 'ENCRYPTION_KEY is not set: set it to the new key, and ENCRYPTION_KEYS_OLD to the former ones, then run this again.');
+  }
+  return { databaseUrl: values.DATABASE_URL, dataDir: values.DATA_DIR, encryptionKey };
+}
+
+/** Parses the environment, or throws one sentence naming the first variable at fault. */
+function parseOrThrow<S extends z.ZodType>(schema: S, env: Environment): z.output<S> {
+  const parsed = schema.safeParse(withoutEmptyValues(env));
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new AppError('CONFIG', `${String(issue?.path[0] ?? 'environment')} ${issue?.message ?? 'is invalid'}.`);
+}
+
+function readKeyring(values: Pick<z.infer<typeof environmentSchema>, 'ENCRYPTION_KEY' | 'ENCRYPTION_KEYS_OLD'>): Keyring | undefined {
+  const current = values.ENCRYPTION_KEY === undefined ? undefined : decodeKey(values.ENCRYPTION_KEY);
+  if (!current) return undefined;
+  const old = splitList(values.ENCRYPTION_KEYS_OLD ?? '').flatMap((key) => decodeKey(key) ?? []);
+  return makeKeyring(current, old);
+}
+
+function splitList(value: string): string[] {
+  return value.split(/[\s,]+/).filter(Boolean);
+}
+
 function withTrailingSlash(url: string): string {
   return url.endsWith('/') ? url : `${url}/`;
 }

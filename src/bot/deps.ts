@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { EncryptionKeys } from '../crypto.ts';
 import type { Database } from '../db/client.ts';
 import type { EnqueueJob } from '../jobs/queue.ts';
 import type { DestinationRegistry } from '../publish/registry.ts';
@@ -15,7 +16,7 @@ export type BotDeps = {
   actionRateLimits: ActionRateLimits;
   tokenPricePer1k: number;
   /** Decrypts and encrypts destination secrets; undefined when ENCRYPTION_KEY is not set. */
-  encryptionKey: Buffer | undefined;
+  encryptionKey: EncryptionKeys | undefined;
   publishTimeoutMs: number;
   /** The destination kinds: their forms, labels and Test. */
   destinations: DestinationRegistry;

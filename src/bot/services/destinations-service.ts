@@ -1,9 +1,10 @@
 import type { WebClient } from '@slack/web-api';
 import { and, eq } from 'drizzle-orm';
-import { encryptSecret } from '../../crypto.ts';
+import { randomUUID } from 'node:crypto';
+import { encryptSecret, type EncryptionKeys } from '../../crypto.ts';
 import { recordAudit } from '../../db/audit.ts';
 import type { Database } from '../../db/client.ts';
-import { findDestination, insertDestination, listDestinations, type DestinationRow } from '../../db/destinations.ts';
+import { destinationSecretContext, findDestination, insertDestination, listDestinations, type DestinationRow } from '../../db/destinations.ts';
 import { publishDestinations } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
 import type { DestinationRegistry } from '../../publish/registry.ts';
@@ -24,12 +25,14 @@ export async function listDestinationItems(db: Database, teamId: string, registr
 /** Saves a new or edited destination; a secret is encrypted, and an empty one on edit keeps the stored one. */
 export async function saveDestination(
   db: Database,
-  { teamId, actorId, submission, encryptionKey }: { teamId: string; actorId: string; submission: DestinationSubmission; encryptionKey: Buffer | undefined },
+  { teamId, actorId, submission, encryptionKey }: { teamId: string; actorId: string; submission: DestinationSubmission; encryptionKey: EncryptionKeys | undefined },
 ): Promise<void> {
   if (submission.secret && !encryptionKey) {
     throw new AppError('CONFIG', 'ENCRYPTION_KEY is not set, so secrets cannot be stored. Ask whoever runs the app to set it.');
   }
-  const secretEncrypted = submission.secret && encryptionKey ? encryptSecret(encryptionKey, submission.secret) : undefined;
+  // A new row's id is chosen here, so its secret can be bound to it before the insert.
+  const id = submission.id ?? randomUUID();
+  const secretEncrypted = submission.secret && encryptionKey ? encryptSecret(encryptionKey, submission.secret, destinationSecretContext({ teamId, id })) : undefined;
   const config = { ...submission.config } as Record<string, unknown>;
   if (submission.id) {
     const existing = await findDestination(db, teamId, submission.id);
@@ -39,7 +42,7 @@ export async function saveDestination(
       .set({ name: submission.name, config, ...(secretEncrypted ? { secretEncrypted } : {}), updatedAt: new Date() })
       .where(and(eq(publishDestinations.teamId, teamId), eq(publishDestinations.id, submission.id)));
   } else {
-    await insertDestination(db, { teamId, kind: submission.kind, name: submission.name, config, secretEncrypted: secretEncrypted ?? null });
+    await insertDestination(db, { id, teamId, kind: submission.kind, name: submission.name, config, secretEncrypted: secretEncrypted ?? null });
   }
   await recordAudit(db, { teamId, planId: null, actorId, action: 'destination_saved', details: { kind: submission.kind, name: submission.name } });
 }
@@ -64,7 +67,7 @@ export async function testDestination({
 }: {
   row: DestinationRow;
   client: WebClient;
-  encryptionKey: Buffer | undefined;
+  encryptionKey: EncryptionKeys | undefined;
   timeoutMs: number;
   registry: DestinationRegistry;
 }): Promise<string> {
