@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { makeKeyring, type Keyring } from './crypto.ts';
 import { AppError } from './errors.ts';
 
 const SLACK_SETUP_HINT = 'create the Slack app from manifest.yml (see the README, "Slack setup")';
@@ -37,6 +38,10 @@ const encryptionKey = optionalString.refine((value) => value === undefined || de
 
 const environmentSchema = z.object({
   PORT: z.coerce.number({ message: 'must be a port number' }).int().min(0).max(65535).default(3000),
+  METRICS_PORT: z.coerce.number({ message: 'must be a port number' }).int().min(0).max(65535).optional(),
+  METRICS_TOKEN: optionalString.refine((value) => value === undefined || value.length >= 16, {
+    message: 'must be at least 16 characters: generate one with `openssl rand -hex 32`',
+  }),
   DATABASE_URL: optionalString.refine((value) => value === undefined || /^postgres(ql)?:\/\//.test(value), {
     message: 'must be a postgres:// URL, or unset to use the embedded Postgres',
   }),
@@ -55,6 +60,9 @@ const environmentSchema = z.object({
   FIRECRAWL_API_KEY: optionalString,
   FIRECRAWL_API_URL: httpUrl('https://api.firecrawl.dev'),
   ENCRYPTION_KEY: encryptionKey,
+  ENCRYPTION_KEYS_OLD: optionalString.refine((value) => value === undefined || splitList(value).every((key) => decodeKey(key) !== undefined), {
+    message: 'must be a comma-separated list of former ENCRYPTION_KEY values, each 32 bytes as base64 or 64 hex characters',
+  }),
   LLM_CONCURRENCY: positiveInt(8),
   WORKER_CONCURRENCY: z.coerce.number({ message: 'must be a whole number' }).int('must be a whole number').positive('must be greater than 0').optional(),
   SEO_WORKERS: positiveInt(2),
@@ -62,8 +70,11 @@ const environmentSchema = z.object({
   LLM_TIMEOUT_MS: positiveInt(120_000),
   PUBLISH_TIMEOUT_MS: positiveInt(15_000),
   PLAN_RATE_LIMIT_PER_HOUR: positiveInt(30),
-  TEST_RATE_LIMIT_PER_MINUTE: positiveInt(10),
   ALLOW_PRIVATE_DESTINATIONS: z.enum(['true', 'false'], { message: 'must be true or false' }).default('false'),
+  RETRY_RATE_LIMIT_PER_HOUR: positiveInt(10),
+  REQUEST_CHANGES_RATE_LIMIT_PER_HOUR: positiveInt(20),
+  DESTINATION_TEST_RATE_LIMIT_PER_MINUTE: positiveInt(10),
+  EDIT_BRIEF_RATE_LIMIT_PER_HOUR: positiveInt(20),
   WORKER_STALE_AFTER_MS: positiveInt(30_000),
   TOKEN_PRICE_PER_1K: z.coerce.number({ message: 'must be a number' }).min(0, 'must be 0 or more').default(0.002),
   LLM_MAX_RETRIES: z.coerce.number({ message: 'must be a whole number' }).int().min(0).default(3),
@@ -75,6 +86,8 @@ export type Role = 'all' | 'web' | 'worker';
 export type Config = {
   port: number;
   role: Role;
+  /** /metrics is served on `port` with a bearer token, on its own port, or not at all when neither is set. */
+  metrics: { port: number | undefined; token: string | undefined };
   databaseUrl: string | undefined;
   dataDir: string;
   slack: {
@@ -88,7 +101,8 @@ export type Config = {
   };
   openai: { apiKey: string; baseUrl: string; model: string };
   firecrawl: { apiKey: string | undefined; apiUrl: string };
-  encryptionKey: Buffer | undefined;
+  /** ENCRYPTION_KEY encrypts, ENCRYPTION_KEYS_OLD still decrypt; undefined when ENCRYPTION_KEY is not set. */
+  encryptionKey: Keyring | undefined;
   llmConcurrency: number;
   workerConcurrency: number;
   seoWorkers: number;
@@ -96,10 +110,10 @@ export type Config = {
   llmTimeoutMs: number;
   publishTimeoutMs: number;
   planRateLimitPerHour: number;
-  /** Test presses one workspace may make a minute (each one calls out to a destination). */
-  testRateLimitPerMinute: number;
   /** Webhooks and WordPress sites may be on private networks and loopback (never link-local). */
   allowPrivateDestinations: boolean;
+  /** Per plan (retry, edit brief) or per workspace (request changes, destination test). */
+  actionRateLimits: { retryPerHour: number; requestChangesPerHour: number; destinationTestPerMinute: number; editBriefPerHour: number };
   workerStaleAfterMs: number;
   tokenPricePer1k: number;
   llmMaxRetries: number;
@@ -136,6 +150,7 @@ export function loadConfig(env: Environment, argv: readonly string[] = []): Conf
   return {
     port: values.PORT,
     role,
+    metrics: { port: values.METRICS_PORT, token: values.METRICS_TOKEN },
     databaseUrl: values.DATABASE_URL,
     dataDir: values.DATA_DIR,
     slack: {
@@ -148,7 +163,7 @@ export function loadConfig(env: Environment, argv: readonly string[] = []): Conf
     },
     openai: { apiKey: values.OPENAI_API_KEY ?? '', baseUrl: values.OPENAI_BASE_URL, model: values.OPENAI_MODEL },
     firecrawl: { apiKey: values.FIRECRAWL_API_KEY, apiUrl: values.FIRECRAWL_API_URL },
-    encryptionKey: values.ENCRYPTION_KEY === undefined ? undefined : decodeKey(values.ENCRYPTION_KEY),
+    encryptionKey: readKeyring(values),
     llmConcurrency: values.LLM_CONCURRENCY,
     // Enough job slots that every LLM call and SEO analysis can be in flight, plus a few for renders.
     workerConcurrency: values.WORKER_CONCURRENCY ?? values.LLM_CONCURRENCY + values.SEO_WORKERS + 4,
@@ -157,8 +172,13 @@ export function loadConfig(env: Environment, argv: readonly string[] = []): Conf
     llmTimeoutMs: values.LLM_TIMEOUT_MS,
     publishTimeoutMs: values.PUBLISH_TIMEOUT_MS,
     planRateLimitPerHour: values.PLAN_RATE_LIMIT_PER_HOUR,
-    testRateLimitPerMinute: values.TEST_RATE_LIMIT_PER_MINUTE,
     allowPrivateDestinations: values.ALLOW_PRIVATE_DESTINATIONS === 'true',
+    actionRateLimits: {
+      retryPerHour: values.RETRY_RATE_LIMIT_PER_HOUR,
+      requestChangesPerHour: values.REQUEST_CHANGES_RATE_LIMIT_PER_HOUR,
+      destinationTestPerMinute: values.DESTINATION_TEST_RATE_LIMIT_PER_MINUTE,
+      editBriefPerHour: values.EDIT_BRIEF_RATE_LIMIT_PER_HOUR,
+    },
     workerStaleAfterMs: values.WORKER_STALE_AFTER_MS,
     tokenPricePer1k: values.TOKEN_PRICE_PER_1K,
     llmMaxRetries: values.LLM_MAX_RETRIES,
@@ -207,6 +227,36 @@ function parseRole(argv: readonly string[], problems: string[]): Role {
   problems.push(`--role must be web, worker or all (got "${role ?? ''}").`);
   return 'all';
 }
+
+/** What `npm run secrets:reencrypt` needs: the database and the keys (ENCRYPTION_KEY is required). */
+export function loadSecretsConfig(env: Environment): { databaseUrl: string | undefined; dataDir: string; encryptionKey: Keyring } {
+  const values = parseOrThrow(environmentSchema.pick({ DATABASE_URL: true, DATA_DIR: true, ENCRYPTION_KEY: true, ENCRYPTION_KEYS_OLD: true }), env);
+  const encryptionKey = readKeyring(values);
+  if (!encryptionKey) {
+    throw new AppError('CONFIG', 'ENCRYPTION_KEY is not set: set it to the new key, and ENCRYPTION_KEYS_OLD to the former ones, then run this again.');
+  }
+  return { databaseUrl: values.DATABASE_URL, dataDir: values.DATA_DIR, encryptionKey };
+}
+
+/** Parses the environment, or throws one sentence naming the first variable at fault. */
+function parseOrThrow<S extends z.ZodType>(schema: S, env: Environment): z.output<S> {
+  const parsed = schema.safeParse(withoutEmptyValues(env));
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new AppError('CONFIG', `${String(issue?.path[0] ?? 'environment')} ${issue?.message ?? 'is invalid'}.`);
+}
+
+function readKeyring(values: Pick<z.infer<typeof environmentSchema>, 'ENCRYPTION_KEY' | 'ENCRYPTION_KEYS_OLD'>): Keyring | undefined {
+  const current = values.ENCRYPTION_KEY === undefined ? undefined : decodeKey(values.ENCRYPTION_KEY);
+  if (!current) return undefined;
+  const old = splitList(values.ENCRYPTION_KEYS_OLD ?? '').flatMap((key) => decodeKey(key) ?? []);
+  return makeKeyring(current, old);
+}
+
+function splitList(value: string): string[] {
+  return value.split(/[\s,]+/).filter(Boolean);
+}
+
 function withTrailingSlash(url: string): string {
   return url.endsWith('/') ? url : `${url}/`;
 }

@@ -19,7 +19,7 @@ import { makeScraper } from './orchestrator/scraper.ts';
 import { makeSeoPool } from './orchestrator/seo/pool.ts';
 import type { ResolveHost } from './publish/network-guard.ts';
 import { makeDestinationRegistry, type DestinationRegistry } from './publish/registry.ts';
-import { makeHttpApp, type HealthReport } from './server/http-app.ts';
+import { makeHttpApp, makeMetricsApp, type HealthReport, type MetricsRoute } from './server/http-app.ts';
 import { renderMetrics } from './server/metrics.ts';
 import { makeAuthorize, makeInstaller } from './server/oauth.ts';
 import { HonoSlackReceiver } from './server/slack-receiver.ts';
@@ -30,6 +30,8 @@ export type RunningApp = {
   config: Config;
   url: string;
   port: number;
+  /** Where /metrics is served when METRICS_PORT is set. */
+  metricsUrl: string | undefined;
   database: DatabaseHandle;
   databaseUrl: string;
   logger: Logger;
@@ -154,12 +156,12 @@ export async function startApp({
         envApprovers: config.slack.approvers,
         maxAttempts: config.jobMaxAttempts,
         planRateLimitPerHour: config.planRateLimitPerHour,
+        actionRateLimits: config.actionRateLimits,
         tokenPricePer1k: config.tokenPricePer1k,
         encryptionKey: config.encryptionKey,
         publishTimeoutMs: config.publishTimeoutMs,
         destinations,
         destinationNetwork,
-        testRateLimitPerMinute: config.testRateLimitPerMinute,
         now,
       });
       await bolt.init();
@@ -180,19 +182,30 @@ export async function startApp({
       config.slack.oauth && installationStore && config.role !== 'worker'
         ? makeInstaller({ oauth: config.slack.oauth, installationStore, apiUrl: config.slack.apiUrl, logger })
         : undefined;
+    const metrics: MetricsRoute = {
+      render: () => renderMetrics({ sql: database.sql, workerState: () => worker?.state() ?? 'not in this process' }),
+      token: config.metrics.token,
+    };
     const http = makeHttpApp({
       receiver,
       checkHealth,
       installer,
-      renderMetrics: () => renderMetrics({ sql: database.sql, workerState: () => worker?.state() ?? 'not in this process' }),
+      metrics: config.metrics.port === undefined && config.metrics.token !== undefined ? metrics : undefined,
     });
     const server = await listen(http.fetch, config.port);
     stops.push(() => closeServer(server.server));
     signal?.throwIfAborted();
+    let metricsUrl: string | undefined;
+    if (config.metrics.port !== undefined) {
+      const metricsServer = await listen(makeMetricsApp(metrics).fetch, config.metrics.port);
+      stops.push(() => closeServer(metricsServer.server));
+      metricsUrl = `http://127.0.0.1:${metricsServer.port}/metrics`;
+      signal?.throwIfAborted();
+    }
 
     const url = `http://127.0.0.1:${server.port}`;
     logger.info({ url, role: config.role, socketMode: Boolean(config.slack.appToken), embeddedDatabase: Boolean(embedded) }, 'Content Broadcaster is running');
-    return { config, url, port: server.port, database, databaseUrl, logger, stop: stopAll };
+    return { config, url, port: server.port, metricsUrl, database, databaseUrl, logger, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

@@ -1,8 +1,10 @@
 import type { Logger } from 'pino';
+import type { EncryptionKeys } from '../crypto.ts';
 import type { Database } from '../db/client.ts';
 import type { EnqueueJob } from '../jobs/queue.ts';
 import type { DestinationNetworkPolicy } from '../publish/network-guard.ts';
 import type { DestinationRegistry } from '../publish/registry.ts';
+import type { ActionRateLimits } from './services/rate-limits.ts';
 
 /** What listeners need; built once in main.ts. Bolt passes each listener the Slack client for its workspace. */
 export type BotDeps = {
@@ -12,13 +14,13 @@ export type BotDeps = {
   envApprovers: readonly string[];
   maxAttempts: number;
   planRateLimitPerHour: number;
+  actionRateLimits: ActionRateLimits;
   tokenPricePer1k: number;
   /** Decrypts and encrypts destination secrets; undefined when ENCRYPTION_KEY is not set. */
-  encryptionKey: Buffer | undefined;
+  encryptionKey: EncryptionKeys | undefined;
   publishTimeoutMs: number;
   /** The destination kinds: their forms, labels and Test. */
   destinations: DestinationRegistry;
   destinationNetwork: DestinationNetworkPolicy;
-  testRateLimitPerMinute: number;
   now: () => Date;
 };

@@ -8,4 +8,6 @@ export const BOT_SCOPES = {
   'reactions:read': 'counting reactions on published announcements',
   'channels:history': 'after an ambiguous Slack error, finding an announcement already posted in a public channel, so it is not posted twice',
   'groups:history': 'the same in private channels the app is in',
+  'channels:read': "conversations.info: whether a plan's channel is public, so /content list and status show it to everyone",
+  'groups:read': "conversations.info on private channels: their plans are shown only to the author, approvers and admins",
 } as const;

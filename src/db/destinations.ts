@@ -1,9 +1,15 @@
 import { and, asc, eq } from 'drizzle-orm';
+import type { SecretContext } from '../crypto.ts';
 import type { Executor } from './client.ts';
 import { isUuid } from './plans.ts';
 import { publishDestinations } from './schema.ts';
 
 export type DestinationRow = typeof publishDestinations.$inferSelect;
+
+/** What a destination's stored secret is bound to: its workspace and its row. */
+export function destinationSecretContext(row: { teamId: string; id: string }): SecretContext {
+  return { teamId: row.teamId, row: `publish_destinations:${row.id}` };
+}
 
 export async function listDestinations(db: Executor, teamId: string): Promise<DestinationRow[]> {
   return db.select().from(publishDestinations).where(eq(publishDestinations.teamId, teamId)).orderBy(asc(publishDestinations.createdAt));

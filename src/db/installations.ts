@@ -1,6 +1,6 @@
 import type { Installation, InstallationQuery, InstallationStore } from '@slack/oauth';
 import { and, eq } from 'drizzle-orm';
-import { decryptSecret, encryptSecret } from '../crypto.ts';
+import { decryptSecret, encryptSecret, isEncryptedWithCurrentKey, type EncryptionKeys, type SecretContext } from '../crypto.ts';
 import { AppError } from '../errors.ts';
 import type { Database, Executor } from './client.ts';
 import { auditLog, installations } from './schema.ts';
@@ -15,8 +15,16 @@ function tenantOf(query: { teamId?: string | undefined; enterpriseId?: string | 
   return { teamId, enterpriseId };
 }
 
-/** Bolt's InstallationStore in Postgres, with each installation (and its tokens) encrypted with ENCRYPTION_KEY. */
-export function makeInstallationStore(db: Database, encryptionKey: Buffer): InstallationStore {
+/** What an installation's ciphertext is bound to: its workspace (or enterprise) and its row. */
+export function installationSecretContext(row: { teamId: string; enterpriseId: string }): SecretContext {
+  return { teamId: row.teamId, row: `installations:${row.enterpriseId}` };
+}
+
+/**
+ * Bolt's InstallationStore in Postgres, with each installation (and its tokens) encrypted with
+ * ENCRYPTION_KEY. A value in an older format or under an old key is re-encrypted when read.
+ */
+export function makeInstallationStore(db: Database, encryptionKey: EncryptionKeys): InstallationStore {
   return {
     async storeInstallation(installation) {
       const isEnterpriseInstall = Boolean(installation.isEnterpriseInstall);
@@ -25,7 +33,7 @@ export function makeInstallationStore(db: Database, encryptionKey: Buffer): Inst
       const values = {
         ...tenant,
         isEnterpriseInstall,
-        installationEncrypted: encryptSecret(encryptionKey, JSON.stringify(installation)),
+        installationEncrypted: encryptSecret(encryptionKey, JSON.stringify(installation), installationSecretContext(tenant)),
         botUserId: installation.bot?.userId ?? null,
         botId: installation.bot?.id ?? null,
         installerUserId: installation.user.id,
@@ -40,7 +48,15 @@ export function makeInstallationStore(db: Database, encryptionKey: Buffer): Inst
     async fetchInstallation(query) {
       const row = await findInstallationRow(db, query);
       if (!row) throw new AppError('NOT_FOUND', `No installation for ${query.teamId ?? query.enterpriseId ?? 'this workspace'}.`);
-      return JSON.parse(decryptSecret(encryptionKey, row.installationEncrypted)) as Installation;
+      const context = installationSecretContext(row);
+      const plaintext = decryptSecret(encryptionKey, row.installationEncrypted, context);
+      if (!isEncryptedWithCurrentKey(encryptionKey, row.installationEncrypted)) {
+        await db
+          .update(installations)
+          .set({ installationEncrypted: encryptSecret(encryptionKey, plaintext, context) })
+          .where(and(eq(installations.id, row.id), eq(installations.installationEncrypted, row.installationEncrypted)));
+      }
+      return JSON.parse(plaintext) as Installation;
     },
     async deleteInstallation(query) {
       await deleteInstallationsFor(db, tenantOf(query).teamId);

@@ -147,6 +147,14 @@ export async function listPlansAwaitingApproval(db: Executor, teamId: string, li
 }
 
 /** Records where the plan's root message lives, once. */
+/** Records whether the plan's channel is private (null: Slack could not say, which counts as private). */
+export async function setPlanChannelPrivacy(db: Executor, { teamId, planId, isPrivate }: { teamId: string; planId: string; isPrivate: boolean | null }): Promise<void> {
+  await db
+    .update(contentPlans)
+    .set({ channelIsPrivate: isPrivate })
+    .where(and(eq(contentPlans.teamId, teamId), eq(contentPlans.id, planId)));
+}
+
 export async function setPlanMessage(
   db: Executor,
   {

@@ -1,39 +1,40 @@
-import { and, asc, eq, gt, sql } from 'drizzle-orm';
+import { and, asc, count, eq, lte, min, sql } from 'drizzle-orm';
 import type { Database } from './client.ts';
-import { auditLog } from './schema.ts';
+import { rateLimitHits } from './schema.ts';
+
+// Namespace of the advisory locks taken here, so they never collide with other users of advisory locks.
+const LOCK_NAMESPACE = 0x7a7e;
+
+export type RateLimitOutcome = { isAllowed: true } | { isAllowed: false; retryAfterMs: number };
 
 /**
- * Records an audit entry unless the workspace already has `limit` entries of that action within
- * `windowMs`; then answers the seconds until the oldest of them leaves the window. The count and the
- * insert run under a per-workspace, per-action lock, so concurrent presses cannot both slip through.
+ * Counts one action against `key`: allowed when fewer than `limit` were counted in the last
+ * `windowMs` (a sliding window). Every process shares the count through Postgres; an advisory
+ * lock per key makes simultaneous calls count one at a time. A refused action is not counted.
  */
-export async function recordWithinLimit(
+export async function takeRateLimit(
   db: Database,
-  {
-    entry,
-    limit,
-    windowMs,
-    now,
-  }: {
-    entry: { teamId: string; actorId: string; action: string; details?: Record<string, unknown> };
-    limit: number;
-    windowMs: number;
-    now: Date;
-  },
-): Promise<{ isAllowed: true } | { isAllowed: false; retryAfterSeconds: number }> {
+  { key, limit, windowMs, now }: { key: string; limit: number; windowMs: number; now: Date },
+): Promise<RateLimitOutcome> {
   return db.transaction(async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`${entry.action}:${entry.teamId}`}))`);
-    const since = new Date(now.getTime() - windowMs);
-    const recent = await tx
-      .select({ createdAt: auditLog.createdAt })
-      .from(auditLog)
-      .where(and(eq(auditLog.teamId, entry.teamId), eq(auditLog.action, entry.action), gt(auditLog.createdAt, since)))
-      .orderBy(asc(auditLog.createdAt));
-    const blocking = recent.at(-limit);
-    if (recent.length >= limit && blocking) {
-      return { isAllowed: false, retryAfterSeconds: Math.max(1, Math.ceil((blocking.createdAt.getTime() + windowMs - now.getTime()) / 1000)) };
+    await tx.execute(sql`select pg_advisory_xact_lock(${LOCK_NAMESPACE}, hashtext(${key}))`);
+    const windowStart = new Date(now.getTime() - windowMs);
+    await tx.delete(rateLimitHits).where(and(eq(rateLimitHits.key, key), lte(rateLimitHits.at, windowStart)));
+    const [counted] = await tx.select({ hits: count(), oldest: min(rateLimitHits.at) }).from(rateLimitHits).where(eq(rateLimitHits.key, key));
+    const hits = counted?.hits ?? 0;
+    if (hits >= limit) {
+      // The oldest hits leave the window first; once enough have left, there is room again.
+      const [freeing] = await tx
+        .select({ at: rateLimitHits.at })
+        .from(rateLimitHits)
+        .where(eq(rateLimitHits.key, key))
+        .orderBy(asc(rateLimitHits.at))
+        .offset(hits - limit)
+        .limit(1);
+      const leavesAt = (freeing?.at ?? counted?.oldest ?? now).getTime() + windowMs;
+      return { isAllowed: false, retryAfterMs: Math.max(1_000, leavesAt - now.getTime()) };
     }
-    await tx.insert(auditLog).values({ ...entry, planId: null, details: entry.details ?? {}, createdAt: now });
+    await tx.insert(rateLimitHits).values({ key, at: now });
     return { isAllowed: true };
   });
 }

@@ -102,6 +102,8 @@ export const contentPlans = pgTable(
     status: text('status').$type<PlanStatus>().notNull().default(INITIAL_PLAN_STATUS),
     revision: integer('revision').notNull().default(0),
     postChannelId: text('post_channel_id').notNull(),
+    // Read from conversations.info when the plan is made; null when Slack could not say (treated as private).
+    channelIsPrivate: boolean('channel_is_private'),
     messageChannelId: text('message_channel_id'),
     messageTs: text('message_ts'),
     messagePermalink: text('message_permalink'),
@@ -342,3 +344,14 @@ export const threadReplyRelations = belongsToPlan(threadReplies);
 export const auditLogRelations = belongsToPlan(auditLog);
 export const approvalRelations = belongsToPlan(approvals);
 export const publishAttemptRelations = belongsToPlan(publishAttempts);
+
+/** One row per counted action, for limits shared by every process (src/db/rate-limits.ts). */
+export const rateLimitHits = pgTable(
+  'rate_limit_hits',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    key: text('key').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+  },
+  (table) => [index('rate_limit_hits_key_at').on(table.key, table.at)],
+);

@@ -1,5 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
+import type { EncryptionKeys } from '../crypto.ts';
 import type { Database } from '../db/client.ts';
 import type { LlmGateway } from '../orchestrator/llm.ts';
 import type { Scraper } from '../orchestrator/scraper.ts';
@@ -21,7 +22,7 @@ export type JobDeps = {
   seo: Pick<SeoPool, 'analyze'>;
   maxAttempts: number;
   /** Decrypts destination secrets; undefined when ENCRYPTION_KEY is not set. */
-  encryptionKey: Buffer | undefined;
+  encryptionKey: EncryptionKeys | undefined;
   publishTimeoutMs: number;
   /** The destination kinds the publish job can deliver to. */
   destinations: DestinationRegistry;

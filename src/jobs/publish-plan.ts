@@ -160,7 +160,7 @@ async function resolveDestination(
 ): Promise<ResolvedDestination> {
   const isAnnouncement = key.startsWith('slack:');
   const row = isAnnouncement
-    ? { name: `<#${key.slice('slack:'.length)}>`, kind: 'slack_channel', config: { kind: 'slack_channel', channelId: key.slice('slack:'.length) }, secretEncrypted: null }
+    ? { teamId: plan.teamId, id: key, name: `<#${key.slice('slack:'.length)}>`, kind: 'slack_channel', config: { kind: 'slack_channel', channelId: key.slice('slack:'.length) }, secretEncrypted: null }
     : await findDestination(deps.db, plan.teamId, key.slice('dest:'.length));
   if (!row) return unusable(key, 'A removed destination', 'webhook', 'This destination was removed in the App Home.');
   const opened = openStoredDestination(deps.destinations, row, deps.encryptionKey);

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
+import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import type { InstallProvider } from '@slack/oauth';
@@ -16,12 +16,16 @@ export type HttpAppOptions = {
   receiver: HonoSlackReceiver | undefined;
   installer?: InstallProvider | undefined;
   checkHealth: () => Promise<HealthReport>;
-  renderMetrics?: () => Promise<string>;
+  /** Served at /metrics on this app; leave it out when metrics are on their own port, or off. */
+  metrics?: MetricsRoute | undefined;
 };
+
+/** `token` set: /metrics answers only requests with `Authorization: Bearer <token>`. */
+export type MetricsRoute = { render: () => Promise<string>; token: string | undefined };
 
 type NodeBindings = { Bindings: { incoming: IncomingMessage; outgoing: ServerResponse } };
 
-export function makeHttpApp({ receiver, installer, checkHealth, renderMetrics }: HttpAppOptions): Hono<NodeBindings> {
+export function makeHttpApp({ receiver, installer, checkHealth, metrics }: HttpAppOptions): Hono<NodeBindings> {
   const app = new Hono<NodeBindings>();
 
   if (installer) {
@@ -41,49 +45,88 @@ export function makeHttpApp({ receiver, installer, checkHealth, renderMetrics }:
     return c.json(report, report.ok ? 200 : 503);
   });
 
-  if (renderMetrics) {
-    app.get('/metrics', async (c) => c.text(await renderMetrics(), 200, { 'content-type': 'text/plain; version=0.0.4' }));
-  }
+  if (metrics) addMetricsRoute(app, metrics);
 
   if (receiver) {
-    app.post(
-      '/slack/events',
-      bodyLimit({
-        maxSize: MAX_BODY_BYTES,
-        onError: async (c) => {
-          await discardBody(c.req.raw.body);
-          return c.text('payload too large', 413);
-        },
-      }),
-      async (c) => {
-        const response = await receiver.handle({
-          rawBody: await c.req.text(),
-          contentType: c.req.header('content-type'),
-          signature: c.req.header('x-slack-signature'),
-          timestamp: c.req.header('x-slack-request-timestamp'),
-          retryNum: c.req.header('x-slack-retry-num'),
-          retryReason: c.req.header('x-slack-retry-reason'),
-        });
-        return c.body(response.body, response.status as 200, response.contentType ? { 'content-type': response.contentType } : {});
-      },
-    );
+    app.post('/slack/events', async (c) => {
+      const body = await readBodyWithin(c.req.raw.body, MAX_BODY_BYTES, Number(c.req.header('content-length') ?? 0));
+      if (!body.ok) return c.text(body.reason, body.status);
+      const response = await receiver.handle({
+        rawBody: body.text,
+        contentType: c.req.header('content-type'),
+        signature: c.req.header('x-slack-signature'),
+        timestamp: c.req.header('x-slack-request-timestamp'),
+        retryNum: c.req.header('x-slack-retry-num'),
+        retryReason: c.req.header('x-slack-retry-reason'),
+      });
+      return c.body(response.body, response.status as 200, response.contentType ? { 'content-type': response.contentType } : {});
+    });
   }
 
   return app;
 }
 
-async function discardBody(body: ReadableStream<Uint8Array> | null): Promise<void> {
-  if (!body) return;
+/** The app of METRICS_PORT: /metrics and nothing else. */
+export function makeMetricsApp(metrics: MetricsRoute): Hono<NodeBindings> {
+  return addMetricsRoute(new Hono<NodeBindings>(), metrics);
+}
+
+function addMetricsRoute(app: Hono<NodeBindings>, { render, token }: MetricsRoute): Hono<NodeBindings> {
+  app.get('/metrics', async (c) => {
+    if (token !== undefined && !isBearer(c.req.header('authorization'), token)) {
+      return c.text('unauthorized: send Authorization: Bearer <METRICS_TOKEN>', 401, { 'www-authenticate': 'Bearer' });
+    }
+    return c.text(await render(), 200, { 'content-type': 'text/plain; version=0.0.4' });
+  });
+  return app;
+}
+
+function isBearer(header: string | undefined, token: string): boolean {
+  const presented = Buffer.from(header?.match(/^Bearer\s+(.+)$/i)?.[1]?.trim() ?? '');
+  const expected = Buffer.from(token);
+  return presented.length === expected.length && timingSafeEqual(presented, expected);
+}
+
+type BodyRead = { ok: true; text: string } | { ok: false; status: 400 | 413; reason: string };
+
+/**
+ * Reads a request body of at most `maxBytes`, whether its size is announced (Content-Length) or
+ * not (chunked). An oversized body is read on and dropped up to MAX_DISCARD_BYTES so the client
+ * sees the 413; beyond that the stream is cancelled.
+ */
+async function readBodyWithin(body: ReadableStream<Uint8Array> | null, maxBytes: number, announcedBytes: number): Promise<BodyRead> {
+  if (!body) return { ok: true, text: '' };
+  const tooLarge = { ok: false, status: 413, reason: 'payload too large' } as const;
   const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
   let total = 0;
   try {
-    while (total <= MAX_DISCARD_BYTES) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      total += value.byteLength;
+    if (announcedBytes > maxBytes) {
+      await discardRest(reader, 0);
+      return tooLarge;
     }
-    await reader.cancel();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return { ok: true, text: Buffer.concat(chunks).toString('utf8') };
+      total += value.byteLength;
+      if (total > maxBytes) {
+        await discardRest(reader, total);
+        return tooLarge;
+      }
+      chunks.push(value);
+    }
   } catch {
-    // The client went away; nothing left to answer.
+    // The client went away mid-body; whatever we answer, nobody reads it.
+    return { ok: false, status: 400, reason: 'incomplete body' };
   }
+}
+
+async function discardRest(reader: ReadableStreamDefaultReader<Uint8Array>, alreadyRead: number): Promise<void> {
+  let total = alreadyRead;
+  while (total <= MAX_DISCARD_BYTES) {
+    const { done, value } = await reader.read();
+    if (done) return;
+    total += value.byteLength;
+  }
+  await reader.cancel();
 }

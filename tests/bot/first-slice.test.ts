@@ -7,11 +7,12 @@ import { startTestApp, type TestApp } from '../support/test-app.ts';
 const TEAM = 'T0FAKE0001';
 const AUTHOR = 'U0MIA';
 
+const METRICS_TOKEN = 'metrics-token-for-tests-0123456789';
 let t: TestApp;
 
 beforeAll(async () => {
   // Web role only: the queued job must still be there for the assertions.
-  t = await startTestApp({ role: 'web' });
+  t = await startTestApp({ role: 'web', env: { METRICS_TOKEN: METRICS_TOKEN } });
 });
 afterAll(async () => t?.close());
 
@@ -222,7 +223,7 @@ describe('the Slack endpoint', () => {
   });
 
   test('metrics are served in the Prometheus text format', async () => {
-    const response = await fetch(`${t.app.url}/metrics`);
+    const response = await fetch(`${t.app.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
     expect(response.headers.get('content-type')).toContain('text/plain');
     const text = await response.text();
     expect(text).toMatch(/^content_broadcaster_jobs\{state="queued"\} \d+$/m);

@@ -132,8 +132,15 @@ describe('loadConfig', () => {
 
   test('reads the role and a 32-byte key as hex or base64', () => {
     const hex = 'ab'.repeat(32);
-    expect(loadConfig({ ...VALID, ENCRYPTION_KEY: hex }, ['--role', 'worker']).encryptionKey?.length).toBe(32);
-    expect(loadConfig({ ...VALID, ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64') }).encryptionKey?.length).toBe(32);
+    expect(loadConfig({ ...VALID, ENCRYPTION_KEY: hex }, ['--role', 'worker']).encryptionKey?.current.length).toBe(32);
+    expect(loadConfig({ ...VALID, ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64') }).encryptionKey?.current.length).toBe(32);
     expect(loadConfig(VALID, ['--role', 'web']).role).toBe('web');
+  });
+
+  test('reads former keys from ENCRYPTION_KEYS_OLD, and names the variable when one is malformed', () => {
+    const old = [Buffer.alloc(32, 1).toString('base64'), '02'.repeat(32)];
+    const config = loadConfig({ ...VALID, ENCRYPTION_KEY: 'ab'.repeat(32), ENCRYPTION_KEYS_OLD: old.join(', ') });
+    expect(config.encryptionKey?.old).toEqual([Buffer.alloc(32, 1), Buffer.alloc(32, 2)]);
+    expect(() => loadConfig({ ...VALID, ENCRYPTION_KEY: 'ab'.repeat(32), ENCRYPTION_KEYS_OLD: 'short' })).toThrow(/^ENCRYPTION_KEYS_OLD must be a comma-separated list/);
   });
 });

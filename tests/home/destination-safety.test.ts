@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { SETTINGS_MODALS } from '../../src/bot/ids.ts';
 import { encryptSecret } from '../../src/crypto.ts';
+import { destinationSecretContext } from '../../src/db/destinations.ts';
 import { startFakeWebhook, type FakeWebhook } from '../support/fake-webhook.ts';
 import { TEAM } from '../support/pipeline.ts';
 import { ENCRYPTION_KEY, ENCRYPTION_KEY_HEX } from '../support/review.ts';
@@ -14,7 +16,7 @@ let webhook: FakeWebhook;
 
 beforeAll(async () => {
   // The production default: no private destinations. At most 3 Tests a minute.
-  t = await startTestApp({ env: { ENCRYPTION_KEY: ENCRYPTION_KEY_HEX, ALLOW_PRIVATE_DESTINATIONS: 'false', TEST_RATE_LIMIT_PER_MINUTE: '3' } });
+  t = await startTestApp({ env: { ENCRYPTION_KEY: ENCRYPTION_KEY_HEX, ALLOW_PRIVATE_DESTINATIONS: 'false', DESTINATION_TEST_RATE_LIMIT_PER_MINUTE: '3' } });
   t.slack.users.set(ADMIN, { is_admin: true });
   webhook = await startFakeWebhook();
 });
@@ -24,9 +26,11 @@ afterAll(async () => {
 });
 
 async function addWebhook(name: string, url: string): Promise<string> {
+  const id = randomUUID();
   const [row] = await t.database.sql<{ id: string }[]>`
-    insert into publish_destinations (team_id, kind, name, config, secret_encrypted)
-    values (${TEAM}, 'webhook', ${name}, ${JSON.stringify({ kind: 'webhook', url })}::jsonb, ${encryptSecret(ENCRYPTION_KEY, 'whsec_0123456789abcdef')})
+    insert into publish_destinations (id, team_id, kind, name, config, secret_encrypted)
+    values (${id}, ${TEAM}, 'webhook', ${name}, ${JSON.stringify({ kind: 'webhook', url })}::jsonb,
+      ${encryptSecret(ENCRYPTION_KEY, 'whsec_0123456789abcdef', destinationSecretContext({ teamId: TEAM, id }))})
     returning id`;
   return row!.id;
 }
@@ -60,8 +64,8 @@ describe('Test in the App Home', () => {
     expect(webhook.requests).toHaveLength(0);
 
     expect(await pressTest(loopback, 'Local hook')).toMatch(/^❌ Local hook:/);
-    expect(await pressTest(loopback, 'Local hook')).toMatch(/^⏳ Local hook: this workspace can run 3 tests a minute; try again in \d+ s\.$/);
-    const tested = await t.database.sql`select count(*)::int as n from audit_log where team_id = ${TEAM} and action = 'destination_tested'`;
+    expect(await pressTest(loopback, 'Local hook')).toMatch(/^⏳ Local hook: Destinations were tested 3 times in this workspace in the last minute, the most allowed\. Try again in/);
+    const tested = await t.database.sql`select count(*)::int as n from rate_limit_hits where key = ${`destination_test:${TEAM}`}`;
     expect(tested[0]?.['n']).toBe(3);
   });
 });
@@ -100,10 +104,11 @@ describe('editing a destination', () => {
   });
 
   test('a WordPress site with another user name asks for the application password again', async () => {
+    const id = randomUUID();
     const [row] = await t.database.sql<{ id: string }[]>`
-      insert into publish_destinations (team_id, kind, name, config, secret_encrypted)
-      values (${TEAM}, 'wordpress', 'Blog', ${JSON.stringify({ kind: 'wordpress', siteUrl: 'https://blog.example.com', username: 'editor', status: 'draft' })}::jsonb,
-        ${encryptSecret(ENCRYPTION_KEY, 'abcdefghijklmnopqrstuvwx')})
+      insert into publish_destinations (id, team_id, kind, name, config, secret_encrypted)
+      values (${id}, ${TEAM}, 'wordpress', 'Blog', ${JSON.stringify({ kind: 'wordpress', siteUrl: 'https://blog.example.com', username: 'editor', status: 'draft' })}::jsonb,
+        ${encryptSecret(ENCRYPTION_KEY, 'abcdefghijklmnopqrstuvwx', destinationSecretContext({ teamId: TEAM, id }))})
       returning id`;
     const values = (username: string) => ({
       [F.name]: text('Blog'),

@@ -56,6 +56,28 @@ describe('makeSeoPool', () => {
     expect((await queued).seoScore).toBe(analyzeContent(goodPost).seoScore);
   });
 
+  test('an analysis that runs past the timeout is stopped, fails its request, and the pool goes on', async () => {
+    pool = makeSeoPool({ size: 1, workerUrl: crashingWorkerUrl, timeoutMs: 8_000 });
+    const started = performance.now();
+    const hung = pool.analyze({ ...goodPost, keyphrase: 'hang' });
+    const queued = pool.analyze(goodPost);
+    const error = await rejectionOf(hung);
+    expect(performance.now() - started).toBeLessThan(20_000);
+    expect(isAppError(error, 'UPSTREAM_RETRYABLE')).toBe(true);
+    expect((error as Error).message).toBe('The SEO analysis took longer than 8 s and was stopped; try again.');
+    expect((await queued).seoScore).toBe(analyzeContent(goodPost).seoScore);
+  }, 40_000);
+
+  test('a worker over its memory limit fails its request, not the process, and is replaced', async () => {
+    pool = makeSeoPool({ size: 1, workerUrl: crashingWorkerUrl, memoryLimitMb: 96, timeoutMs: 60_000 });
+    const hog = pool.analyze({ ...goodPost, keyphrase: 'hog' });
+    const queued = pool.analyze(goodPost);
+    const error = await rejectionOf(hog);
+    expect(isAppError(error, 'INTERNAL')).toBe(true);
+    expect((error as Error).message).toBe('The SEO analysis ran out of memory (96 MB); try a shorter text.');
+    expect((await queued).seoScore).toBe(analyzeContent(goodPost).seoScore);
+  }, 60_000);
+
   test('a worker that throws an uncaught error fails its request and is replaced', async () => {
     pool = makeSeoPool({ size: 1, workerUrl: crashingWorkerUrl });
     const error = await rejectionOf(pool.analyze({ ...goodPost, keyphrase: 'throw' }));

@@ -20,11 +20,11 @@ describe('the destination registry', () => {
   });
 
   test('a stored row is parsed with its adapter schema, never cast', () => {
-    const opened = openStoredDestination(builtInDestinations, { kind: 'wordpress', config: { siteUrl: ' https://blog.example.com ', username: 'bot', status: 'publish' }, secretEncrypted: null }, undefined);
+    const opened = openStoredDestination(builtInDestinations, { teamId: 'T0REG', id: 'd1', kind: 'wordpress', config: { siteUrl: ' https://blog.example.com ', username: 'bot', status: 'publish' }, secretEncrypted: null }, undefined);
     expect(opened.ok && opened.config).toEqual({ kind: 'wordpress', siteUrl: 'https://blog.example.com', username: 'bot', status: 'publish' });
-    const broken = openStoredDestination(builtInDestinations, { kind: 'webhook', config: { url: 'ftp://example.com' }, secretEncrypted: null }, undefined);
+    const broken = openStoredDestination(builtInDestinations, { teamId: 'T0REG', id: 'd1', kind: 'webhook', config: { url: 'ftp://example.com' }, secretEncrypted: null }, undefined);
     expect(broken).toEqual({ ok: false, reason: 'Its settings are no longer valid (The URL must start with https://); edit it in the App Home.' });
-    const unknown = openStoredDestination(builtInDestinations, { kind: 'fax', config: {}, secretEncrypted: null }, undefined);
+    const unknown = openStoredDestination(builtInDestinations, { teamId: 'T0REG', id: 'd1', kind: 'fax', config: {}, secretEncrypted: null }, undefined);
     expect(unknown.ok).toBe(false);
   });
 

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { ACTIONS, COMMAND, DECISION_MODALS } from '../../src/bot/ids.ts';
 import { parsePlanSubmission } from '../../src/bot/views/plan-modal.ts';
+import { MAX_BODY_BYTES } from '../../src/server/http-app.ts';
+import { chunkedBody } from '../support/chunked-body.ts';
 import { planModalSubmissionView } from '../support/plan-modal-values.ts';
 import { blockActionsBody, eventBody, sendSlackRequest, slashCommandBody, urlVerificationBody, viewSubmissionBody, type SlackRequestBody } from '../support/slack-requests.ts';
 import { SIGNING_SECRET, startTestApp, type TestApp } from '../support/test-app.ts';
@@ -28,7 +30,13 @@ function makeRandom(seed: number) {
   return { next, pick, text, chance: (p: number) => next() < p };
 }
 
-type Generated = { request: SlackRequestBody; signing: 'valid' | 'unsigned' | 'bad' | 'stale'; createsPlan: boolean };
+type Generated = {
+  request: SlackRequestBody;
+  signing: 'valid' | 'unsigned' | 'bad' | 'stale';
+  createsPlan: boolean;
+  /** Sent chunked (no Content-Length) with this many bytes instead of request.body. */
+  chunkedBytes?: number;
+};
 
 function generate(random: ReturnType<typeof makeRandom>, index: number, knownPlanIds: string[]): Generated {
   const signing = random.chance(0.8) ? 'valid' : random.pick(['unsigned', 'bad', 'stale'] as const);
@@ -104,6 +112,10 @@ function generate(random: ReturnType<typeof makeRandom>, index: number, knownPla
     case 'verification':
       return { signing, createsPlan: false, request: urlVerificationBody(random.text(30)) };
     case 'malformed':
+      if (random.chance(0.1)) {
+        const chunkedBytes = random.pick([MAX_BODY_BYTES + 1, MAX_BODY_BYTES + 300_000, 3 * MAX_BODY_BYTES, Math.floor(random.next() * 5_000)]);
+        return { signing, createsPlan: false, chunkedBytes, request: { body: '', contentType: random.pick(['application/json', 'application/x-www-form-urlencoded']) } };
+      }
       return {
         signing,
         createsPlan: false,
@@ -133,10 +145,12 @@ test(`${REQUESTS} seeded requests of every kind give no 5xx, no crash and only t
   let next = 0;
   const worker = async () => {
     while (next < requests.length) {
-      const { request, signing } = requests[next++]!;
+      const { request, signing, chunkedBytes } = requests[next++]!;
       const timestamp = signing === 'stale' ? Math.floor(Date.now() / 1000) - 600 : undefined;
       const response =
-        signing === 'unsigned'
+        chunkedBytes !== undefined
+          ? await fetch(`${t.app.url}/slack/events`, { method: 'POST', headers: { 'content-type': request.contentType }, body: chunkedBody(chunkedBytes), duplex: 'half' } as RequestInit)
+          : signing === 'unsigned'
           ? await fetch(`${t.app.url}/slack/events`, { method: 'POST', headers: { 'content-type': request.contentType }, body: request.body })
           : await sendSlackRequest(t.app.url, request, { signingSecret: SIGNING_SECRET, badSignature: signing === 'bad', ...(timestamp ? { timestamp } : {}) });
       await response.arrayBuffer();
@@ -160,5 +174,7 @@ test(`${REQUESTS} seeded requests of every kind give no 5xx, no crash and only t
   expect(counts[0]).toEqual({ plans: expectedPlans, other_audit: 0, approvals: 0, publications: 0, settings: 0 });
   expect(expectedPlans).toBeGreaterThan(50);
   expect(statuses.get(401)).toBeGreaterThan(100);
-  expect(statuses.get(413)).toBeGreaterThan(0);
+  const chunkedOversized = requests.filter((generated) => (generated.chunkedBytes ?? 0) > MAX_BODY_BYTES).length;
+  expect(chunkedOversized).toBeGreaterThan(5);
+  expect(statuses.get(413)).toBeGreaterThan(chunkedOversized);
 }, 240_000);

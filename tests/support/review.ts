@@ -1,6 +1,8 @@
 import { expect } from 'vitest';
+import { randomUUID } from 'node:crypto';
 import { BLOCKS, DECISION_MODALS } from '../../src/bot/ids.ts';
 import { encryptSecret } from '../../src/crypto.ts';
+import { destinationSecretContext } from '../../src/db/destinations.ts';
 import { blockActionsBody, viewSubmissionBody } from './slack-requests.ts';
 import { TEAM } from './pipeline.ts';
 import type { TestApp } from './test-app.ts';
@@ -72,9 +74,10 @@ export async function setReviewSettings(
 }
 
 export async function addWebhookDestination(t: TestApp, { url, secret }: { url: string; secret: string }): Promise<string> {
+  const id = randomUUID();
   const [row] = await t.database.sql<{ id: string }[]>`
-    insert into publish_destinations (team_id, kind, name, config, secret_encrypted)
-    values (${TEAM}, 'webhook', 'Site webhook', ${JSON.stringify({ url })}::jsonb, ${encryptSecret(ENCRYPTION_KEY, secret)})
+    insert into publish_destinations (id, team_id, kind, name, config, secret_encrypted)
+    values (${id}, ${TEAM}, 'webhook', 'Site webhook', ${JSON.stringify({ url })}::jsonb, ${encryptSecret(ENCRYPTION_KEY, secret, destinationSecretContext({ teamId: TEAM, id }))})
     returning id`;
   return `dest:${row?.id}`;
 }
@@ -83,10 +86,11 @@ export async function addWordpressDestination(
   t: TestApp,
   { siteUrl, username, applicationPassword }: { siteUrl: string; username: string; applicationPassword: string },
 ): Promise<string> {
+  const id = randomUUID();
   const [row] = await t.database.sql<{ id: string }[]>`
-    insert into publish_destinations (team_id, kind, name, config, secret_encrypted)
-    values (${TEAM}, 'wordpress', 'Company blog', ${JSON.stringify({ siteUrl, username, status: 'publish' })}::jsonb,
-      ${encryptSecret(ENCRYPTION_KEY, applicationPassword)})
+    insert into publish_destinations (id, team_id, kind, name, config, secret_encrypted)
+    values (${id}, ${TEAM}, 'wordpress', 'Company blog', ${JSON.stringify({ siteUrl, username, status: 'publish' })}::jsonb,
+      ${encryptSecret(ENCRYPTION_KEY, applicationPassword, destinationSecretContext({ teamId: TEAM, id }))})
     returning id`;
   return `dest:${row?.id}`;
 }

@@ -1,10 +1,10 @@
 import type { WebClient } from '@slack/web-api';
 import { and, eq } from 'drizzle-orm';
-import { encryptSecret } from '../../crypto.ts';
+import { randomUUID } from 'node:crypto';
+import { encryptSecret, type EncryptionKeys } from '../../crypto.ts';
 import { recordAudit } from '../../db/audit.ts';
 import type { Database } from '../../db/client.ts';
-import { findDestination, insertDestination, listDestinations, type DestinationRow } from '../../db/destinations.ts';
-import { recordWithinLimit } from '../../db/rate-limits.ts';
+import { destinationSecretContext, findDestination, insertDestination, listDestinations, type DestinationRow } from '../../db/destinations.ts';
 import { publishDestinations } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
 import type { DestinationNetworkPolicy } from '../../publish/network-guard.ts';
@@ -36,12 +36,14 @@ export async function saveDestination(
     submission,
     encryptionKey,
     registry,
-  }: { teamId: string; actorId: string; submission: DestinationSubmission; encryptionKey: Buffer | undefined; registry: DestinationRegistry },
+  }: { teamId: string; actorId: string; submission: DestinationSubmission; encryptionKey: EncryptionKeys | undefined; registry: DestinationRegistry },
 ): Promise<void> {
   if (submission.secret && !encryptionKey) {
     throw new AppError('CONFIG', 'ENCRYPTION_KEY is not set, so secrets cannot be stored. Ask whoever runs the app to set it.');
   }
-  const secretEncrypted = submission.secret && encryptionKey ? encryptSecret(encryptionKey, submission.secret) : undefined;
+  // A new row's id is chosen here, so its secret can be bound to it before the insert.
+  const id = submission.id ?? randomUUID();
+  const secretEncrypted = submission.secret && encryptionKey ? encryptSecret(encryptionKey, submission.secret, destinationSecretContext({ teamId, id })) : undefined;
   const config = { ...submission.config } as Record<string, unknown>;
   if (submission.id) {
     const existing = await findDestination(db, teamId, submission.id);
@@ -59,7 +61,7 @@ export async function saveDestination(
       .set({ name: submission.name, config, ...(secretEncrypted ? { secretEncrypted } : {}), updatedAt: new Date() })
       .where(and(eq(publishDestinations.teamId, teamId), eq(publishDestinations.id, submission.id)));
   } else {
-    await insertDestination(db, { teamId, kind: submission.kind, name: submission.name, config, secretEncrypted: secretEncrypted ?? null });
+    await insertDestination(db, { id, teamId, kind: submission.kind, name: submission.name, config, secretEncrypted: secretEncrypted ?? null });
   }
   await recordAudit(db, { teamId, planId: null, actorId, action: 'destination_saved', details: { kind: submission.kind, name: submission.name } });
 }
@@ -82,28 +84,16 @@ export async function testDestination({
   timeoutMs,
   registry,
   network,
-  limit,
 }: {
   row: DestinationRow;
   client: WebClient;
-  encryptionKey: Buffer | undefined;
+  encryptionKey: EncryptionKeys | undefined;
   timeoutMs: number;
   registry: DestinationRegistry;
   network: DestinationNetworkPolicy;
-  /** Test calls out to an admin-supplied address: a workspace gets `perMinute` of them. */
-  limit: { db: Database; teamId: string; actorId: string; perMinute: number; now: Date };
 }): Promise<string> {
   const opened = openStoredDestination(registry, row, encryptionKey);
   if (!opened.ok) return `❌ ${row.name}: ${opened.reason}`;
-  const slot = await recordWithinLimit(limit.db, {
-    entry: { teamId: limit.teamId, actorId: limit.actorId, action: 'destination_tested', details: { id: row.id, kind: row.kind } },
-    limit: limit.perMinute,
-    windowMs: 60_000,
-    now: limit.now,
-  });
-  if (!slot.isAllowed) {
-    return `⏳ ${row.name}: this workspace can run ${limit.perMinute} tests a minute; try again in ${slot.retryAfterSeconds} s.`;
-  }
   try {
     const check = await opened.adapter.test({ config: opened.config, secret: opened.readSecret(), slack: client, timeoutMs, network });
     return `${check.ok ? '✅' : '❌'} ${row.name}: ${check.message}`;

@@ -1,6 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import { newPlanSnapshot } from '../../db/plan-snapshot.ts';
-import { setPlanMessage, type Plan } from '../../db/plans.ts';
+import { setPlanChannelPrivacy, setPlanMessage, type Plan } from '../../db/plans.ts';
 import { requestRender } from '../../jobs/queue.ts';
 import { buildPostFailedMessage } from '../blocks/post-failed.ts';
 import { buildPlanView } from '../blocks/plan-view.ts';
@@ -34,6 +34,7 @@ export async function postPlanRootMessage({
       .then((result) => result.permalink ?? null)
       .catch(() => null);
     await setPlanMessage(deps.db, { teamId: plan.teamId, planId: plan.id, channelId: postedChannel, ts, permalink });
+    await setPlanChannelPrivacy(deps.db, { teamId: plan.teamId, planId: plan.id, isPrivate: await findChannelPrivacy(client, postedChannel) });
     // The pipeline may already have moved on while the message was being posted.
     await requestRender(deps, plan.teamId, plan.id, 0);
     return true;
@@ -42,6 +43,16 @@ export async function postPlanRootMessage({
     deps.logger.warn({ err: error, planId: plan.id, channelId }, 'could not post the plan message');
     await tellAuthorPostFailed({ client, deps, plan, channelId, fallbackChannelId, slackError });
     return false;
+  }
+}
+
+/** Whether a channel is private, from conversations.info; null when Slack cannot say. */
+async function findChannelPrivacy(client: WebClient, channel: string): Promise<boolean | null> {
+  try {
+    const { channel: info } = await client.conversations.info({ channel });
+    return typeof info?.is_private === 'boolean' ? info.is_private || Boolean(info.is_im || info.is_mpim) : null;
+  } catch {
+    return null;
   }
 }
 

@@ -8,7 +8,7 @@ import { listPlansAwaitingApproval, listRecentPlans, type Plan } from '../../db/
 import { getWorkspaceSettings } from '../../db/settings.ts';
 import { canDecide, isApprover as isApproverOf, reviewPolicyFrom, reviewPolicyOf, type Actor } from '../../domain/review-policy.ts';
 import { buildHomeView, HOME_PAGE_SIZE, type HomePages, type HomePlan } from '../blocks/home.ts';
-import { isAppAdmin } from './permissions.ts';
+import { isAppAdminOrNot } from './permissions.ts';
 
 export type HomeDeps = {
   db: Database;
@@ -33,7 +33,7 @@ export async function publishHome({
   pages?: HomePages;
 }): Promise<void> {
   const settings = await getWorkspaceSettings(deps.db, teamId);
-  const isAdmin = await isAppAdmin({ db: deps.db, client, teamId, userId, logger: deps.logger, settings });
+  const isAdmin = await isAppAdminOrNot({ db: deps.db, client, teamId, userId, logger: deps.logger, settings });
   const actor = { userId, isAdmin };
   const isApprover = isApproverOf(actor, reviewPolicyFrom(settings.approvers, deps.envApprovers, settings));
 

@@ -16,9 +16,18 @@ export type SeoPoolOptions = {
   maxTasksPerWorker?: number;
   /** The worker script; tests pass one that can crash. */
   workerUrl?: URL;
+  /** One analysis takes about a second; a worker still busy after this is stopped and its request fails. */
+  timeoutMs?: number;
+  /** Heap of one worker; a text that needs more crashes its worker, not the process. */
+  memoryLimitMb?: number;
 };
 
-type Task = { input: ContentAnalysisInput; resolve: (analysis: ContentAnalysis) => void; reject: (error: Error) => void };
+type Task = {
+  input: ContentAnalysisInput;
+  resolve: (analysis: ContentAnalysis) => void;
+  reject: (error: Error) => void;
+  timer?: NodeJS.Timeout;
+};
 type Slot = { worker: Worker; task: Task | undefined; completed: number };
 
 /**
@@ -29,17 +38,21 @@ export function makeSeoPool({
   size = 2,
   maxTasksPerWorker = 200,
   workerUrl = new URL('./worker.ts', import.meta.url),
+  timeoutMs = 30_000,
+  memoryLimitMb = 512,
 }: SeoPoolOptions = {}): SeoPool {
   const queue: Task[] = [];
   const slots = new Set<Slot>();
   let isClosed = false;
 
   function startWorker(): Slot {
-    const slot: Slot = { worker: new Worker(workerUrl), task: undefined, completed: 0 };
+    const resourceLimits = { maxOldGenerationSizeMb: memoryLimitMb, maxYoungGenerationSizeMb: Math.max(16, Math.floor(memoryLimitMb / 8)) };
+    const slot: Slot = { worker: new Worker(workerUrl, { resourceLimits }), task: undefined, completed: 0 };
     slots.add(slot);
     slot.worker.on('message', (reply: SeoWorkerReply) => {
       const task = slot.task;
       slot.task = undefined;
+      clearTimeout(task?.timer);
       slot.completed += 1;
       if (reply.ok) task?.resolve(reply.analysis);
       else task?.reject(new AppError(reply.code, reply.message, { details: { workerStack: reply.stack } }));
@@ -47,7 +60,9 @@ export function makeSeoPool({
       dispatch();
     });
     slot.worker.on('error', (error) => {
-      discard(slot, new AppError('INTERNAL', 'The SEO analysis crashed; try again.', { cause: error }));
+      const isOutOfMemory = (error as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY';
+      const message = isOutOfMemory ? `The SEO analysis ran out of memory (${memoryLimitMb} MB); try a shorter text.` : 'The SEO analysis crashed; try again.';
+      discard(slot, new AppError('INTERNAL', message, { cause: error }));
     });
     slot.worker.on('exit', (exitCode) => {
       discard(slot, new AppError('INTERNAL', `The SEO analysis stopped (exit code ${exitCode}); try again.`));
@@ -59,6 +74,7 @@ export function makeSeoPool({
   // goes to it. Starts a replacement only when work is waiting, so a worker that cannot start does not loop.
   function discard(slot: Slot, error: AppError): void {
     if (!slots.delete(slot)) return; // already discarded, retired or closed
+    clearTimeout(slot.task?.timer);
     slot.task?.reject(error);
     dispatch();
   }
@@ -75,6 +91,10 @@ export function makeSeoPool({
       const task = slot && queue.shift();
       if (!slot || !task) return;
       slot.task = task;
+      task.timer = setTimeout(() => {
+        discard(slot, new AppError('UPSTREAM_RETRYABLE', `The SEO analysis took longer than ${Math.round(timeoutMs / 1000)} s and was stopped; try again.`));
+        void slot.worker.terminate();
+      }, timeoutMs);
       slot.worker.postMessage(task.input);
     }
   }
@@ -95,7 +115,10 @@ export function makeSeoPool({
       for (const task of queue.splice(0)) task.reject(closing);
       const workers = [...slots];
       slots.clear();
-      for (const { task } of workers) task?.reject(closing);
+      for (const { task } of workers) {
+        clearTimeout(task?.timer);
+        task?.reject(closing);
+      }
       await Promise.all(workers.map(({ worker }) => worker.terminate()));
     },
   };

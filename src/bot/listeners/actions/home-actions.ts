@@ -1,7 +1,9 @@
 import type { App, BlockAction, ButtonAction, StaticSelectAction } from '@slack/bolt';
 import type { View } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
-import { findDestination } from '../../../db/destinations.ts';
+import { findDestination, type DestinationRow } from '../../../db/destinations.ts';
+import { isAppError } from '../../../errors.ts';
+import { assertWithinRateLimit, limiterOf } from '../../services/rate-limits.ts';
 import { findInstallation } from '../../../db/installations.ts';
 import { getWorkspaceSettings } from '../../../db/settings.ts';
 import { loadDefaultPrompt, PROMPT_NAMES, type PromptName } from '../../../orchestrator/prompts.ts';
@@ -10,7 +12,7 @@ import { openPlanModal } from '../commands/content-command.ts';
 import type { BotDeps } from '../../deps.ts';
 import { listDestinationItems, removeDestination, testDestination } from '../../services/destinations-service.ts';
 import { publishHome } from '../../services/publish-home.ts';
-import { isAppAdmin } from '../../services/permissions.ts';
+import { isAdminCheckUnavailable, isAppAdmin } from '../../services/permissions.ts';
 import { ACTIONS, DESTINATION_ADD_ACTION_PATTERN, HOME_ACTIONS, SETTINGS_MODALS, type SettingsGroup } from '../../ids.ts';
 import {
   buildApproversModal,
@@ -27,6 +29,16 @@ import {
 const NOT_ADMIN = 'Only admins can change settings: workspace admins and owners, whoever installed the app, and the admins listed in its settings.';
 
 export function registerHomeActions(app: App, deps: BotDeps): void {
+  // Runs after the ack; when Slack cannot say who is an admin, the person is told in a direct message.
+  const isAdmin = async (client: WebClient, teamId: string, userId: string): Promise<boolean> => {
+    try {
+      return await isAppAdmin({ db: deps.db, client, teamId, userId, logger: deps.logger });
+    } catch (error) {
+      if (!isAdminCheckUnavailable(error)) throw error;
+      await client.chat.postMessage({ channel: userId, text: error.message }).catch(() => undefined);
+      return false;
+    }
+  };
   app.action<BlockAction<ButtonAction>>(ACTIONS.newPlan, async ({ ack, body, client, context }) => {
     await ack();
     const teamId = context.teamId ?? body.team?.id;
@@ -53,7 +65,7 @@ export function registerHomeActions(app: App, deps: BotDeps): void {
     const group = parseSettingsGroup(action.value);
     const teamId = context.teamId ?? body.team?.id;
     if (!group || !teamId) return;
-    if (!(await isAppAdmin({ db: deps.db, client, teamId, userId: body.user.id, logger: deps.logger }))) {
+    if (!(await isAdmin(client, teamId, body.user.id))) {
       await client.chat.postMessage({ channel: body.user.id, text: NOT_ADMIN }).catch(() => undefined);
       return;
     }
@@ -66,7 +78,7 @@ export function registerHomeActions(app: App, deps: BotDeps): void {
     const teamId = context.teamId ?? body.team?.id;
     const selected = parsePromptSelection(action.selected_option?.value);
     if (!teamId || !selected || !body.view) return;
-    if (!(await isAppAdmin({ db: deps.db, client, teamId, userId: body.user.id, logger: deps.logger }))) return;
+    if (!(await isAdmin(client, teamId, body.user.id))) return;
     await client.views.update({ view_id: body.view.id, hash: body.view.hash, view: await promptsModal(deps, teamId, selected) });
   });
 
@@ -74,7 +86,7 @@ export function registerHomeActions(app: App, deps: BotDeps): void {
     await ack();
     const kind = parseDestinationKind(action.value, deps.destinations);
     const teamId = context.teamId ?? body.team?.id;
-    if (!kind || !teamId || !(await isAppAdmin({ db: deps.db, client, teamId, userId: body.user.id, logger: deps.logger }))) return;
+    if (!kind || !teamId || !(await isAdmin(client, teamId, body.user.id))) return;
     await client.views.push({ trigger_id: body.trigger_id, view: buildDestinationFormModal({ kind, registry: deps.destinations }) });
   });
 
@@ -86,11 +98,20 @@ export function registerHomeActions(app: App, deps: BotDeps): void {
       await ack();
       const teamId = context.teamId ?? body.team?.id;
       if (!teamId || !body.view || !action.value) return;
-      if (!(await isAppAdmin({ db: deps.db, client, teamId, userId: body.user.id, logger: deps.logger }))) return;
+      if (!(await isAdmin(client, teamId, body.user.id))) return;
       await handle({ client, teamId, userId: body.user.id, id: action.value, viewId: body.view.id, triggerId: body.trigger_id });
     });
   };
   const { actions: destinationActions } = SETTINGS_MODALS.destinations;
+  const testWithinRateLimit = async (row: DestinationRow, client: WebClient): Promise<string> => {
+    try {
+      await assertWithinRateLimit(limiterOf(deps), { kind: 'destination_test', teamId: row.teamId });
+    } catch (error) {
+      if (!isAppError(error, 'RATE_LIMITED')) throw error;
+      return `⏳ ${row.name}: ${error.message}`;
+    }
+    return testDestination({ row, client, encryptionKey: deps.encryptionKey, timeoutMs: deps.publishTimeoutMs, registry: deps.destinations, network: deps.destinationNetwork });
+  };
 
   destinationAction(destinationActions.edit, async ({ client, teamId, id, triggerId }) => {
     const row = await findDestination(deps.db, teamId, id);
@@ -100,17 +121,7 @@ export function registerHomeActions(app: App, deps: BotDeps): void {
 
   destinationAction(destinationActions.test, async ({ client, teamId, userId, id, viewId }) => {
     const row = await findDestination(deps.db, teamId, id);
-    const notice = row
-      ? await testDestination({
-          row,
-          client,
-          encryptionKey: deps.encryptionKey,
-          timeoutMs: deps.publishTimeoutMs,
-          registry: deps.destinations,
-          network: deps.destinationNetwork,
-          limit: { db: deps.db, teamId, actorId: userId, perMinute: deps.testRateLimitPerMinute, now: deps.now() },
-        })
-      : 'That destination was removed.';
+    const notice = row ? await testWithinRateLimit(row, client) : 'That destination was removed.';
     await client.views.update({ view_id: viewId, view: buildDestinationsModal(await listDestinationItems(deps.db, teamId, deps.destinations), { notice, registry: deps.destinations }) });
   });
 

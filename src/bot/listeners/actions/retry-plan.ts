@@ -6,8 +6,9 @@ import { retryFailedPlan } from '../../../review/retry.ts';
 import { STAGE_LABELS } from '../../blocks/plan-message.ts';
 import type { BotDeps } from '../../deps.ts';
 import { ACTIONS } from '../../ids.ts';
+import { assertWithinRateLimit, limiterOf } from '../../services/rate-limits.ts';
 import { replyTo } from '../../services/reply.ts';
-import { isAppAdmin } from '../../services/permissions.ts';
+import { isAdminCheckUnavailable, isAppAdmin } from '../../services/permissions.ts';
 
 /** Retry on a failed plan: its author or an admin re-runs the failed stage and what follows. */
 export function registerRetryPlan(app: App, deps: BotDeps): void {
@@ -19,16 +20,16 @@ export function registerRetryPlan(app: App, deps: BotDeps): void {
     if (!plan) return void (await say('That plan no longer exists in this workspace.'));
 
     const userId = body.user.id;
-    const isAllowed =
-      plan.authorId === userId || (await isAppAdmin({ db: deps.db, client, teamId: plan.teamId, userId, logger: deps.logger }));
-    if (!isAllowed) return void (await say(`Only <@${plan.authorId}>, who made plan #${plan.number}, or a workspace admin can retry it.`));
-
     try {
+      const isAllowed =
+        plan.authorId === userId || (await isAppAdmin({ db: deps.db, client, teamId: plan.teamId, userId, logger: deps.logger }));
+      if (!isAllowed) return void (await say(`Only <@${plan.authorId}>, who made plan #${plan.number}, or a workspace admin can retry it.`));
+      await assertWithinRateLimit(limiterOf(deps), { kind: 'retry', teamId: plan.teamId, planId: plan.id, planNumber: plan.number });
       const stage = await retryFailedPlan(deps.db, { plan, actorId: userId, maxAttempts: deps.maxAttempts, retryKey: deps.now().getTime() });
       await requestRender(deps, plan.teamId, plan.id, 0);
       await say(`Retrying plan #${plan.number} from the ${STAGE_LABELS[stage].toLowerCase()} stage.`);
     } catch (error) {
-      if (!isAppError(error, 'CONFLICT')) throw error;
+      if (!isAppError(error, 'CONFLICT') && !isAdminCheckUnavailable(error)) throw error;
       await say(error.message);
     }
   });

@@ -8,6 +8,7 @@ import type { Plan } from '../../../db/plans.ts';
 import type { BotDeps } from '../../deps.ts';
 import { publishHome } from '../../services/publish-home.ts';
 import { ACTIONS } from '../../ids.ts';
+import { isAdminCheckUnavailable } from '../../services/permissions.ts';
 import { replyTo } from '../../services/reply.ts';
 import { authorizeDecision, defaultDestinations, destinationOptions, findPlanForDecision } from '../../services/review-context.ts';
 import { buildRejectModal, buildRequestChangesModal, buildScheduleModal } from '../../views/decision-modals.ts';
@@ -24,12 +25,12 @@ export function registerReviewActions(app: App, deps: BotDeps): void {
       const tell = (text: string) => replyTo({ respond: body.response_url ? respond : undefined, client, userId: body.user.id, text });
       const plan = await findPlanForDecision(deps, context.teamId ?? body.team?.id, action.value);
       if (!plan) return tell('That plan no longer exists in this workspace.');
-      const { actor, verdict } = await authorizeDecision({ deps, client, plan, userId: body.user.id, decision });
-      if (!verdict.isAllowed) return tell(verdict.message);
       try {
+        const { actor, verdict } = await authorizeDecision({ deps, client, plan, userId: body.user.id, decision });
+        if (!verdict.isAllowed) return tell(verdict.message);
         await handle(plan, { actor, action, body, client, context, tell });
       } catch (error) {
-        if (!isAppError(error, 'CONFLICT') && !isAppError(error, 'NOT_FOUND') && !isAppError(error, 'FORBIDDEN')) throw error;
+        if (!isAppError(error, 'CONFLICT') && !isAppError(error, 'NOT_FOUND') && !isAppError(error, 'FORBIDDEN') && !isAdminCheckUnavailable(error)) throw error;
         await tell(error.message);
       }
       if (!body.response_url) await publishHome({ deps, client, teamId: plan.teamId, userId: body.user.id }).catch(() => undefined);

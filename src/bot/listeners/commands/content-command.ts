@@ -6,6 +6,7 @@ import { isChannelId } from '../../../domain/channels.ts';
 import { buildHelp, buildPlanList, buildPlanNotFound, buildPlanStatus, type PlanSummary } from '../../blocks/plan-list.ts';
 import type { BotDeps } from '../../deps.ts';
 import { COMMAND } from '../../ids.ts';
+import { filterVisiblePlans } from '../../services/plan-visibility.ts';
 import { buildPlanModal } from '../../views/plan-modal.ts';
 import { parseContentCommand } from './parse-command.ts';
 
@@ -17,12 +18,15 @@ export function registerContentCommand(app: App, deps: BotDeps): void {
       case 'help':
         return ack(buildHelp(parsed.unknown));
       case 'list': {
-        const plans = await listRecentPlans(deps.db, teamId, { limit: 15 });
-        return ack(buildPlanList(plans.map(toSummary)));
+        const recent = await listRecentPlans(deps.db, teamId, { limit: 50 });
+        const plans = await filterVisiblePlans({ deps, client, teamId, userId: command.user_id, plans: recent });
+        return ack(buildPlanList(plans.slice(0, 15).map(toSummary)));
       }
       case 'status': {
         const number = Number.parseInt(parsed.number, 10);
-        const plan = Number.isSafeInteger(number) && number > 0 ? await findPlanByNumber(deps.db, teamId, number) : undefined;
+        const found = Number.isSafeInteger(number) && number > 0 ? await findPlanByNumber(deps.db, teamId, number) : undefined;
+        // A plan the person may not see is answered like one that does not exist.
+        const [plan] = found ? await filterVisiblePlans({ deps, client, teamId, userId: command.user_id, plans: [found] }) : [];
         return ack(plan ? buildPlanStatus(toSummary(plan)) : buildPlanNotFound(parsed.number));
       }
       case 'new':

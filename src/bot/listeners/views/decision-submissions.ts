@@ -6,6 +6,8 @@ import type { Actor, Decision } from '../../../domain/review-policy.ts';
 import type { Plan } from '../../../db/plans.ts';
 import type { BotDeps } from '../../deps.ts';
 import { DECISION_MODALS } from '../../ids.ts';
+import { isAdminCheckUnavailable } from '../../services/permissions.ts';
+import { assertWithinRateLimit, limiterOf } from '../../services/rate-limits.ts';
 import { authorizeDecision, findPlanForDecision } from '../../services/review-context.ts';
 import { parseDecisionMetadata, parseRequiredText, parseScheduleSubmission } from '../../views/decision-modals.ts';
 
@@ -24,13 +26,13 @@ export function registerDecisionSubmissions(app: App, deps: BotDeps): void {
       const metadata = parseDecisionMetadata(view.private_metadata);
       const plan = await findPlanForDecision(deps, context.teamId ?? body.team?.id, metadata?.planId);
       if (!plan) return void (await ack({ response_action: 'errors', errors: { [firstBlock]: 'That plan no longer exists in this workspace.' } }));
-      const { actor, verdict } = await authorizeDecision({ deps, client, plan, userId: body.user.id, decision: decision(plan) });
-      if (!verdict.isAllowed) return void (await ack({ response_action: 'errors', errors: { [firstBlock]: verdict.message } }));
       try {
+        const { actor, verdict } = await authorizeDecision({ deps, client, plan, userId: body.user.id, decision: decision(plan) });
+        if (!verdict.isAllowed) return void (await ack({ response_action: 'errors', errors: { [firstBlock]: verdict.message } }));
         const errors = await handle(plan, actor, args);
         if (errors) return void (await ack({ response_action: 'errors', errors }));
       } catch (error) {
-        if (!isAppError(error, 'CONFLICT') && !isAppError(error, 'NOT_FOUND') && !isAppError(error, 'FORBIDDEN')) throw error;
+        if (!isAppError(error, 'CONFLICT') && !isAppError(error, 'NOT_FOUND') && !isAppError(error, 'FORBIDDEN') && !isAdminCheckUnavailable(error)) throw error;
         return void (await ack({ response_action: 'errors', errors: { [firstBlock]: error.message } }));
       }
       await ack();
@@ -43,6 +45,7 @@ export function registerDecisionSubmissions(app: App, deps: BotDeps): void {
   on(changes.callbackId, changes.block, () => 'request_changes', async (plan, actor, { view }) => {
     const answer = parseRequiredText(view, changes.block, 'feedback');
     if (!answer.ok) return answer.errors;
+    await assertWithinRateLimit(limiterOf(deps), { kind: 'request_changes', teamId: plan.teamId });
     await requestChanges({ db: deps.db, teamId: plan.teamId, planId: plan.id, actor, feedback: answer.text, maxAttempts: deps.maxAttempts });
   });
 

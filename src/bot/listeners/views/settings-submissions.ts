@@ -1,4 +1,5 @@
 import type { AllMiddlewareArgs, App, SlackViewMiddlewareArgs } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
 import { changeInstallerUserId } from '../../../db/installations.ts';
 import { getWorkspaceSettings, updateWorkspaceSettings, type SettingsPatch } from '../../../db/settings.ts';
 import { isAppError } from '../../../errors.ts';
@@ -6,7 +7,7 @@ import type { BotDeps } from '../../deps.ts';
 import { SETTINGS_MODALS } from '../../ids.ts';
 import { listDestinationItems, saveDestination } from '../../services/destinations-service.ts';
 import { publishHome } from '../../services/publish-home.ts';
-import { isAppAdmin } from '../../services/permissions.ts';
+import { isAdminCheckUnavailable, isAppAdmin } from '../../services/permissions.ts';
 import {
   buildDestinationsModal,
   parseApproversSubmission,
@@ -27,6 +28,16 @@ const NOT_ADMIN = 'Only admins can change settings. Nothing was saved.';
  * a change is one audit row, reaches plans created afterwards, and refreshes the admin's Home.
  */
 export function registerSettingsSubmissions(app: App, deps: BotDeps): void {
+  // Runs before the ack: a refusal, or Slack's rate limit, is shown under the form's first field.
+  const refuseNonAdmin = async (client: WebClient, teamId: string | undefined, userId: string): Promise<string | undefined> => {
+    if (!teamId) return NOT_ADMIN;
+    try {
+      return (await isAppAdmin({ db: deps.db, client, teamId, userId, logger: deps.logger })) ? undefined : NOT_ADMIN;
+    } catch (error) {
+      if (!isAdminCheckUnavailable(error)) throw error;
+      return `${error.message} Nothing was saved yet: submit again.`;
+    }
+  };
   const on = <T>(
     callbackId: string,
     firstBlock: string,
@@ -36,9 +47,8 @@ export function registerSettingsSubmissions(app: App, deps: BotDeps): void {
   ) => {
     app.view(callbackId, async ({ ack, body, view, client, context }) => {
       const teamId = context.teamId ?? body.team?.id;
-      if (!teamId || !(await isAppAdmin({ db: deps.db, client, teamId, userId: body.user.id, logger: deps.logger }))) {
-        return void (await ack({ response_action: 'errors', errors: { [firstBlock]: NOT_ADMIN } }));
-      }
+      const refusal = await refuseNonAdmin(client, teamId, body.user.id);
+      if (refusal || !teamId) return void (await ack({ response_action: 'errors', errors: { [firstBlock]: refusal ?? NOT_ADMIN } }));
       const parsed = parse(view);
       if (!parsed.ok) return void (await ack({ response_action: 'errors', errors: parsed.errors }));
       await updateWorkspaceSettings(deps.db, { teamId, actorId: body.user.id, group, patch: await toPatch(parsed.value, teamId, body.user.id) });
@@ -64,9 +74,8 @@ export function registerSettingsSubmissions(app: App, deps: BotDeps): void {
   app.view(M.destinationForm.callbackId, async ({ ack, body, view, client, context }) => {
     const teamId = context.teamId ?? body.team?.id;
     const firstBlock = M.destinationForm.blocks.name;
-    if (!teamId || !(await isAppAdmin({ db: deps.db, client, teamId, userId: body.user.id, logger: deps.logger }))) {
-      return void (await ack({ response_action: 'errors', errors: { [firstBlock]: NOT_ADMIN } }));
-    }
+    const refusal = await refuseNonAdmin(client, teamId, body.user.id);
+    if (refusal || !teamId) return void (await ack({ response_action: 'errors', errors: { [firstBlock]: refusal ?? NOT_ADMIN } }));
     const parsed = parseDestinationFormSubmission(view, deps.destinations);
     if (!parsed.ok) return void (await ack({ response_action: 'errors', errors: parsed.errors }));
     try {
