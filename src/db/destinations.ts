@@ -29,3 +29,22 @@ export async function insertDestination(db: Executor, values: typeof publishDest
   if (!row) throw new Error('could not save the destination');
   return row;
 }
+
+export async function updateDestination(
+  db: Executor,
+  { teamId, id, ...fields }: { teamId: string; id: string; name: string; config: Record<string, unknown>; secretEncrypted?: string },
+): Promise<void> {
+  await db
+    .update(publishDestinations)
+    .set({ ...fields, updatedAt: new Date() })
+    .where(and(eq(publishDestinations.teamId, teamId), eq(publishDestinations.id, id)));
+}
+
+/** Deletes a destination; returns its name, or null when it was already gone. */
+export async function deleteDestination(db: Executor, { teamId, id }: { teamId: string; id: string }): Promise<string | null> {
+  const rows = await db
+    .delete(publishDestinations)
+    .where(and(eq(publishDestinations.teamId, teamId), eq(publishDestinations.id, id)))
+    .returning({ name: publishDestinations.name });
+  return rows[0]?.name ?? null;
+}

@@ -1,11 +1,17 @@
 import type { WebClient } from '@slack/web-api';
-import { and, eq } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { encryptSecret, type EncryptionKeys } from '../../crypto.ts';
 import { recordAudit } from '../../db/audit.ts';
 import type { Database } from '../../db/client.ts';
-import { destinationSecretContext, findDestination, insertDestination, listDestinations, type DestinationRow } from '../../db/destinations.ts';
-import { publishDestinations } from '../../db/schema.ts';
+import {
+  deleteDestination,
+  destinationSecretContext,
+  findDestination,
+  insertDestination,
+  listDestinations,
+  updateDestination,
+  type DestinationRow,
+} from '../../db/destinations.ts';
 import { AppError } from '../../errors.ts';
 import type { DestinationNetworkPolicy } from '../../publish/network-guard.ts';
 import type { DestinationRegistry } from '../../publish/registry.ts';
@@ -56,10 +62,7 @@ export async function saveDestination(
         { details: { blockId: secretField.blockId } },
       );
     }
-    await db
-      .update(publishDestinations)
-      .set({ name: submission.name, config, ...(secretEncrypted ? { secretEncrypted } : {}), updatedAt: new Date() })
-      .where(and(eq(publishDestinations.teamId, teamId), eq(publishDestinations.id, submission.id)));
+    await updateDestination(db, { teamId, id: submission.id, name: submission.name, config, ...(secretEncrypted ? { secretEncrypted } : {}) });
   } else {
     await insertDestination(db, { id, teamId, kind: submission.kind, name: submission.name, config, secretEncrypted: secretEncrypted ?? null });
   }
@@ -67,11 +70,7 @@ export async function saveDestination(
 }
 
 export async function removeDestination(db: Database, { teamId, actorId, id }: { teamId: string; actorId: string; id: string }): Promise<string | null> {
-  const rows = await db
-    .delete(publishDestinations)
-    .where(and(eq(publishDestinations.teamId, teamId), eq(publishDestinations.id, id)))
-    .returning({ name: publishDestinations.name });
-  const name = rows[0]?.name ?? null;
+  const name = await deleteDestination(db, { teamId, id });
   if (name) await recordAudit(db, { teamId, planId: null, actorId, action: 'destination_removed', details: { name } });
   return name;
 }
