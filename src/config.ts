@@ -165,8 +165,9 @@ export function loadConfig(env: Environment, argv: readonly string[] = []): Conf
     firecrawl: { apiKey: values.FIRECRAWL_API_KEY, apiUrl: values.FIRECRAWL_API_URL },
     encryptionKey: readKeyring(values),
     llmConcurrency: values.LLM_CONCURRENCY,
-    // Enough job slots that every LLM call and SEO analysis can be in flight, plus a few for renders.
-    workerConcurrency: values.WORKER_CONCURRENCY ?? values.LLM_CONCURRENCY + values.SEO_WORKERS + 4,
+    // A job mostly waits on the LLM: twice the LLM slots keeps every LLM slot fed while other jobs
+    // wait for SEO analysis, the database or a render.
+    workerConcurrency: values.WORKER_CONCURRENCY ?? 2 * values.LLM_CONCURRENCY + values.SEO_WORKERS,
     seoWorkers: values.SEO_WORKERS,
     jobMaxAttempts: values.JOB_MAX_ATTEMPTS,
     llmTimeoutMs: values.LLM_TIMEOUT_MS,

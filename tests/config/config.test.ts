@@ -44,21 +44,21 @@ describe('loadConfig', () => {
       openai: { baseUrl: 'https://api.openai.com/v1' },
       firecrawl: { apiKey: undefined, apiUrl: 'https://api.firecrawl.dev' },
       llmConcurrency: 8,
-      workerConcurrency: 14,
+      workerConcurrency: 18,
       logLevel: 'info',
     });
   });
 
   test('an empty value is the same as an unset one', () => {
     const config = loadConfig({ ...VALID, PORT: '', WORKER_CONCURRENCY: '', LLM_CONCURRENCY: '  ', LOG_LEVEL: '', SLACK_API_URL: '', TOKEN_PRICE_PER_1K: '' });
-    expect(config).toMatchObject({ port: 3000, workerConcurrency: 14, llmConcurrency: 8, logLevel: 'info', tokenPricePer1k: 0.002 });
+    expect(config).toMatchObject({ port: 3000, workerConcurrency: 18, llmConcurrency: 8, logLevel: 'info', tokenPricePer1k: 0.002 });
     expect(config.slack.apiUrl).toBe('https://slack.com/api/');
   });
 
   test('.env.example with only the required values filled in is a valid configuration', () => {
     const example = parseEnv(readRepoFile('.env.example'));
     const config = loadConfig({ ...example, SLACK_APP_TOKEN: 'xapp-1', SLACK_BOT_TOKEN: 'xoxb-1', OPENAI_API_KEY: 'sk-1' });
-    expect(config).toMatchObject({ port: 3000, workerConcurrency: 14, slack: { appToken: 'xapp-1', oauth: undefined } });
+    expect(config).toMatchObject({ port: 3000, workerConcurrency: 18, slack: { appToken: 'xapp-1', oauth: undefined } });
   });
 
   test('.env.example and the README list every variable, and only those', () => {
@@ -126,7 +126,7 @@ describe('loadConfig', () => {
   });
 
   test('job slots follow the LLM and SEO limits unless set', () => {
-    expect(loadConfig({ ...VALID, LLM_CONCURRENCY: '16' }).workerConcurrency).toBe(22);
+    expect(loadConfig({ ...VALID, LLM_CONCURRENCY: '16' }).workerConcurrency).toBe(34);
     expect(loadConfig({ ...VALID, LLM_CONCURRENCY: '16', WORKER_CONCURRENCY: '5' }).workerConcurrency).toBe(5);
   });
 
