@@ -1,5 +1,5 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { nextPlanStatus, planEventEffects, planTransitionsFor, RUNNING_STATUSES, STATUS_LABELS, type PlanEvent, type PlanStatus } from '../domain/plan-states.ts';
+import { planEventEffects, planTransitionsFor, RUNNING_STATUSES, STATUS_LABELS, type PlanEvent, type PlanStatus } from '../domain/plan-states.ts';
 import type { Executor } from './client.ts';
 import type { Plan } from './plans.ts';
 import { contentPlans } from './schema.ts';
@@ -54,11 +54,6 @@ export async function applyPlanEvent(db: Executor, ref: PlanRef, event: PlanEven
 
 function refusal(number: number, status: PlanStatus, event: PlanEvent): string {
   return `Plan #${number} is ${STATUS_LABELS[status].toLowerCase()}, so that is no longer possible (${event.type.replaceAll('_', ' ')}).`;
-}
-
-/** Whether the event is allowed for a plan as it was read, before anything is written. */
-export function isEventAllowed(plan: Pick<Plan, 'status'>, event: PlanEvent): boolean {
-  return nextPlanStatus(plan.status, event) !== null;
 }
 
 /** On uninstall: every plan of the workspace still in the pipeline is cancelled, through the kernel. */
