@@ -57,7 +57,7 @@ export async function createPlan(
     const job = db.$with('new_job', { jobId: sql<string | null>`job_id`.as('job_id') }).as(sql`select (${firstJob({ id, teamId })}) as job_id`);
     const [saved] = await db.with(newPlan, audit, job).select({ plan: newPlan._.selectedFields }).from(newPlan).crossJoin(audit).crossJoin(job);
     if (!saved) throw new AppError('INTERNAL', 'could not save the plan');
-    return { plan: saved.plan as Plan, isNew: true };
+    return { plan: saved.plan, isNew: true };
   } catch (error) {
     const raced = isUniqueViolation(error) ? await findPlanBySourceKey(db, teamId, sourceKey) : undefined;
     if (raced) return { plan: raced, isNew: false };
