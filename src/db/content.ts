@@ -164,14 +164,6 @@ export async function addRefinement(db: Executor, values: typeof refinements.$in
   await db.insert(refinements).values(values).onConflictDoNothing();
 }
 
-export async function listRefinements(db: Executor, { teamId, planId, revision }: PlanRef & { revision: number }): Promise<Refinement[]> {
-  return db
-    .select()
-    .from(refinements)
-    .where(and(eq(refinements.teamId, teamId), eq(refinements.planId, planId), eq(refinements.revision, revision)))
-    .orderBy(asc(refinements.iteration));
-}
-
 export async function saveVariant(
   db: Executor,
   {

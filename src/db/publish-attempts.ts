@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, sql } from 'drizzle-orm';
+import { and, eq, gte, sql } from 'drizzle-orm';
 import type { Executor } from './client.ts';
 import { publishAttempts, type DestinationKind, type PublishState } from './schema.ts';
 
@@ -56,14 +56,6 @@ export async function recordOutcome(
       updatedAt: new Date(),
     })
     .where(and(eq(publishAttempts.teamId, teamId), eq(publishAttempts.id, id)));
-}
-
-export async function listPublishAttempts(db: Executor, { teamId, planId, revision }: { teamId: string; planId: string; revision: number }) {
-  return db
-    .select()
-    .from(publishAttempts)
-    .where(and(eq(publishAttempts.teamId, teamId), eq(publishAttempts.planId, planId), eq(publishAttempts.revision, revision)))
-    .orderBy(asc(publishAttempts.id));
 }
 
 /**

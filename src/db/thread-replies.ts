@@ -1,12 +1,7 @@
-import { and, eq } from 'drizzle-orm';
 import type { Executor } from './client.ts';
 import { threadReplies } from './schema.ts';
 
 export type ThreadReply = typeof threadReplies.$inferSelect;
-
-export async function listThreadReplies(db: Executor, teamId: string, planId: string): Promise<ThreadReply[]> {
-  return db.select().from(threadReplies).where(and(eq(threadReplies.teamId, teamId), eq(threadReplies.planId, planId)));
-}
 
 export async function saveThreadReply(
   db: Executor,

@@ -6,7 +6,6 @@ import { z } from 'zod';
  * just another string id with its own adapter.
  */
 export const BUILT_IN_DESTINATION_KINDS = ['slack_channel', 'webhook', 'wordpress'] as const;
-export type BuiltInDestinationKind = (typeof BUILT_IN_DESTINATION_KINDS)[number];
 /** A destination kind id: lowercase letters, digits and underscores (it ends up in action ids). */
 export type DestinationKind = string;
 export const destinationKindSchema = z.string().regex(/^[a-z][a-z0-9_]{1,39}$/);

@@ -63,8 +63,6 @@ export type PlanEvent =
   | { type: 'cancelled' }
   | { type: 'retried'; stage: FailedStage };
 
-export type PlanEventType = PlanEvent['type'];
-
 const STAGE_ORDER: Record<Stage, number> = { research: 0, draft: 1, optimize: 2, variants: 3 };
 
 /** The status a plan moves to on an event, or null when the event is not allowed from `from`. */

@@ -1,5 +1,5 @@
 import type { WebClient } from '@slack/web-api';
-import type { Task } from 'graphile-worker';
+import type { JobHelpers, Task } from 'graphile-worker';
 import { recordAudit } from '../db/audit.ts';
 import { findCurrentItem, findResearch, listVariants, researchOf } from '../db/content.ts';
 import { findDestination } from '../db/destinations.ts';
@@ -13,7 +13,7 @@ import { markdownToHtml } from '../publish/html.ts';
 import { openStoredDestination } from '../publish/stored-destination.ts';
 import type { DeliveryResult, PublishContent } from '../publish/types.ts';
 import type { JobDeps } from './deps.ts';
-import { parsePayload, revisionJobPayload } from './payloads.ts';
+import { parsePayload, revisionJobPayload, type RevisionJobPayload } from './payloads.ts';
 import { requestRender } from './queue.ts';
 
 type ResolvedDestination = {
@@ -30,11 +30,11 @@ type ResolvedDestination = {
  * A scheduled plan still unapproved when its time comes expires instead.
  */
 export function makePublishPlan(deps: JobDeps): Task {
-  const publish = makePublishAttempt(deps);
   return async (payload, helpers) => {
-    const { teamId, planId } = parsePayload(revisionJobPayload, payload);
+    const job = parsePayload(revisionJobPayload, payload);
+    const { teamId, planId } = job;
     try {
-      await publish(payload, helpers);
+      await publishPlan(deps, job, helpers);
     } catch (error) {
       if (helpers.job.attempts < helpers.job.max_attempts) throw error;
       // On the last attempt a failure outside the per-destination code must not leave the plan "Publishing".
@@ -46,73 +46,70 @@ export function makePublishPlan(deps: JobDeps): Task {
   };
 }
 
-function makePublishAttempt(deps: JobDeps): Task {
-  return async (payload, helpers) => {
-    const { teamId, planId, revision } = parsePayload(revisionJobPayload, payload);
-    let plan = await findPlan(deps.db, teamId, planId);
-    if (!plan || plan.revision !== revision) return;
-    if (plan.status === 'scheduled') {
-      if (!plan.approvedAt) return expire(deps, plan);
-      const started = await applyPlanEvent(deps.db, { teamId, planId }, { type: 'publish_started' });
-      if (!started.isApplied) return;
-      plan = started.plan;
-      await requestRender(deps, teamId, planId, 0);
-    }
-    if (plan.status !== 'publishing') return;
-
-    const slack = await deps.slackFor(teamId);
-    const stored = await loadPublishContent(deps, plan);
-    // A destination that makes the post (WordPress) goes first, so announcements and variants can link to it.
-    const links: { post?: string } = {};
-    const contentFor = (): PublishContent => ({ ...stored, variants: finishVariants(stored.variants, links.post ?? null) });
-    const resolved = await Promise.all(plan.publishDestinations.map((key) => resolveDestination(deps, slack, plan as Plan, key, contentFor, links)));
-    const destinations = resolved.sort((a, b) => Number(b.makesPostLink) - Number(a.makesPostLink));
-    const isLastAttempt = helpers.job.attempts >= helpers.job.max_attempts;
-    const pending: string[] = [];
-    let delivered = 0;
-    const reasons: string[] = [];
-
-    for (const destination of destinations) {
-      const attempt = await claimPublishAttempt(deps.db, {
-        teamId,
-        planId,
-        revision,
-        destinationKey: destination.key,
-        destinationName: destination.name,
-        destinationKind: destination.kind,
-      });
-      if (attempt.state === 'delivered') {
-        delivered += 1;
-        if (destination.makesPostLink && attempt.url) links.post ??= attempt.url;
-        continue;
-      }
-      if (attempt.state === 'failed') {
-        reasons.push(attempt.reason ?? `${destination.name} failed`);
-        continue;
-      }
-      // `sending` left behind means a crash mid-call: as ambiguous as a timeout.
-      const isAmbiguous = attempt.state === 'unknown' || attempt.state === 'sending';
-      await markSending(deps.db, { teamId, id: attempt.id });
-      const result = await destination.deliver(attempt.idempotencyKey, { createdAt: attempt.createdAt, isAmbiguous, externalId: attempt.externalId }).catch((error: unknown) => toDeliveryError(error));
-      const state = outcomeState(result, isLastAttempt);
-      await recordOutcome(deps.db, { teamId, id: attempt.id, state, url: result.url, externalId: result.externalId, reason: result.reason });
-      if (state === 'delivered') delivered += 1;
-      if (state === 'delivered' && destination.makesPostLink && result.url) links.post ??= result.url;
-      else if (state === 'failed') reasons.push(result.reason ?? `${destination.name} failed`);
-      else pending.push(destination.name);
-    }
+async function publishPlan(deps: JobDeps, { teamId, planId, revision }: RevisionJobPayload, helpers: JobHelpers): Promise<void> {
+  let plan = await findPlan(deps.db, teamId, planId);
+  if (!plan || plan.revision !== revision) return;
+  if (plan.status === 'scheduled') {
+    if (!plan.approvedAt) return expire(deps, plan);
+    const started = await applyPlanEvent(deps.db, { teamId, planId }, { type: 'publish_started' });
+    if (!started.isApplied) return;
+    plan = started.plan;
     await requestRender(deps, teamId, planId, 0);
+  }
+  if (plan.status !== 'publishing') return;
 
-    if (pending.length > 0) {
-      throw new AppError('UPSTREAM_RETRYABLE', `Publishing to ${pending.join(', ')} will be retried.`);
+  const slack = await deps.slackFor(teamId);
+  const stored = await loadPublishContent(deps, plan);
+  // A destination that makes the post (WordPress) goes first, so announcements and variants can link to it.
+  const links: { post?: string } = {};
+  const contentFor = (): PublishContent => ({ ...stored, variants: finishVariants(stored.variants, links.post ?? null) });
+  const resolved = await Promise.all(plan.publishDestinations.map((key) => resolveDestination(deps, slack, plan as Plan, key, contentFor, links)));
+  const destinations = resolved.sort((a, b) => Number(b.makesPostLink) - Number(a.makesPostLink));
+  const isLastAttempt = helpers.job.attempts >= helpers.job.max_attempts;
+  const pending: string[] = [];
+  let delivered = 0;
+  const reasons: string[] = [];
+
+  for (const destination of destinations) {
+    const attempt = await claimPublishAttempt(deps.db, {
+      teamId,
+      planId,
+      revision,
+      destinationKey: destination.key,
+      destinationName: destination.name,
+      destinationKind: destination.kind,
+    });
+    if (attempt.state === 'delivered') {
+      delivered += 1;
+      if (destination.makesPostLink && attempt.url) links.post ??= attempt.url;
+      continue;
     }
-    if (delivered > 0 || destinations.length === 0) {
-      await applyPlanEvent(deps.db, { teamId, planId }, { type: 'published' });
-    } else {
-      await applyPlanEvent(deps.db, { teamId, planId }, { type: 'publish_failed', reason: `No destination accepted the post. ${reasons[0] ?? ''}`.trim() });
+    if (attempt.state === 'failed') {
+      reasons.push(attempt.reason ?? `${destination.name} failed`);
+      continue;
     }
-    await requestRender(deps, teamId, planId, 0);
-  };
+    // `sending` left behind means a crash mid-call: as ambiguous as a timeout.
+    const isAmbiguous = attempt.state === 'unknown' || attempt.state === 'sending';
+    await markSending(deps.db, { teamId, id: attempt.id });
+    const result = await destination.deliver(attempt.idempotencyKey, { createdAt: attempt.createdAt, isAmbiguous, externalId: attempt.externalId }).catch((error: unknown) => toDeliveryError(error));
+    const state = outcomeState(result, isLastAttempt);
+    await recordOutcome(deps.db, { teamId, id: attempt.id, state, url: result.url, externalId: result.externalId, reason: result.reason });
+    if (state === 'delivered') delivered += 1;
+    if (state === 'delivered' && destination.makesPostLink && result.url) links.post ??= result.url;
+    else if (state === 'failed') reasons.push(result.reason ?? `${destination.name} failed`);
+    else pending.push(destination.name);
+  }
+  await requestRender(deps, teamId, planId, 0);
+
+  if (pending.length > 0) {
+    throw new AppError('UPSTREAM_RETRYABLE', `Publishing to ${pending.join(', ')} will be retried.`);
+  }
+  if (delivered > 0 || destinations.length === 0) {
+    await applyPlanEvent(deps.db, { teamId, planId }, { type: 'published' });
+  } else {
+    await applyPlanEvent(deps.db, { teamId, planId }, { type: 'publish_failed', reason: `No destination accepted the post. ${reasons[0] ?? ''}`.trim() });
+  }
+  await requestRender(deps, teamId, planId, 0);
 }
 
 function outcomeState(result: DeliveryResult, isLastAttempt: boolean): PublishState {

@@ -38,8 +38,6 @@ export type DeliveryResult = {
 /** The outcome of an App Home "Test" button: a sentence either way. */
 export type DestinationCheck = { ok: boolean; message: string; status?: number };
 
-export type SlackChannelDestination = { kind: 'slack_channel'; channelId: string };
-export type WebhookDestination = { kind: 'webhook'; url: string; secret: string };
 export type WordpressDestination = {
   kind: 'wordpress';
   siteUrl: string;
