@@ -38,7 +38,7 @@ export const ACTIONS = {
 export const DECISION_MODALS = {
   requestChanges: { callbackId: 'request_changes_modal', block: 'feedback', action: 'value' },
   reject: { callbackId: 'reject_modal', block: 'reason', action: 'value' },
-  schedule: { callbackId: 'schedule_modal', timeBlock: 'publish_at', destinationsBlock: 'destinations', action: 'value' },
+  schedule: { callbackId: 'schedule_modal', timeBlock: 'publish_at', destinationsBlock: 'destinations', timeModeBlock: 'time_mode', action: 'value' },
 } as const;
 
 export const BLOCKS = {

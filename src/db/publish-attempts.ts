@@ -99,3 +99,29 @@ export async function resetFailedAttempts(db: Executor, { teamId, planId, revisi
       ),
     );
 }
+
+/** A plan revision's attempts, one per destination tried so far. */
+export async function listPublishAttempts(db: Executor, { teamId, planId, revision }: { teamId: string; planId: string; revision: number }): Promise<PublishAttempt[]> {
+  return db
+    .select()
+    .from(publishAttempts)
+    .where(and(eq(publishAttempts.teamId, teamId), eq(publishAttempts.planId, planId), eq(publishAttempts.revision, revision)));
+}
+
+/** On a destination's own Retry: it goes again with the same idempotency key; false when it had not failed. */
+export async function resetFailedAttempt(db: Executor, key: AttemptKey): Promise<boolean> {
+  const reset = await db
+    .update(publishAttempts)
+    .set({ state: 'pending', reason: null, updatedAt: new Date() })
+    .where(
+      and(
+        eq(publishAttempts.teamId, key.teamId),
+        eq(publishAttempts.planId, key.planId),
+        eq(publishAttempts.revision, key.revision),
+        eq(publishAttempts.destinationKey, key.destinationKey),
+        eq(publishAttempts.state, 'failed'),
+      ),
+    )
+    .returning({ id: publishAttempts.id });
+  return reset.length > 0;
+}

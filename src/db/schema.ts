@@ -18,6 +18,7 @@ import type { ChannelId } from '../domain/channels.ts';
 import { INITIAL_PLAN_STATUS, type FailedStage, type PlanStatus } from '../domain/plan-states.ts';
 import { DEFAULT_SETTINGS as D, type BrandVoice } from '../domain/settings.ts';
 import type { DestinationKind } from '../domain/destinations.ts';
+import type { DestinationTime } from '../domain/publish-schedule.ts';
 import type { Repair } from '../orchestrator/citations.ts';
 import type { ClaimCheck } from '../orchestrator/claims.ts';
 import type { SourceText } from '../orchestrator/evidence.ts';
@@ -114,6 +115,8 @@ export const contentPlans = pgTable(
     approvedAt: timestamp('approved_at', { withTimezone: true }),
     scheduledAt: timestamp('scheduled_at', { withTimezone: true }),
     publishDestinations: text('publish_destinations').array().notNull().default(sql`'{}'::text[]`),
+    /** When each destination publishes, and its name as scheduled; `scheduledAt` is the earliest of these times. */
+    publishTimes: jsonb('publish_times').$type<DestinationTime[]>().notNull().default([]),
     error: text('error'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),

@@ -16,6 +16,8 @@ export const PLAN_STATUSES = [
   'scheduled',
   'publishing',
   'published',
+  /** Some destinations published and the rest failed; each failed one can be retried. */
+  'partially_published',
   'failed',
   'expired',
   'cancelled',
@@ -58,6 +60,8 @@ export type PlanEvent =
   | { type: 'unscheduled'; isApproved: boolean }
   | { type: 'publish_started' }
   | { type: 'published' }
+  /** Every destination is done and some failed while others published. */
+  | { type: 'partially_published' }
   | { type: 'publish_failed'; reason: string }
   | { type: 'expired' }
   | { type: 'cancelled' }
@@ -85,6 +89,8 @@ export function nextPlanStatus(from: PlanStatus, event: PlanEvent): PlanStatus |
     case 'stage_failed':
       return RUNNING_STATUSES.includes(from) || from === 'changes_requested' ? 'failed' : null;
     case 'retried':
+      // A partly published plan retries its failed destinations one by one.
+      if (from === 'partially_published') return event.stage === 'publish' ? 'publishing' : null;
       if (from !== 'failed') return null;
       return event.stage === 'publish' ? 'publishing' : STAGE_STATUS[event.stage];
     // A scheduled plan may still wait for approvals ("Approve & schedule" with two required).
@@ -103,12 +109,15 @@ export function nextPlanStatus(from: PlanStatus, event: PlanEvent): PlanStatus |
       return from === 'approved' || from === 'scheduled' ? 'publishing' : null;
     case 'published':
       return from === 'publishing' ? 'published' : null;
+    case 'partially_published':
+      return from === 'publishing' ? 'partially_published' : null;
     case 'publish_failed':
       return from === 'publishing' ? 'failed' : null;
     case 'expired':
       return from === 'scheduled' ? 'expired' : null;
     case 'cancelled':
-      return TERMINAL_STATUSES.includes(from) || from === 'publishing' ? null : 'cancelled';
+      // Something is already out there once a plan is partly published.
+      return TERMINAL_STATUSES.includes(from) || from === 'publishing' || from === 'partially_published' ? null : 'cancelled';
   }
 }
 
@@ -165,10 +174,20 @@ export const STATUS_LABELS: Record<PlanStatus, string> = {
   scheduled: 'Scheduled',
   publishing: 'Publishing',
   published: 'Published',
+  partially_published: 'Partly published',
   failed: 'Failed',
   expired: 'Expired',
   cancelled: 'Cancelled',
 };
 
 /** States after which the author's Home shows something new. */
-export const HOME_RELEVANT_STATUSES: readonly PlanStatus[] = ['in_review', 'approved', 'scheduled', 'published', 'rejected', 'failed', 'expired'];
+export const HOME_RELEVANT_STATUSES: readonly PlanStatus[] = [
+  'in_review',
+  'approved',
+  'scheduled',
+  'published',
+  'partially_published',
+  'rejected',
+  'failed',
+  'expired',
+];

@@ -19,3 +19,7 @@ export function parsePayload<T>(schema: z.ZodType<T>, payload: unknown): T {
   if (!parsed.success) throw new AppError('INVALID_INPUT', `invalid job payload: ${parsed.error.message}`);
   return parsed.data;
 }
+
+/** A publish job for one destination; without `destinationKey` (jobs queued before times per destination) it fans out. */
+export const publishJobPayload = revisionJobPayload.extend({ destinationKey: z.string().min(1).optional() });
+export type PublishJobPayload = z.infer<typeof publishJobPayload>;

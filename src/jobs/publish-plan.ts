@@ -5,7 +5,7 @@ import { findCurrentItem, findResearch, listVariants, researchOf } from '../db/c
 import { findDestination } from '../db/destinations.ts';
 import { applyPlanEvent } from '../db/plan-events.ts';
 import { findPlan, type Plan } from '../db/plans.ts';
-import { claimPublishAttempt, markSending, recordOutcome } from '../db/publish-attempts.ts';
+import { claimPublishAttempt, listPublishAttempts, markSending, recordOutcome } from '../db/publish-attempts.ts';
 import type { DestinationKind, PublishState } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
 import { finishVariants, renderCitations } from '../publish/citations-render.ts';
@@ -13,8 +13,9 @@ import { markdownToHtml } from '../publish/html.ts';
 import { openStoredDestination } from '../publish/stored-destination.ts';
 import type { DeliveryResult, PublishContent } from '../publish/types.ts';
 import type { JobDeps } from './deps.ts';
-import { parsePayload, revisionJobPayload, type RevisionJobPayload } from './payloads.ts';
-import { requestRender } from './queue.ts';
+import { settledPlanEvent } from '../domain/publish-schedule.ts';
+import { parsePayload, publishJobPayload, type RevisionJobPayload } from './payloads.ts';
+import { enqueuePublish, removePublishJobs, requestRender } from './queue.ts';
 
 type ResolvedDestination = {
   key: string;
@@ -24,92 +25,159 @@ type ResolvedDestination = {
   deliver: (idempotencyKey: string, attempt: { createdAt: Date; isAmbiguous: boolean; externalId: string | null }) => Promise<DeliveryResult>;
 };
 
+/** How long a destination that links to the blog post waits before it looks again for the post's URL. */
+export const BLOG_WAIT_MS = 2_000;
+
+type DestinationJob = RevisionJobPayload & { destinationKey: string };
+
 /**
- * Publishes an approved plan to each chosen destination exactly once. Every destination has an
- * attempt row, written before anything is sent and carrying one idempotency key for all tries.
- * A scheduled plan still unapproved when its time comes expires instead.
+ * Publishes an approved plan to one destination, exactly once: each destination is its own job at
+ * its own time. Every destination has an attempt row, written before anything is sent and carrying
+ * one idempotency key for all tries. The first job to start moves the plan to publishing; the last
+ * one to finish settles it. A scheduled plan still unapproved when its earliest job comes expires instead.
  */
 export function makePublishPlan(deps: JobDeps): Task {
   return async (payload, helpers) => {
-    const job = parsePayload(revisionJobPayload, payload);
-    const { teamId, planId } = job;
+    const job = parsePayload(publishJobPayload, payload);
+    const { teamId, planId, destinationKey } = job;
+    if (destinationKey === undefined) return fanOut(deps, job, helpers);
     try {
-      await publishPlan(deps, job, helpers);
+      await publishDestination(deps, { ...job, destinationKey }, helpers);
     } catch (error) {
       if (helpers.job.attempts < helpers.job.max_attempts) throw error;
-      // On the last attempt a failure outside the per-destination code must not leave the plan "Publishing".
-      deps.logger.error({ err: error, planId }, 'publishing failed');
+      // On the last attempt a failure outside the delivery must not leave the destination, or the plan, "Publishing".
+      deps.logger.error({ err: error, planId, destinationKey }, 'publishing failed');
       const reason = error instanceof AppError && error.code !== 'INTERNAL' ? error.message : 'Publishing stopped on an unexpected error; the details are in the logs.';
-      const failed = await applyPlanEvent(deps.db, { teamId, planId }, { type: 'publish_failed', reason });
-      if (failed.isApplied) await requestRender(deps, teamId, planId, 0);
+      await failDestination(deps, { ...job, destinationKey }, reason);
+      await requestRender(deps, teamId, planId, 0);
     }
   };
 }
 
-async function publishPlan(deps: JobDeps, { teamId, planId, revision }: RevisionJobPayload, helpers: JobHelpers): Promise<void> {
-  let plan = await findPlan(deps.db, teamId, planId);
+/** A job queued before times per destination: one job per destination, now. */
+async function fanOut(deps: JobDeps, { teamId, planId, revision }: RevisionJobPayload, helpers: JobHelpers): Promise<void> {
+  const plan = await findPlan(deps.db, teamId, planId);
   if (!plan || plan.revision !== revision) return;
-  if (plan.status === 'scheduled') {
-    if (!plan.approvedAt) return expire(deps, plan);
-    const started = await applyPlanEvent(deps.db, { teamId, planId }, { type: 'publish_started' });
-    if (!started.isApplied) return;
-    plan = started.plan;
-    await requestRender(deps, teamId, planId, 0);
+  if (plan.publishDestinations.length > 0) {
+    return enqueuePublish(deps.db, plan, plan.publishDestinations.map((key) => ({ key })), helpers.job.max_attempts);
   }
-  if (plan.status !== 'publishing') return;
+  const started = await startPublishing(deps, plan);
+  if (started?.status === 'publishing') await settle(deps, started);
+}
+
+/** The first destination to start moves a scheduled plan to publishing, or expires it when it is short of approvals. */
+async function startPublishing(deps: JobDeps, plan: Plan): Promise<Plan | null> {
+  if (plan.status !== 'scheduled') return plan;
+  if (!plan.approvedAt) {
+    await expire(deps, plan);
+    return null;
+  }
+  const started = await applyPlanEvent(deps.db, { teamId: plan.teamId, planId: plan.id }, { type: 'publish_started' });
+  if (!started.isApplied) return findPlan(deps.db, plan.teamId, plan.id).then((current) => current ?? null);
+  await requestRender(deps, plan.teamId, plan.id, 0);
+  return started.plan;
+}
+
+async function publishDestination(deps: JobDeps, job: DestinationJob, helpers: JobHelpers): Promise<void> {
+  const { teamId, planId, revision, destinationKey } = job;
+  const found = await findPlan(deps.db, teamId, planId);
+  // A reschedule that dropped this destination, or a new revision, leaves nothing to do here.
+  if (!found || found.revision !== revision || !found.publishDestinations.includes(destinationKey)) return;
+  const plan = await startPublishing(deps, found);
+  if (plan?.status !== 'publishing') return;
 
   const slack = await deps.slackFor(teamId);
-  const stored = await loadPublishContent(deps, plan);
-  // A destination that makes the post (WordPress) goes first, so announcements and variants can link to it.
   const links: { post?: string } = {};
-  const contentFor = (): PublishContent => ({ ...stored, variants: finishVariants(stored.variants, links.post ?? null) });
-  const resolved = await Promise.all(plan.publishDestinations.map((key) => resolveDestination(deps, slack, plan as Plan, key, contentFor, links)));
-  const destinations = resolved.sort((a, b) => Number(b.makesPostLink) - Number(a.makesPostLink));
-  const isLastAttempt = helpers.job.attempts >= helpers.job.max_attempts;
-  const pending: string[] = [];
-  let delivered = 0;
-  const reasons: string[] = [];
+  const destination = await resolveDestination(deps, slack, plan, destinationKey, links);
+  if (!destination.makesPostLink) {
+    const blog = await blogPostState(deps, plan, destinationKey);
+    if (blog.isWaiting) {
+      // The post goes first: look again shortly, without using up this job's attempts.
+      return enqueuePublish(deps.db, plan, [{ key: destinationKey, at: new Date(deps.now().getTime() + BLOG_WAIT_MS) }], helpers.job.max_attempts);
+    }
+    if (blog.url) links.post = blog.url;
+  }
 
-  for (const destination of destinations) {
-    const attempt = await claimPublishAttempt(deps.db, {
-      teamId,
-      planId,
-      revision,
-      destinationKey: destination.key,
-      destinationName: destination.name,
-      destinationKind: destination.kind,
-    });
-    if (attempt.state === 'delivered') {
-      delivered += 1;
-      if (destination.makesPostLink && attempt.url) links.post ??= attempt.url;
-      continue;
-    }
-    if (attempt.state === 'failed') {
-      reasons.push(attempt.reason ?? `${destination.name} failed`);
-      continue;
-    }
+  const attempt = await claimPublishAttempt(deps.db, {
+    teamId,
+    planId,
+    revision,
+    destinationKey,
+    destinationName: destination.name,
+    destinationKind: destination.kind,
+  });
+  if (attempt.state !== 'delivered' && attempt.state !== 'failed') {
     // `sending` left behind means a crash mid-call: as ambiguous as a timeout.
     const isAmbiguous = attempt.state === 'unknown' || attempt.state === 'sending';
     await markSending(deps.db, { teamId, id: attempt.id });
-    const result = await destination.deliver(attempt.idempotencyKey, { createdAt: attempt.createdAt, isAmbiguous, externalId: attempt.externalId }).catch((error: unknown) => toDeliveryError(error));
-    const state = outcomeState(result, isLastAttempt);
+    const result = await destination
+      .deliver(attempt.idempotencyKey, { createdAt: attempt.createdAt, isAmbiguous, externalId: attempt.externalId })
+      .catch((error: unknown) => toDeliveryError(error));
+    const state = outcomeState(result, helpers.job.attempts >= helpers.job.max_attempts);
     await recordOutcome(deps.db, { teamId, id: attempt.id, state, url: result.url, externalId: result.externalId, reason: result.reason });
-    if (state === 'delivered') delivered += 1;
-    if (state === 'delivered' && destination.makesPostLink && result.url) links.post ??= result.url;
-    else if (state === 'failed') reasons.push(result.reason ?? `${destination.name} failed`);
-    else pending.push(destination.name);
+    if (state !== 'delivered' && state !== 'failed') {
+      await requestRender(deps, teamId, planId, 0);
+      throw new AppError('UPSTREAM_RETRYABLE', `Publishing to ${destination.name} will be retried.`);
+    }
   }
+  await settle(deps, plan);
   await requestRender(deps, teamId, planId, 0);
+}
 
-  if (pending.length > 0) {
-    throw new AppError('UPSTREAM_RETRYABLE', `Publishing to ${pending.join(', ')} will be retried.`);
-  }
-  if (delivered > 0 || destinations.length === 0) {
-    await applyPlanEvent(deps.db, { teamId, planId }, { type: 'published' });
-  } else {
-    await applyPlanEvent(deps.db, { teamId, planId }, { type: 'publish_failed', reason: `No destination accepted the post. ${reasons[0] ?? ''}`.trim() });
-  }
-  await requestRender(deps, teamId, planId, 0);
+/**
+ * Whether a destination that links to the post must wait for the plan's blog destinations, and the
+ * post's URL once one delivered. A blog that failed for good does not hold the others back.
+ */
+async function blogPostState(deps: JobDeps, plan: Plan, exceptKey: string): Promise<{ isWaiting: boolean; url: string | null }> {
+  const others = plan.publishDestinations.filter((key) => key !== exceptKey);
+  const blogs = (await Promise.all(others.map(async (key) => ((await isBlogDestination(deps, plan.teamId, key)) ? key : null)))).filter(
+    (key): key is string => key !== null,
+  );
+  if (blogs.length === 0) return { isWaiting: false, url: null };
+  const attempts = await listPublishAttempts(deps.db, { teamId: plan.teamId, planId: plan.id, revision: plan.revision });
+  const blogAttempts = blogs.map((key) => attempts.find((attempt) => attempt.destinationKey === key));
+  const url = blogAttempts.find((attempt) => attempt?.state === 'delivered' && attempt.url)?.url ?? null;
+  const isWaiting = blogAttempts.some((attempt) => attempt === undefined || (attempt.state !== 'delivered' && attempt.state !== 'failed'));
+  return { isWaiting, url };
+}
+
+async function isBlogDestination(deps: JobDeps, teamId: string, key: string): Promise<boolean> {
+  if (!key.startsWith('dest:')) return false;
+  const row = await findDestination(deps.db, teamId, key.slice('dest:'.length));
+  return row ? deps.destinations.find(row.kind)?.makesPostLink === true : false;
+}
+
+/** Once every destination delivered or failed, the plan is published, partly published, or failed. */
+async function settle(deps: JobDeps, plan: Plan): Promise<void> {
+  const attempts = await listPublishAttempts(deps.db, { teamId: plan.teamId, planId: plan.id, revision: plan.revision });
+  const attemptOf = (key: string) => attempts.find((attempt) => attempt.destinationKey === key);
+  const outcomes = plan.publishDestinations.map((key) => {
+    const state = attemptOf(key)?.state;
+    return state === 'delivered' || state === 'failed' ? state : 'open';
+  });
+  const event = settledPlanEvent(outcomes);
+  if (event === null) return;
+  const ref = { teamId: plan.teamId, planId: plan.id };
+  if (event !== 'publish_failed') return void (await applyPlanEvent(deps.db, ref, { type: event }));
+  const reasons = [...new Set(plan.publishDestinations.map((key) => attemptOf(key)?.reason).filter((reason): reason is string => Boolean(reason)))];
+  const reason = reasons.length === 1 ? reasons[0]! : `No destination accepted the post. ${reasons[0] ?? ''}`.trim();
+  await applyPlanEvent(deps.db, ref, { type: 'publish_failed', reason });
+}
+
+/** A destination whose job failed for good outside its delivery: recorded as failed, so the plan can settle. */
+async function failDestination(deps: JobDeps, { teamId, planId, revision, destinationKey }: DestinationJob, reason: string): Promise<void> {
+  const plan = await findPlan(deps.db, teamId, planId);
+  if (!plan || plan.revision !== revision || plan.status !== 'publishing') return;
+  const attempt = await claimPublishAttempt(deps.db, {
+    teamId,
+    planId,
+    revision,
+    destinationKey,
+    destinationName: plan.publishTimes.find((time) => time.key === destinationKey)?.name ?? destinationKey,
+    destinationKind: destinationKey.startsWith('slack:') ? 'slack_channel' : 'unknown',
+  });
+  if (attempt.state !== 'delivered') await recordOutcome(deps.db, { teamId, id: attempt.id, state: 'failed', reason });
+  await settle(deps, plan);
 }
 
 function outcomeState(result: DeliveryResult, isLastAttempt: boolean): PublishState {
@@ -127,8 +195,15 @@ function toDeliveryError(error: unknown): DeliveryResult {
 async function expire(deps: JobDeps, plan: Plan): Promise<void> {
   const expired = await applyPlanEvent(deps.db, { teamId: plan.teamId, planId: plan.id }, { type: 'expired' });
   if (!expired.isApplied) return;
+  await removePublishJobs(deps.db, plan.id);
   await recordAudit(deps.db, { teamId: plan.teamId, planId: plan.id, actorId: 'system', action: 'expired', details: { scheduledAt: plan.scheduledAt?.toISOString() } });
   await requestRender(deps, plan.teamId, plan.id, 0);
+}
+
+/** The content as this destination publishes it: variants link to the blog post when there is one. */
+async function contentFor(deps: JobDeps, plan: Plan, links: { post?: string }): Promise<PublishContent> {
+  const stored = await loadPublishContent(deps, plan);
+  return { ...stored, variants: finishVariants(stored.variants, links.post ?? null) };
 }
 
 async function loadPublishContent(deps: JobDeps, plan: Plan): Promise<PublishContent> {
@@ -152,7 +227,6 @@ async function resolveDestination(
   slack: WebClient,
   plan: Plan,
   key: string,
-  contentFor: () => PublishContent,
   links: { post?: string },
 ): Promise<ResolvedDestination> {
   const isAnnouncement = key.startsWith('slack:');
@@ -175,7 +249,7 @@ async function resolveDestination(
         slack,
         timeoutMs: deps.publishTimeoutMs,
         network: deps.destinationNetwork,
-        content: contentFor(),
+        content: await contentFor(deps, plan, links),
         idempotencyKey,
         attemptStartedAt: attempt.createdAt,
         ...(attempt.externalId ? { recordedExternalId: attempt.externalId } : {}),

@@ -29,7 +29,9 @@ export const jobKeys = {
   optimize: (planId: string, revision: number, iteration: number, retry = 0) => `plan:${planId}:optimize:${revision}:${iteration}:${retry}`,
   variant: (planId: string, revision: number, channel: VariantChannelId, retry = 0) => `plan:${planId}:variant:${revision}:${channel}:${retry}`,
   revise: (planId: string, revision: number) => `plan:${planId}:revise:${revision}`,
+  /** Plans scheduled before times per destination had one publish job; its key is still removed. */
   publish: (planId: string) => `plan:${planId}:publish`,
+  publishTo: (planId: string, destinationKey: string) => `plan:${planId}:publish:${destinationKey}`,
   render: (planId: string) => `plan:${planId}:render`,
   home: (teamId: string, userId: string) => `home:${teamId}:${userId}`,
 };
@@ -99,18 +101,32 @@ export function enqueueRevision(tx: Executor, plan: PlanRef, maxAttempts: number
   );
 }
 
-/** One publish job per plan; a new time replaces the pending one. */
-export function enqueuePublish(tx: Executor, plan: PlanRef, runAt: Date | undefined, maxAttempts: number) {
-  return enqueueInTransaction(
-    tx,
-    TASKS.publish,
-    { teamId: plan.teamId, planId: plan.id, revision: plan.revision },
-    { jobKey: jobKeys.publish(plan.id), jobKeyMode: 'replace', ...(runAt ? { runAt } : {}), maxAttempts },
-  );
+/**
+ * One publish job per destination, each at its own time (now when none is given); a new time
+ * replaces the pending one. A job that is running keeps going and the new one waits for its time.
+ */
+export async function enqueuePublish(
+  tx: Executor,
+  plan: PlanRef,
+  destinations: readonly { key: string; at?: Date | undefined }[],
+  maxAttempts: number,
+): Promise<void> {
+  for (const { key, at } of destinations) {
+    await enqueueInTransaction(
+      tx,
+      TASKS.publish,
+      { teamId: plan.teamId, planId: plan.id, revision: plan.revision, destinationKey: key },
+      { jobKey: jobKeys.publishTo(plan.id, key), jobKeyMode: 'replace', ...(at ? { runAt: at } : {}), maxAttempts },
+    );
+  }
 }
 
-export async function removePublishJob(tx: Executor, planId: string): Promise<void> {
-  await tx.execute(sql`select graphile_worker.remove_job(${jobKeys.publish(planId)})`);
+/** Removes every publish job of the plan that no worker has started. */
+export async function removePublishJobs(tx: Executor, planId: string): Promise<void> {
+  const single = jobKeys.publish(planId);
+  await tx.execute(sql`
+    select graphile_worker.remove_job(key) from graphile_worker._private_jobs
+    where key = ${single} or key like ${`${single}:%`}`);
 }
 
 /** Fails every job of a workspace that no worker has started, with the reason given; returns how many. */

@@ -4,9 +4,10 @@ import { recordAudit } from '../db/audit.ts';
 import { applyPlanEvent, type PlanEventPatch } from '../db/plan-events.ts';
 import { lockPlan, type Plan } from '../db/plans.ts';
 import { nextPlanStatus, STATUS_LABELS, type PlanEvent } from '../domain/plan-states.ts';
+import { earliestTime, toDestinationTimes } from '../domain/publish-schedule.ts';
 import { canDecide, reviewPolicyOf, type Actor, type Decision } from '../domain/review-policy.ts';
 import { AppError } from '../errors.ts';
-import { enqueuePublish, enqueueRevision, removePublishJob } from '../jobs/queue.ts';
+import { enqueuePublish, enqueueRevision, removePublishJobs } from '../jobs/queue.ts';
 
 /** Who decides: `actor.isAdmin` is looked up before the plan is locked, so no Slack call waits under the lock. */
 type DecisionInput = { db: Database; teamId: string; planId: string; actor: Actor };
@@ -63,7 +64,7 @@ async function addApprovalAndMaybeApprove(tx: Executor, plan: Plan, userId: stri
 export async function requestChanges(input: DecisionInput & { feedback: string; maxAttempts: number }): Promise<Plan> {
   return decide(input, () => 'request_changes', { type: 'changes_requested' }, async (tx, plan) => {
     const moved = await move(tx, plan, { type: 'changes_requested' }, { approvedAt: null, scheduledAt: null });
-    await removePublishJob(tx, plan.id);
+    await removePublishJobs(tx, plan.id);
     await recordAudit(tx, {
       teamId: plan.teamId,
       planId: plan.id,
@@ -79,7 +80,7 @@ export async function requestChanges(input: DecisionInput & { feedback: string; 
 export async function rejectPlan(input: DecisionInput & { reason: string }): Promise<Plan> {
   return decide(input, () => 'reject', { type: 'rejected' }, async (tx, plan) => {
     const moved = await move(tx, plan, { type: 'rejected' }, { scheduledAt: null });
-    await removePublishJob(tx, plan.id);
+    await removePublishJobs(tx, plan.id);
     await recordAudit(tx, { teamId: plan.teamId, planId: plan.id, actorId: input.actor.userId, action: 'rejected', details: { reason: input.reason } });
     return moved;
   });
@@ -92,16 +93,23 @@ export function scheduleDecisionFor(plan: Pick<Plan, 'status'>): Decision {
   return plan.status === 'in_review' ? 'approve' : 'schedule';
 }
 
+/** A chosen destination: its key, its name as the modal showed it, and when it publishes. */
+export type ScheduledDestination = { key: string; name: string; at: Date };
+
 /**
- * Sets the publish time and destinations. From review, the scheduler's approval is added in the
- * same step; if more approvals are needed the plan waits, scheduled, and expires when its time
- * comes unapproved. Whether this is an approval is decided under the lock, from the plan as it is.
+ * Sets the destinations and each one's time. From review, the scheduler's approval is added in the
+ * same step; if more approvals are needed the plan waits, scheduled, and expires at its earliest
+ * destination time unapproved. Whether this is an approval is decided under the lock, from the plan as it is.
  */
 export async function schedulePlan(
-  input: DecisionInput & { at: Date; destinations: string[]; now: Date; maxAttempts: number },
+  input: DecisionInput & { destinations: readonly ScheduledDestination[]; now: Date; maxAttempts: number },
 ): Promise<ScheduleOutcome> {
   return decide(input, scheduleDecisionFor, { type: 'scheduled' }, async (tx, plan) => {
-    const schedule = { scheduledAt: input.at, publishDestinations: input.destinations };
+    const schedule = {
+      scheduledAt: earliestTime(input.destinations),
+      publishDestinations: input.destinations.map((destination) => destination.key),
+      publishTimes: toDestinationTimes(input.destinations),
+    };
     let approval: ApprovalOutcome | null = null;
     let current = plan;
     if (plan.status === 'in_review') {
@@ -109,13 +117,19 @@ export async function schedulePlan(
       current = approval.plan;
     }
     const moved = await move(tx, current, { type: 'scheduled' }, schedule);
-    await enqueuePublish(tx, plan, input.at, input.maxAttempts);
+    // A rescheduled plan may have dropped a destination: its job goes too.
+    await removePublishJobs(tx, plan.id);
+    await enqueuePublish(tx, plan, input.destinations, input.maxAttempts);
     await recordAudit(tx, {
       teamId: plan.teamId,
       planId: plan.id,
       actorId: input.actor.userId,
       action: 'scheduled',
-      details: { at: input.at.toISOString(), destinations: input.destinations },
+      details: {
+        at: schedule.scheduledAt?.toISOString(),
+        destinations: schedule.publishDestinations,
+        times: Object.fromEntries(input.destinations.map((destination) => [destination.key, destination.at.toISOString()])),
+      },
     });
     return { plan: moved, approval };
   });
@@ -124,18 +138,29 @@ export async function schedulePlan(
 export async function unschedulePlan(input: DecisionInput): Promise<Plan> {
   return decide(input, () => 'unschedule', { type: 'unscheduled', isApproved: true }, async (tx, plan) => {
     const moved = await move(tx, plan, { type: 'unscheduled', isApproved: plan.approvedAt !== null }, { scheduledAt: null });
-    await removePublishJob(tx, plan.id);
+    await removePublishJobs(tx, plan.id);
     await recordAudit(tx, { teamId: plan.teamId, planId: plan.id, actorId: input.actor.userId, action: 'unscheduled' });
     return moved;
   });
 }
 
-export async function publishNow(input: DecisionInput & { now: Date; destinations: string[]; maxAttempts: number }): Promise<Plan> {
+/**
+ * Publishes to every destination now: the scheduled ones, or `defaultKeys` when none were chosen.
+ * `options` names the destinations the workspace has.
+ */
+export async function publishNow(
+  input: DecisionInput & { now: Date; options: readonly Omit<ScheduledDestination, 'at'>[]; defaultKeys: readonly string[]; maxAttempts: number },
+): Promise<Plan> {
   return decide(input, () => 'publish', { type: 'publish_started' }, async (tx, plan) => {
     if (!plan.approvedAt) throw new AppError('CONFLICT', `Plan #${plan.number} needs its approvals before it can be published.`);
-    const destinations = plan.publishDestinations.length > 0 ? plan.publishDestinations : input.destinations;
-    const moved = await move(tx, plan, { type: 'publish_started' }, { publishDestinations: destinations });
-    await enqueuePublish(tx, plan, input.now, input.maxAttempts);
+    const keys = plan.publishDestinations.length > 0 ? plan.publishDestinations : input.defaultKeys;
+    const nameOf = (key: string) =>
+      input.options.find((option) => option.key === key)?.name ?? plan.publishTimes.find((time) => time.key === key)?.name ?? 'A removed destination';
+    const timed = keys.map((key) => ({ key, name: nameOf(key), at: input.now }));
+    const destinations = [...keys];
+    const moved = await move(tx, plan, { type: 'publish_started' }, { publishDestinations: destinations, publishTimes: toDestinationTimes(timed), scheduledAt: input.now });
+    await removePublishJobs(tx, plan.id);
+    await enqueuePublish(tx, plan, timed, input.maxAttempts);
     await recordAudit(tx, { teamId: plan.teamId, planId: plan.id, actorId: input.actor.userId, action: 'publish_requested', details: { destinations } });
     return moved;
   });

@@ -1,10 +1,10 @@
 import type { Database } from '../db/client.ts';
 import { listVariants } from '../db/content.ts';
 import { applyPlanEvent } from '../db/plan-events.ts';
-import type { Plan } from '../db/plans.ts';
+import { lockPlan, type Plan } from '../db/plans.ts';
 import { auditLog } from '../db/schema.ts';
 import { listStageRuns } from '../db/stage-runs.ts';
-import { resetFailedAttempts } from '../db/publish-attempts.ts';
+import { listPublishAttempts, resetFailedAttempt, resetFailedAttempts } from '../db/publish-attempts.ts';
 import type { FailedStage } from '../domain/plan-states.ts';
 import { AppError } from '../errors.ts';
 import { variantChannelsOf } from '../jobs/pipeline.ts';
@@ -40,7 +40,8 @@ export async function retryFailedPlan(
       }
       case 'publish':
         await resetFailedAttempts(tx, { teamId, planId, revision: plan.revision });
-        return void (await enqueuePublish(tx, plan, undefined, maxAttempts));
+        // Delivered destinations find their attempt delivered and only settle the plan.
+        return void (await enqueuePublish(tx, plan, plan.publishDestinations.map((key) => ({ key })), maxAttempts));
       case 'variants': {
         const landed = new Set((await listVariants(tx, { teamId, planId, revision: plan.revision })).map((variant) => variant.channel));
         const missing = variantChannelsOf(plan).filter((channel) => !landed.has(channel));
@@ -53,4 +54,34 @@ export async function retryFailedPlan(
     }
   });
   return stage;
+}
+
+/**
+ * A failed destination's own Retry: it goes again now, with the same idempotency key, while the
+ * others keep what they have. A partly published or failed plan is publishing again until it settles.
+ */
+export async function retryDestination(
+  db: Database,
+  { teamId, planId, destinationKey, actorId, maxAttempts }: { teamId: string; planId: string; destinationKey: string; actorId: string; maxAttempts: number },
+): Promise<{ plan: Plan; name: string }> {
+  return db.transaction(async (tx) => {
+    const plan = await lockPlan(tx, teamId, planId);
+    if (!plan) throw new AppError('NOT_FOUND', 'That plan no longer exists in this workspace.');
+    const ref = { teamId, planId, revision: plan.revision, destinationKey };
+    const attempt = (await listPublishAttempts(tx, ref)).find((row) => row.destinationKey === destinationKey);
+    const isRetryable = plan.status === 'publishing' || plan.status === 'partially_published' || (plan.status === 'failed' && plan.failedStage === 'publish');
+    if (!attempt || attempt.state !== 'failed' || !isRetryable) {
+      throw new AppError('CONFLICT', `${attempt?.destinationName ?? 'That destination'} has not failed on plan #${plan.number}, so there is nothing to retry.`);
+    }
+    let current = plan;
+    if (plan.status !== 'publishing') {
+      const moved = await applyPlanEvent(tx, { teamId, planId }, { type: 'retried', stage: 'publish' });
+      if (!moved.isApplied) throw new AppError('CONFLICT', moved.message);
+      current = moved.plan;
+    }
+    await resetFailedAttempt(tx, ref);
+    await enqueuePublish(tx, plan, [{ key: destinationKey }], maxAttempts);
+    await tx.insert(auditLog).values({ teamId, planId, actorId, action: 'destination_retried', details: { destination: destinationKey, name: attempt.destinationName } });
+    return { plan: current, name: attempt.destinationName };
+  });
 }

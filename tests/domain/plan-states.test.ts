@@ -56,6 +56,16 @@ describe('nextPlanStatus', () => {
     expect(nextPlanStatus('in_review', { type: 'publish_started' })).toBeNull();
   });
 
+  test('a plan published to some destinations and not others is partly published, and retries them one by one', () => {
+    expect(nextPlanStatus('publishing', { type: 'partially_published' })).toBe('partially_published');
+    expect(nextPlanStatus('scheduled', { type: 'partially_published' })).toBeNull();
+    expect(nextPlanStatus('published', { type: 'partially_published' })).toBeNull();
+    expect(nextPlanStatus('partially_published', { type: 'retried', stage: 'publish' })).toBe('publishing');
+    expect(nextPlanStatus('partially_published', { type: 'retried', stage: 'draft' })).toBeNull();
+    expect(nextPlanStatus('partially_published', { type: 'cancelled' })).toBeNull();
+    expect(nextPlanStatus('partially_published', { type: 'published' })).toBeNull();
+  });
+
   test('terminal states accept nothing', () => {
     const events: PlanEvent[] = [
       { type: 'approved' },

@@ -53,8 +53,7 @@ test('a schedule judged on a scheduled plan is judged again under the lock: once
     teamId: TEAM,
     planId: plan.id,
     actor: { userId: AUTHOR, isAdmin: false },
-    at: new Date(NOW.getTime() + 3_600_000),
-    destinations: ['slack:C1'],
+    destinations: [{ key: 'slack:C1', name: '<#C1>', at: new Date(NOW.getTime() + 3_600_000) }],
     now: NOW,
     maxAttempts: 1,
   });
@@ -66,11 +65,12 @@ test('a schedule judged on a scheduled plan is judged again under the lock: once
 
 test('an approver may schedule from review, which approves; the author may reschedule a scheduled plan', async () => {
   const plan = await planIn('in_review');
-  const input = { db: database.db, teamId: TEAM, planId: plan.id, at: new Date(NOW.getTime() + 3_600_000), destinations: ['slack:C1'], now: NOW, maxAttempts: 1 };
+  const at = (ms: number) => [{ key: 'slack:C1', name: '<#C1>', at: new Date(NOW.getTime() + ms) }];
+  const input = { db: database.db, teamId: TEAM, planId: plan.id, destinations: at(3_600_000), now: NOW, maxAttempts: 1 };
   const outcome = await schedulePlan({ ...input, actor: { userId: AVERY, isAdmin: false } });
   expect(outcome.plan.status).toBe('scheduled');
   expect(outcome.approval?.isApproved).toBe(true);
-  const rescheduled = await schedulePlan({ ...input, at: new Date(NOW.getTime() + 7_200_000), actor: { userId: AUTHOR, isAdmin: false } });
+  const rescheduled = await schedulePlan({ ...input, destinations: at(7_200_000), actor: { userId: AUTHOR, isAdmin: false } });
   expect(rescheduled.plan.scheduledAt?.getTime()).toBe(NOW.getTime() + 7_200_000);
 });
 

@@ -76,7 +76,7 @@ function qualityViewOf(
   return { claims: item.claims ?? null, repairs: [...(item.repairs ?? []), ...variants.flatMap((variant) => variant.repairs ?? [])], withoutResearch };
 }
 
-const REVIEW_STATUSES: readonly PlanStatus[] = ['in_review', 'approved', 'scheduled', 'publishing', 'published', 'rejected', 'expired'];
+const REVIEW_STATUSES: readonly PlanStatus[] = ['in_review', 'approved', 'scheduled', 'publishing', 'published', 'partially_published', 'rejected', 'expired'];
 
 function buildReviewView({ plan, audit }: PlanSnapshot, current: CurrentRevision): ReviewView | undefined {
   const decisions = audit.filter((entry) => entry.action === 'changes_requested' || entry.action === 'rejected');

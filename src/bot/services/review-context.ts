@@ -42,8 +42,16 @@ export async function destinationOptions(deps: BotDeps, plan: Plan): Promise<Des
   const channelId = plan.messageChannelId ?? plan.postChannelId;
   const configured = await listDestinations(deps.db, plan.teamId);
   return [
-    { key: `slack:${channelId}`, label: `Announce in <#${channelId}>` },
-    ...configured.map((destination) => ({ key: `dest:${destination.id}`, label: `${destination.name} (${deps.destinations.find(destination.kind)?.shortLabel ?? destination.kind})` })),
+    { key: `slack:${channelId}`, label: `Announce in <#${channelId}>`, name: `<#${channelId}>`, isBlog: false },
+    ...configured.map((destination) => {
+      const adapter = deps.destinations.find(destination.kind);
+      return {
+        key: `dest:${destination.id}`,
+        label: `${destination.name} (${adapter?.shortLabel ?? destination.kind})`,
+        name: destination.name,
+        isBlog: adapter?.makesPostLink === true,
+      };
+    }),
   ];
 }
 

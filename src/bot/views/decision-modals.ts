@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { DECISION_MODALS } from '../ids.ts';
 import { escapeMrkdwn, truncate } from '../blocks/format.ts';
 import { stripControlCharacters } from './plan-modal.ts';
+import { blogFirstProblems } from '../../domain/publish-schedule.ts';
 
 export type DecisionMetadata = { planId: string; channelId: string | null };
 
@@ -95,7 +96,25 @@ export function parseRequiredText(view: { state?: { values?: unknown } }, block:
   return { ok: true, text };
 }
 
-export type DestinationOption = { key: string; label: string };
+/**
+ * A destination the schedule modal offers: `label` (mrkdwn) for the checkbox, `name` (plain text) for
+ * its own time's label; `isBlog` when its adapter makes the post the other destinations link to.
+ */
+export type DestinationOption = { key: string; label: string; name: string; isBlog: boolean };
+
+export type TimeMode = 'all' | 'each';
+
+/** The block of a destination's own time in the schedule modal. */
+export function destinationTimeBlock(key: string): string {
+  return `${DECISION_MODALS.schedule.timeBlock}:${key}`;
+}
+
+const MAX_OFFERED_DESTINATIONS = 10;
+
+/** A label is plain text, where a channel mention would show as its raw id. */
+function plainNameOf(destination: DestinationOption): string {
+  return /^<#[A-Z0-9]+>$/.test(destination.name) ? "Announcement in the plan's channel" : truncate(destination.name, 150);
+}
 
 export function buildScheduleModal({
   plan,
@@ -103,6 +122,7 @@ export function buildScheduleModal({
   destinations,
   selected,
   initialTime,
+  initialTimes = {},
   isApproveAndSchedule,
 }: {
   plan: { number: number; topic: string };
@@ -110,11 +130,20 @@ export function buildScheduleModal({
   destinations: readonly DestinationOption[];
   selected: readonly string[];
   initialTime: Date;
+  /** Each destination's time when it was scheduled before, by key. */
+  initialTimes?: Readonly<Record<string, Date>>;
   isApproveAndSchedule: boolean;
 }): View {
-  const { callbackId, timeBlock, destinationsBlock, action } = DECISION_MODALS.schedule;
+  const { callbackId, timeBlock, destinationsBlock, timeModeBlock, action } = DECISION_MODALS.schedule;
+  const offered = destinations.slice(0, MAX_OFFERED_DESTINATIONS);
   const option = (destination: DestinationOption) => ({ text: { type: 'mrkdwn' as const, text: truncate(destination.label, 75) }, value: destination.key });
-  const initial = destinations.filter((destination) => selected.includes(destination.key));
+  const initial = offered.filter((destination) => selected.includes(destination.key));
+  const seconds = (at: Date) => Math.floor(at.getTime() / 1000);
+  const hasOwnTimes = Object.values(initialTimes).some((at) => at.getTime() !== initialTime.getTime());
+  const modes = [
+    { text: plain('One time for all'), value: 'all' satisfies TimeMode },
+    { text: plain('A time for each destination (below)'), value: 'each' satisfies TimeMode },
+  ];
   const blocks: KnownBlock[] = [
     {
       type: 'section',
@@ -128,7 +157,7 @@ export function buildScheduleModal({
       block_id: timeBlock,
       label: plain('Publish at'),
       hint: plain('Shown in your time zone.'),
-      element: { type: 'datetimepicker', action_id: action, initial_date_time: Math.floor(initialTime.getTime() / 1000) },
+      element: { type: 'datetimepicker', action_id: action, initial_date_time: seconds(initialTime) },
     },
     {
       type: 'input',
@@ -137,10 +166,27 @@ export function buildScheduleModal({
       element: {
         type: 'checkboxes',
         action_id: action,
-        options: destinations.slice(0, 10).map(option),
-        ...(initial.length > 0 ? { initial_options: initial.slice(0, 10).map(option) } : {}),
+        options: offered.map(option),
+        ...(initial.length > 0 ? { initial_options: initial.map(option) } : {}),
       },
     },
+    {
+      type: 'input',
+      block_id: timeModeBlock,
+      label: plain('Times'),
+      element: { type: 'radio_buttons', action_id: action, options: modes, initial_option: modes[hasOwnTimes ? 1 : 0]! },
+    },
+    { type: 'context', elements: [{ type: 'mrkdwn', text: 'With a time for each: blog posts go first, because the other destinations link to them.' }] },
+    ...offered.map(
+      (destination): KnownBlock => ({
+        type: 'input',
+        block_id: destinationTimeBlock(destination.key),
+        optional: true,
+        label: plain(plainNameOf(destination)),
+        ...(destination.isBlog ? { hint: plain('Blog post: the others link to it.') } : {}),
+        element: { type: 'datetimepicker', action_id: action, initial_date_time: seconds(initialTimes[destination.key] ?? initialTime) },
+      }),
+    ),
   ];
   return {
     type: 'modal',
@@ -153,22 +199,54 @@ export function buildScheduleModal({
   };
 }
 
-export type ScheduleSubmission = { ok: true; at: Date; destinations: string[] } | { ok: false; errors: Record<string, string> };
+export type ScheduleSubmission =
+  | { ok: true; destinations: { key: string; name: string; at: Date }[] }
+  | { ok: false; errors: Record<string, string> };
 
-/** The time must be in the future and at least one destination chosen. */
-export function parseScheduleSubmission(view: { state?: { values?: unknown } }, now: Date): ScheduleSubmission {
-  const { timeBlock, destinationsBlock, action } = DECISION_MODALS.schedule;
-  const values = (view.state?.values ?? {}) as Record<
-    string,
-    Record<string, { selected_date_time?: number | null; selected_options?: { value: string }[] } | undefined> | undefined
-  >;
+type ScheduleValues = Record<
+  string,
+  | Record<string, { selected_date_time?: number | null; selected_options?: { value: string }[]; selected_option?: { value: string } | null } | undefined>
+  | undefined
+>;
+
+/**
+ * Every time must be in the future and at least one destination chosen. With a time for each, a
+ * destination that links to the blog post may not go before it: that is an inline error under the
+ * destination's time (it is not moved silently).
+ */
+export function parseScheduleSubmission(
+  view: { state?: { values?: unknown } },
+  now: Date,
+  offered: readonly DestinationOption[],
+  formatTime: (at: Date) => string,
+): ScheduleSubmission {
+  const { timeBlock, destinationsBlock, timeModeBlock, action } = DECISION_MODALS.schedule;
+  const values = (view.state?.values ?? {}) as ScheduleValues;
+  const timeIn = (block: string) => {
+    const seconds = values[block]?.[action]?.selected_date_time;
+    return typeof seconds === 'number' ? new Date(seconds * 1000) : null;
+  };
   const errors: Record<string, string> = {};
-  const seconds = values[timeBlock]?.[action]?.selected_date_time;
-  const at = typeof seconds === 'number' ? new Date(seconds * 1000) : null;
+  const at = timeIn(timeBlock);
   if (!at) errors[timeBlock] = 'Pick when to publish.';
   else if (at.getTime() <= now.getTime()) errors[timeBlock] = 'Pick a time in the future.';
-  const destinations = (values[destinationsBlock]?.[action]?.selected_options ?? []).map((option) => option.value);
-  if (destinations.length === 0) errors[destinationsBlock] = 'Pick at least one place to publish to.';
-  if (Object.keys(errors).length > 0 || !at) return { ok: false, errors };
-  return { ok: true, at, destinations };
+  const keys = (values[destinationsBlock]?.[action]?.selected_options ?? []).map((option) => option.value);
+  if (keys.length === 0) errors[destinationsBlock] = 'Pick at least one place to publish to.';
+  const mode: TimeMode = values[timeModeBlock]?.[action]?.selected_option?.value === 'each' ? 'each' : 'all';
+  if (!at) return { ok: false, errors };
+
+  const chosen = keys.flatMap((key) => {
+    const destination = offered.find((candidate) => candidate.key === key);
+    if (!destination) return [];
+    const own = mode === 'each' ? timeIn(destinationTimeBlock(key)) : null;
+    return [{ key, name: destination.name, isBlog: destination.isBlog, at: own ?? at }];
+  });
+  if (mode === 'each') {
+    for (const destination of chosen) {
+      if (destination.at.getTime() <= now.getTime()) errors[destinationTimeBlock(destination.key)] = 'Pick a time in the future.';
+    }
+    for (const [key, problem] of Object.entries(blogFirstProblems(chosen, formatTime))) errors[destinationTimeBlock(key)] ??= problem;
+  }
+  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  return { ok: true, destinations: chosen.map(({ key, name, at: time }) => ({ key, name, at: time })) };
 }

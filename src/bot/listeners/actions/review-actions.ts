@@ -65,6 +65,7 @@ export function registerReviewActions(app: App, deps: BotDeps): void {
         destinations: await destinationOptions(deps, plan),
         selected: await defaultDestinations(deps, plan),
         initialTime: plan.scheduledAt ?? new Date(deps.now().getTime() + ONE_HOUR_MS),
+        initialTimes: Object.fromEntries(plan.publishTimes.map((time) => [time.key, new Date(time.at)])),
         isApproveAndSchedule: plan.status === 'in_review',
       }),
     ),
@@ -77,7 +78,8 @@ export function registerReviewActions(app: App, deps: BotDeps): void {
       planId: plan.id,
       actor,
       now: deps.now(),
-      destinations: await defaultDestinations(deps, plan),
+      options: await destinationOptions(deps, plan),
+      defaultKeys: await defaultDestinations(deps, plan),
       maxAttempts: deps.maxAttempts,
     });
     await requestRender(deps, plan.teamId, plan.id, 0);

@@ -8,10 +8,17 @@ import type { BotDeps } from '../../deps.ts';
 import { DECISION_MODALS } from '../../ids.ts';
 import { isAdminCheckUnavailable } from '../../services/permissions.ts';
 import { assertWithinRateLimit, limiterOf } from '../../services/rate-limits.ts';
-import { authorizeDecision, findPlanForDecision } from '../../services/review-context.ts';
+import { authorizeDecision, destinationOptions, findPlanForDecision } from '../../services/review-context.ts';
 import { parseDecisionMetadata, parseRequiredText, parseScheduleSubmission } from '../../views/decision-modals.ts';
 
 type ViewArgs = SlackViewMiddlewareArgs & AllMiddlewareArgs;
+
+/** Inline errors are plain text, where Slack's <!date> does not render: "Mon 1 Dec, 09:00 UTC". */
+function formatUtcTime(at: Date): string {
+  const day = at.toLocaleDateString('en-GB', { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' });
+  const time = at.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', timeZone: 'UTC' });
+  return `${day}, ${time} UTC`;
+}
 
 /** Decision modals: each submission is validated inline and authorised again on the server. */
 export function registerDecisionSubmissions(app: App, deps: BotDeps): void {
@@ -61,14 +68,13 @@ export function registerDecisionSubmissions(app: App, deps: BotDeps): void {
     scheduleDecisionFor,
     async (plan, actor, { view }) => {
       const now = deps.now();
-      const answer = parseScheduleSubmission(view, now);
+      const answer = parseScheduleSubmission(view, now, await destinationOptions(deps, plan), formatUtcTime);
       if (!answer.ok) return answer.errors;
       await schedulePlan({
         db: deps.db,
         teamId: plan.teamId,
         planId: plan.id,
         actor,
-        at: answer.at,
         destinations: answer.destinations,
         now,
         maxAttempts: deps.maxAttempts,

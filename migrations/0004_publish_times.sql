@@ -1,0 +1,1 @@
+ALTER TABLE "content_plans" ADD COLUMN "publish_times" jsonb DEFAULT '[]'::jsonb NOT NULL;
