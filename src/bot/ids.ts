@@ -47,6 +47,8 @@ export const BLOCKS = {
   planReviewActions: 'plan_review_actions',
   /** The Retry button's block on a failed plan's message. */
   planFailureActions: 'plan_failure_actions',
+  /** A Retry button per failed destination on a plan's message. */
+  planDestinationRetries: 'plan_destination_retries',
 } as const;
 
 // The App Home and the settings modals.
@@ -159,6 +161,13 @@ export const SETTINGS_MODALS = {
 export function destinationAddActionId(kind: string): string {
   return `destination_add_${kind}`;
 }
+
+/** A failed destination's Retry on a plan's message (unique ids in one actions block); value: plan id and destination key. */
+export function destinationRetryActionId(index: number): string {
+  return `retry_destination_${index}`;
+}
+
+export const DESTINATION_RETRY_ACTION_PATTERN = /^retry_destination_\d+$/;
 
 /** Matches every `destinationAddActionId`, for one listener: `app.action(DESTINATION_ADD_ACTION_PATTERN, …)`. */
 export const DESTINATION_ADD_ACTION_PATTERN = /^destination_add_[a-z][a-z0-9_]*$/;

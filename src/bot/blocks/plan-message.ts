@@ -2,19 +2,14 @@ import type { KnownBlock } from '@slack/types';
 import { CHANNEL_LABELS, type ChannelId } from '../../domain/channels.ts';
 import { STATUS_LABELS, STAGES, type FailedStage, type PlanStatus, type Stage } from '../../domain/plan-states.ts';
 import { ACTIONS, BLOCKS } from '../ids.ts';
+import { buildDestinationRetryActions, describePublication, type PublicationView } from './destination-lines.ts';
 import { button, context, escapeMrkdwn, formatDuration, formatNumber, section, slackDate, truncate } from './format.ts';
 
 export type StageState = 'pending' | 'running' | 'done' | 'failed' | 'skipped';
 
 export type StageView = { stage: Stage; state: StageState; detail?: string; durationMs?: number };
 
-export type PublicationView = {
-  name: string;
-  state: 'pending' | 'sending' | 'delivered' | 'failed' | 'unknown';
-  url: string | null;
-  reason: string | null;
-  reactions: number | null;
-};
+export type { PublicationView };
 
 export type ReviewView = {
   revision: number;
@@ -58,14 +53,6 @@ const STATE_ICONS: Record<StageState, string> = {
   done: '✅',
   failed: '⚠️',
   skipped: '➖',
-};
-
-const PUBLICATION_LABELS: Record<PublicationView['state'], string> = {
-  pending: '⬜ waiting',
-  sending: '⏳ sending',
-  delivered: '✅ delivered',
-  failed: '❌ failed',
-  unknown: '⏳ checking',
 };
 
 export function pendingStages(): StageView[] {
@@ -121,6 +108,8 @@ function describeReview(model: PlanMessageModel): KnownBlock[] {
   }
   for (const publication of review.publications) lines.push(describePublication(publication));
   if (lines.length > 0) blocks.push(section(lines.join('\n'), 'plan_review'));
+  const retries = buildDestinationRetryActions(model.planId, model.status, review.publications);
+  if (retries) blocks.push(retries);
 
   const buttons = reviewButtons(model.status, review.isApproved, model.planId);
   if (buttons.length > 0) blocks.push({ type: 'actions', block_id: BLOCKS.planReviewActions, elements: buttons });
@@ -134,21 +123,6 @@ function describeNeededApprovals(review: ReviewView): string {
       ? review.approverIds.slice(0, 10).map((id) => `<@${id}>`).join(' or ')
       : 'a workspace admin';
   return `Needs ${missing} ${missing === 1 ? 'approval' : 'more approvals'} from ${who}`;
-}
-
-function describePublication(publication: PublicationView): string {
-  const isChannelMention = /^<#[A-Z0-9]+>$/.test(publication.name);
-  const name = isChannelMention ? publication.name : escapeMrkdwn(truncate(publication.name, 80));
-  const link = publication.url ? ` · <${publication.url}|view>` : '';
-  const reactions = publication.reactions ? ` · ${publication.reactions} reactions` : '';
-  const reason = !publication.reason
-    ? ''
-    : publication.state === 'failed'
-      ? `: ${escapeMrkdwn(truncate(publication.reason, 300))}`
-      : publication.state === 'delivered'
-        ? ` · ⚠️ ${truncate(publication.reason, 300)}`
-        : '';
-  return `${name}: ${PUBLICATION_LABELS[publication.state]}${link}${reactions}${reason}`;
 }
 
 function reviewButtons(status: PlanStatus, isApproved: boolean, planId: string) {

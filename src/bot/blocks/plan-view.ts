@@ -10,6 +10,7 @@ import { parsePlanSettings } from '../../domain/settings.ts';
 import type { ContentAnalysis } from '../../orchestrator/seo/analyze.ts';
 import { countWords } from '../../orchestrator/text.ts';
 import { slackDate } from './format.ts';
+import { derivePublications } from './destination-lines.ts';
 import { buildPlanMessage, type ReviewView } from './plan-message.ts';
 import { derivePlanMessageModel, type ScoreFacts } from './plan-message-model.ts';
 import { buildQualityBlocks, buildQualitySummary, type QualityView } from './replies/quality.ts';
@@ -98,13 +99,7 @@ function buildReviewView({ plan, audit }: PlanSnapshot, current: CurrentRevision
       plan.status === 'rejected' && rejection
         ? { userId: rejection.actorId, at: rejection.createdAt, reason: String(rejection.details['reason'] ?? '') }
         : null,
-    publications: current.publishAttempts.map((attempt) => ({
-      name: attempt.destinationName,
-      state: attempt.state,
-      url: attempt.url,
-      reason: attempt.reason,
-      reactions: attempt.reactions ? attempt.reactions.reduce((sum, reaction) => sum + reaction.count, 0) : null,
-    })),
+    publications: derivePublications(plan, current.publishAttempts),
   };
 }
 

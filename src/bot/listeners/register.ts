@@ -2,6 +2,7 @@ import type { App } from '@slack/bolt';
 import { registerHomeActions } from './actions/home-actions.ts';
 import { registerPostElsewhere } from './actions/post-elsewhere.ts';
 import { registerRetryPlan } from './actions/retry-plan.ts';
+import { registerRetryDestination } from './actions/retry-destination.ts';
 import { registerReviewActions } from './actions/review-actions.ts';
 import { registerContentCommand } from './commands/content-command.ts';
 import type { BotDeps } from '../deps.ts';
@@ -25,6 +26,7 @@ export function registerListeners(app: App, deps: BotDeps): void {
   registerHomeActions(app, deps);
   registerReviewActions(app, deps);
   registerRetryPlan(app, deps);
+  registerRetryDestination(app, deps);
   registerDecisionSubmissions(app, deps);
   registerSettingsSubmissions(app, deps);
   registerAppHomeOpened(app, deps);
