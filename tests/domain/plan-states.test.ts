@@ -81,7 +81,7 @@ describe('nextPlanStatus', () => {
   });
 
   test('a plan is created, never moved, into its first status; a running plan can be cancelled', () => {
-    expect(PLAN_STATUSES).toHaveLength(15);
+    expect(PLAN_STATUSES).toHaveLength(16);
     for (const status of PLAN_STATUSES) expect(nextPlanStatus(status, { type: 'submitted' })).toBeNull();
     expect(nextPlanStatus('drafting', { type: 'cancelled' })).toBe('cancelled');
     expect(nextPlanStatus('publishing', { type: 'cancelled' })).toBeNull();
