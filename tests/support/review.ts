@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { BLOCKS, DECISION_MODALS } from '../../src/bot/ids.ts';
 import { encryptSecret } from '../../src/crypto.ts';
 import { destinationSecretContext } from '../../src/db/destinations.ts';
+import { destinationTimeBlock } from '../../src/bot/views/decision-modals.ts';
 import { blockActionsBody, viewSubmissionBody } from './slack-requests.ts';
 import { TEAM } from './pipeline.ts';
 import type { TestApp } from './test-app.ts';
@@ -60,6 +61,18 @@ export const reasonValues = (text: string) => ({ [DECISION_MODALS.reject.block]:
 export const scheduleValues = (at: Date, destinations: string[]) => ({
   [DECISION_MODALS.schedule.timeBlock]: { value: { type: 'datetimepicker', selected_date_time: Math.floor(at.getTime() / 1000) } },
   [DECISION_MODALS.schedule.destinationsBlock]: { value: { type: 'checkboxes', selected_options: destinations.map((value) => ({ value })) } },
+});
+
+/** The schedule modal with "A time for each destination": `times` in the order chosen, `at` the modal's main time. */
+export const scheduleEachValues = (at: Date, times: Record<string, Date>) => ({
+  ...scheduleValues(at, Object.keys(times)),
+  [DECISION_MODALS.schedule.timeModeBlock]: { value: { type: 'radio_buttons', selected_option: { value: 'each' } } },
+  ...Object.fromEntries(
+    Object.entries(times).map(([key, time]) => [
+      destinationTimeBlock(key),
+      { value: { type: 'datetimepicker', selected_date_time: Math.floor(time.getTime() / 1000) } },
+    ]),
+  ),
 });
 
 export async function setReviewSettings(

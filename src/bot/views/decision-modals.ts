@@ -227,23 +227,24 @@ export function parseScheduleSubmission(
     return typeof seconds === 'number' ? new Date(seconds * 1000) : null;
   };
   const errors: Record<string, string> = {};
-  const at = timeIn(timeBlock);
-  if (!at) errors[timeBlock] = 'Pick when to publish.';
-  else if (at.getTime() <= now.getTime()) errors[timeBlock] = 'Pick a time in the future.';
   const keys = (values[destinationsBlock]?.[action]?.selected_options ?? []).map((option) => option.value);
   if (keys.length === 0) errors[destinationsBlock] = 'Pick at least one place to publish to.';
   const mode: TimeMode = values[timeModeBlock]?.[action]?.selected_option?.value === 'each' ? 'each' : 'all';
-  if (!at) return { ok: false, errors };
-
+  const at = timeIn(timeBlock);
   const chosen = keys.flatMap((key) => {
     const destination = offered.find((candidate) => candidate.key === key);
     if (!destination) return [];
     const own = mode === 'each' ? timeIn(destinationTimeBlock(key)) : null;
-    return [{ key, name: destination.name, isBlog: destination.isBlog, at: own ?? at }];
+    const time = own ?? at;
+    return time ? [{ key, name: destination.name, isBlog: destination.isBlog, at: time, isOwnTime: own !== null }] : [];
   });
+  // The main time matters when it is the time of at least one destination.
+  const usesMainTime = mode === 'all' || chosen.length < keys.length || chosen.some((destination) => !destination.isOwnTime);
+  if (usesMainTime && !at) errors[timeBlock] = 'Pick when to publish.';
+  else if (usesMainTime && at && at.getTime() <= now.getTime()) errors[timeBlock] = 'Pick a time in the future.';
   if (mode === 'each') {
     for (const destination of chosen) {
-      if (destination.at.getTime() <= now.getTime()) errors[destinationTimeBlock(destination.key)] = 'Pick a time in the future.';
+      if (destination.isOwnTime && destination.at.getTime() <= now.getTime()) errors[destinationTimeBlock(destination.key)] = 'Pick a time in the future.';
     }
     for (const [key, problem] of Object.entries(blogFirstProblems(chosen, formatTime))) errors[destinationTimeBlock(key)] ??= problem;
   }
