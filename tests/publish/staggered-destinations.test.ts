@@ -133,6 +133,27 @@ test('a plan publishes to WordPress, the webhook and Slack, each at its own time
   await waitForRootText(plan.id, `<#${PLAN_CHANNEL}>: ✅ delivered`);
 }, 120_000);
 
+test('a destination due before the blog post waits for it, then links to it', async () => {
+  const plan = await planInReview();
+  const now = Date.now();
+  expect(await scheduleEach(plan.id, { [wordpressKey]: new Date(now + HOUR), [webhookKey]: new Date(now + 2 * HOUR) })).toBeUndefined();
+  const requestsBefore = webhook.requests.length;
+
+  // The blog is late (its job has not run): the webhook's job comes, sends nothing, and looks again.
+  await makeDue(plan.id, webhookKey);
+  await waitForStatus(t, plan.id, 'publishing');
+  await new Promise((resolve) => setTimeout(resolve, 3_000));
+  expect(webhook.requests.length).toBe(requestsBefore);
+  expect(await attemptStates(plan.id)).toEqual({});
+  expect(await publishJobs(plan.id)).toHaveLength(2);
+
+  await makeDue(plan.id, wordpressKey);
+  await waitForStatus(t, plan.id, 'published', 30_000);
+  const [post] = await t.database.sql<{ url: string }[]>`select url from publish_attempts where plan_id = ${plan.id} and destination_key = ${wordpressKey}`;
+  expect(webhook.requests.length).toBe(requestsBefore + 1);
+  expect((webhook.requests.at(-1)?.body as { variants: { linkedin: { text: string } } }).variants.linkedin.text).toContain(post!.url);
+}, 120_000);
+
 /** Presses a button on the plan's root message found by its label, with its own action id and value. */
 async function pressRootButton(planId: string, label: string, userId: string) {
   const { message, ts } = await rootMessage(t, planId);
