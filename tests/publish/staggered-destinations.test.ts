@@ -187,8 +187,7 @@ test('a destination that fails leaves the plan partly published; its own Retry s
   await makeDue(plan.id, webhookKey);
   await waitForStatus(t, plan.id, 'partially_published', 30_000);
   expect(await attemptStates(plan.id)).toEqual({ [wordpressKey]: 'delivered', [webhookKey]: 'failed' });
-  await waitForRootText(plan.id, 'Site webhook: ❌ failed · <!date^');
-  await waitForRootText(plan.id, ': The webhook answered 400 Bad Request; check its URL in the App Home.');
+  await waitForRootText(plan.id, 'Site webhook: ❌ failed: The webhook answered 400 Bad Request; check its URL in the App Home. · <!date^');
   await waitForRootText(plan.id, 'Retry Site webhook');
   const [row] = await t.database.sql`select status from content_plans where id = ${plan.id}`;
   expect(row?.['status']).toBe('partially_published');

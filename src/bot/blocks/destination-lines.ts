@@ -30,8 +30,8 @@ const STATE_LABELS: Record<PublicationView['state'], string> = {
 
 /** Statuses in which a plan's destinations are shown, with their times. */
 const SHOWN_STATUSES: readonly PlanStatus[] = ['scheduled', 'publishing', 'published', 'partially_published', 'failed'];
-/** Statuses in which a failed destination can be retried on its own. */
-const RETRYABLE_STATUSES: readonly PlanStatus[] = ['publishing', 'partially_published', 'failed'];
+/** Statuses in which a failed destination shows its own Retry; a failed plan's Retry sends all of its failed ones. */
+const RETRYABLE_STATUSES: readonly PlanStatus[] = ['publishing', 'partially_published'];
 
 /**
  * Each chosen destination with its time and its attempt, in the order they were chosen; attempts of
@@ -61,7 +61,7 @@ export function derivePublications(
   return [...chosen, ...others];
 }
 
-/** "Company blog: ✅ delivered · <url|view> · 12 reactions · Mon 1 Dec at 09:00" and, when failed, why. */
+/** "Company blog: ✅ delivered · <url|view> · 12 reactions · Mon 1 Dec at 09:00"; a failed one says why before its time. */
 export function describePublication(publication: PublicationView): string {
   const isChannelMention = /^<#[A-Z0-9]+>$/.test(publication.name);
   const name = isChannelMention ? publication.name : escapeMrkdwn(truncate(publication.name, 80));
@@ -75,7 +75,7 @@ export function describePublication(publication: PublicationView): string {
       : publication.state === 'delivered'
         ? ` · ⚠️ ${truncate(publication.reason, 300)}`
         : '';
-  return `${name}: ${STATE_LABELS[publication.state]}${link}${reactions}${time}${reason}`;
+  return `${name}: ${STATE_LABELS[publication.state]}${link}${reactions}${reason}${time}`;
 }
 
 /** A Retry button per failed destination, while the plan can still take them; null when there is none. */

@@ -36,7 +36,7 @@ describe('destination lines on the root message', () => {
     ]);
     expect(publications.map(describePublication)).toEqual([
       `Company blog: ✅ delivered · <https://blog.example.com/p/|view> · <!date^${at('09:00').getTime() / 1000}^{date_short_pretty} at {time}|2026-12-07T09:00:00.000Z>`,
-      `Site webhook: ❌ failed · <!date^${at('10:00').getTime() / 1000}^{date_short_pretty} at {time}|2026-12-07T10:00:00.000Z>: The webhook answered 400 Bad Request.`,
+      `Site webhook: ❌ failed: The webhook answered 400 Bad Request. · <!date^${at('10:00').getTime() / 1000}^{date_short_pretty} at {time}|2026-12-07T10:00:00.000Z>`,
       `<#C0MARKETING>: 🗓️ scheduled · <!date^${at('11:00').getTime() / 1000}^{date_short_pretty} at {time}|2026-12-07T11:00:00.000Z>`,
     ]);
   });
@@ -58,6 +58,8 @@ describe('destination lines on the root message', () => {
       { planId: 'plan-1', destinationKey: 'slack:C0MARKETING' },
     ]);
     expect(buildDestinationRetryActions('plan-1', 'published', publications)).toBeNull();
+    // A failed plan has one Retry, for all of its failed destinations.
+    expect(buildDestinationRetryActions('plan-1', 'failed', publications)).toBeNull();
     expect(parseDestinationRetryValue('plan-1')).toBeNull();
   });
 
