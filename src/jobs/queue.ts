@@ -116,7 +116,14 @@ export async function enqueuePublish(
       tx,
       TASKS.publish,
       { teamId: plan.teamId, planId: plan.id, revision: plan.revision, destinationKey: key },
-      { jobKey: jobKeys.publishTo(plan.id, key), jobKeyMode: 'replace', ...(at ? { runAt: at } : {}), maxAttempts },
+      {
+        jobKey: jobKeys.publishTo(plan.id, key),
+        jobKeyMode: 'replace',
+        ...(at ? { runAt: at } : {}),
+        maxAttempts,
+        // A job replaced while it runs leaves it running; one queue per destination keeps the two from overlapping.
+        queueName: jobKeys.publishTo(plan.id, key),
+      },
     );
   }
 }
