@@ -124,26 +124,6 @@ export async function listContentItems(db: Executor, { teamId, planId, revision 
     .orderBy(asc(contentItems.version));
 }
 
-export type QualityThresholds = { seoThreshold: number; readabilityThreshold: number };
-
-/**
- * The best version so far, ranked by: meets both thresholds, then SEO score, then readability score,
- * then fewer unsupported claims; on a full tie the earlier one, which needed fewer changes.
- */
-export function pickBestItem(items: readonly ContentItem[], thresholds: QualityThresholds): ContentItem | undefined {
-  const rank = (item: ContentItem): number[] => {
-    const seo = item.seoScore ?? -1;
-    const readability = item.readabilityScore ?? -1;
-    const meetsBoth = seo >= thresholds.seoThreshold && readability >= thresholds.readabilityThreshold;
-    return [meetsBoth ? 1 : 0, seo, readability, -(item.claims?.unsupported.length ?? 0)];
-  };
-  const isBetter = (a: number[], b: number[]) => {
-    for (let index = 0; index < a.length; index += 1) if (a[index] !== b[index]) return (a[index] ?? 0) > (b[index] ?? 0);
-    return false;
-  };
-  return items.reduce<ContentItem | undefined>((best, item) => (!best || isBetter(rank(item), rank(best)) ? item : best), undefined);
-}
-
 export async function markCurrentItem(db: Executor, { teamId, planId, itemId }: PlanRef & { itemId: number }): Promise<void> {
   await db
     .update(contentItems)

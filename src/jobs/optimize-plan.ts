@@ -6,20 +6,13 @@ import {
   groundingOf,
   listContentItems,
   markCurrentItem,
-  pickBestItem,
   setItemAnalysis,
-  type ContentItem,
 } from '../db/content.ts';
 import type { Transaction } from '../db/client.ts';
 import { applyPlanEvent } from '../db/plan-events.ts';
 import { updatePlanScores, type Plan } from '../db/plans.ts';
 import { AppError } from '../errors.ts';
-import type { Repair } from '../orchestrator/citations.ts';
-import { checkClaims, findClaimRegression, type ClaimCheck } from '../orchestrator/claims.ts';
-import { failedChecks, type ContentAnalysis, type ContentAnalysisInput } from '../orchestrator/seo/analyze.ts';
-import { reviseDraft } from '../orchestrator/stages/revise.ts';
-import type { Draft, Research } from '../orchestrator/types.ts';
-import { renderCitations } from '../publish/citations-render.ts';
+import { pickBestItem, runOptimizePass, type OptimizePassOutput } from '../orchestrator/stages/optimize.ts';
 import type { JobDeps } from './deps.ts';
 import { optimizeJobPayload, parsePayload } from './payloads.ts';
 import { parsePlanSettings } from '../domain/settings.ts';
@@ -27,20 +20,7 @@ import { toPlanBrief, variantChannelsOf } from './pipeline.ts';
 import { enqueueOptimize, enqueueVariants } from './queue.ts';
 import { runStage } from './stage-runner.ts';
 
-export type OptimizeStageOutput = {
-  iteration: number;
-  scoreBefore: number;
-  scoreAfter: number;
-  readability: number;
-  instructions: string[];
-  done: boolean;
-  draft: Draft | null;
-  analysis: ContentAnalysis | null;
-  claims?: ClaimCheck;
-  repairs?: Repair[];
-  /** Why this pass's revision was not kept; the best version so far stays. */
-  rejected?: string;
-};
+export type OptimizeStageOutput = OptimizePassOutput;
 
 /**
  * Stage 3, one job per pass. Pass 0 analyses the draft; each later one revises the best version so far
@@ -60,73 +40,17 @@ export function makeOptimizePlan(deps: JobDeps): Task {
       stage: 'optimize',
       runKey: { stage: 'optimize', revision, iteration },
       execute: async (plan) => {
-        const items = await listContentItems(deps.db, { teamId, planId, revision });
-        const settings = parsePlanSettings(plan.settings);
         const { research, texts } = groundingOf(await findResearch(deps.db, { teamId, planId }));
-        if (iteration === 0) {
-          const draft = items.at(-1);
-          if (!draft) throw new AppError('NOT_FOUND', 'There is no draft to optimise.');
-          const analysis = await deps.seo.analyze(analysisInput(plan, draft, research));
-          return {
-            usage: { inputTokens: 0, outputTokens: 0 },
-            output: {
-              iteration,
-              scoreBefore: analysis.seoScore,
-              scoreAfter: analysis.seoScore,
-              readability: analysis.readabilityScore,
-              instructions: [],
-              done: meetsThresholds(analysis, settings) || settings.maxRefinements === 0,
-              draft: null,
-              analysis,
-            },
-          };
-        }
-        const best = pickBestItem(items, settings);
-        if (!best?.analysis) throw new AppError('NOT_FOUND', 'There is no analysed draft to revise.');
-        const bestAnalysis = best.analysis as ContentAnalysis;
-        const revised = await reviseDraft({
+        return runOptimizePass({
+          iteration,
           brief: toPlanBrief(plan),
+          settings: parsePlanSettings(plan.settings),
           research,
           texts,
-          draft: toDraft(best),
-          failedChecks: failedChecks(bestAnalysis),
+          versions: await listContentItems(deps.db, { teamId, planId, revision }),
+          seo: deps.seo,
           llm: deps.llm,
         });
-        const bestClaims = best.claims ?? checkClaims(best.markdown, { texts, evidence: research?.evidence ?? [] });
-        const rejected = revised.rejected ?? findClaimRegression(bestClaims, revised.claims, revised.draft.markdown);
-        const isLastPass = iteration >= settings.maxRefinements;
-        if (rejected) {
-          return {
-            usage: revised.usage,
-            output: {
-              iteration,
-              scoreBefore: bestAnalysis.seoScore,
-              scoreAfter: bestAnalysis.seoScore,
-              readability: bestAnalysis.readabilityScore,
-              instructions: revised.instructions,
-              done: isLastPass,
-              draft: null,
-              analysis: null,
-              rejected,
-            },
-          };
-        }
-        const analysis = await deps.seo.analyze(analysisInput(plan, revised.draft, research));
-        return {
-          usage: revised.usage,
-          output: {
-            iteration,
-            scoreBefore: bestAnalysis.seoScore,
-            scoreAfter: analysis.seoScore,
-            readability: analysis.readabilityScore,
-            instructions: revised.instructions,
-            done: meetsThresholds(analysis, settings) || isLastPass,
-            draft: revised.draft,
-            analysis,
-            claims: revised.claims,
-            repairs: revised.repairs,
-          },
-        };
       },
       complete: async (tx, plan, output) => {
         const items = await listContentItems(tx, { teamId, planId, revision });
@@ -186,24 +110,4 @@ async function finishOptimizing(tx: Transaction, deps: JobDeps, plan: Plan): Pro
     { seoScore: best.seoScore, readabilityScore: best.readabilityScore },
   );
   if (moved.isApplied && channels.length > 0) await enqueueVariants(tx, plan, channels, deps.maxAttempts);
-}
-
-function toDraft(item: ContentItem): Draft {
-  return { title: item.title, slug: item.slug, metaDescription: item.metaDescription, markdown: item.markdown };
-}
-
-function meetsThresholds(analysis: ContentAnalysis, thresholds: { seoThreshold: number; readabilityThreshold: number }): boolean {
-  return analysis.seoScore >= thresholds.seoThreshold && analysis.readabilityScore >= thresholds.readabilityThreshold;
-}
-
-/** What Yoast analyses: the post as it will be published, citations rendered as links with the Sources list. */
-function analysisInput(plan: Plan, draft: Draft | ContentItem, research: Research | null): ContentAnalysisInput {
-  return {
-    markdown: renderCitations(draft.markdown, research?.sources ?? []).markdown,
-    keyphrase: plan.keyphrase,
-    keywords: plan.keywords,
-    title: draft.title,
-    metaDescription: draft.metaDescription,
-    slug: draft.slug,
-  };
 }
