@@ -239,6 +239,44 @@ export function loadSecretsConfig(env: Environment): { databaseUrl: string | und
   return { databaseUrl: values.DATABASE_URL, dataDir: values.DATA_DIR, encryptionKey };
 }
 
+/** What the command line (`npm run draft`, `npm run eval`) reads: the model, Firecrawl and the worker's limits; no Slack, no database. */
+export type CliConfig = {
+  openai: { apiKey: string | undefined; baseUrl: string; model: string };
+  firecrawl: { apiKey: string | undefined; apiUrl: string };
+  llmConcurrency: number;
+  llmTimeoutMs: number;
+  llmMaxRetries: number;
+  seoWorkers: number;
+  tokenPricePer1k: number;
+};
+
+export function loadCliConfig(env: Environment): CliConfig {
+  const values = parseOrThrow(
+    environmentSchema.pick({
+      OPENAI_API_KEY: true,
+      OPENAI_BASE_URL: true,
+      OPENAI_MODEL: true,
+      FIRECRAWL_API_KEY: true,
+      FIRECRAWL_API_URL: true,
+      LLM_CONCURRENCY: true,
+      LLM_TIMEOUT_MS: true,
+      LLM_MAX_RETRIES: true,
+      SEO_WORKERS: true,
+      TOKEN_PRICE_PER_1K: true,
+    }),
+    env,
+  );
+  return {
+    openai: { apiKey: values.OPENAI_API_KEY, baseUrl: values.OPENAI_BASE_URL, model: values.OPENAI_MODEL },
+    firecrawl: { apiKey: values.FIRECRAWL_API_KEY, apiUrl: values.FIRECRAWL_API_URL },
+    llmConcurrency: values.LLM_CONCURRENCY,
+    llmTimeoutMs: values.LLM_TIMEOUT_MS,
+    llmMaxRetries: values.LLM_MAX_RETRIES,
+    seoWorkers: values.SEO_WORKERS,
+    tokenPricePer1k: values.TOKEN_PRICE_PER_1K,
+  };
+}
+
 /** Parses the environment, or throws one sentence naming the first variable at fault. */
 function parseOrThrow<S extends z.ZodType>(schema: S, env: Environment): z.output<S> {
   const parsed = schema.safeParse(withoutEmptyValues(env));

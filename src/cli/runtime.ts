@@ -1,0 +1,61 @@
+import pino from 'pino';
+import type { CliConfig } from '../config.ts';
+import { makeLogger } from '../logger.ts';
+import { makeLlmGateway, type LlmGateway } from '../orchestrator/llm.ts';
+import { makeScraper, type Scraper } from '../orchestrator/scraper.ts';
+import { makeSeoPool, type SeoPool } from '../orchestrator/seo/pool.ts';
+import type { PlanBrief } from '../orchestrator/types.ts';
+import { UsageError } from './args.ts';
+import { makeRecordedScraper } from './offline/corpus.ts';
+import { makeOfflineWriter } from './offline/writer.ts';
+
+export const OFFLINE_NOTICE =
+  'Offline demo: research read recorded pages bundled with the app and the text was written by a deterministic offline writer, not a language model.';
+
+/** What the pipeline runs on: the worker's own clients with the worker's limits, or the offline stand-ins. */
+export type CliRuntime = {
+  isOffline: boolean;
+  model: string;
+  llmFor(brief: PlanBrief): LlmGateway;
+  scraper: Scraper | undefined;
+  seo: SeoPool;
+  warnings: string[];
+  close(): Promise<void>;
+};
+
+export function makeCliRuntime(config: CliConfig, { isOffline, logLevel = 'silent' }: { isOffline: boolean; logLevel?: string }): CliRuntime {
+  const warnings: string[] = [];
+  let llmFor: (brief: PlanBrief) => LlmGateway;
+  let scraper: Scraper | undefined;
+  if (isOffline) {
+    llmFor = (brief) => makeOfflineWriter(brief);
+    scraper = makeRecordedScraper();
+  } else {
+    const apiKey = config.openai.apiKey;
+    if (!apiKey) throw new UsageError('OPENAI_API_KEY is not set: create a key at https://platform.openai.com/api-keys, or run with --offline for the demo.');
+    // Logs go to stderr, below the progress; silent unless LOG_LEVEL asks.
+    const logger = makeLogger({ level: logLevel, destination: pino.destination(2) });
+    const llm = makeLlmGateway({
+      apiKey,
+      baseURL: config.openai.baseUrl,
+      model: config.openai.model,
+      concurrency: config.llmConcurrency,
+      timeoutMs: config.llmTimeoutMs,
+      maxRetries: config.llmMaxRetries,
+      logger,
+    });
+    llmFor = () => llm;
+    if (config.firecrawl.apiKey) scraper = makeScraper({ apiKey: config.firecrawl.apiKey, apiUrl: config.firecrawl.apiUrl, logger });
+    else warnings.push('FIRECRAWL_API_KEY is not set: research is skipped, so the post cites no sources and states no figures.');
+  }
+  const seo = makeSeoPool({ size: config.seoWorkers });
+  return {
+    isOffline,
+    model: isOffline ? 'offline writer' : config.openai.model,
+    llmFor,
+    scraper,
+    seo,
+    warnings,
+    close: () => seo.close(),
+  };
+}
