@@ -205,7 +205,7 @@ export function readSettingsFile(file: string): RunSettings {
   return parsed.data;
 }
 
-function readVoiceFile(file: string): NonNullable<PlanBrief['brandVoice']> {
+export function readVoiceFile(file: string): NonNullable<PlanBrief['brandVoice']> {
   const parsed = voiceFileSchema.safeParse(readDataFile('--voice', file) ?? {});
   if (!parsed.success) throw new UsageError(`--voice: ${describeIssues(parsed.error)}.`);
   return parsed.data;

@@ -140,7 +140,7 @@ export async function runPipeline({ brief, settings, llm, scraper, seo, tokenPri
     },
     () => {
       const best = pickBestItem(versions, settings)!;
-      return `SEO ${versions[0]?.seoScore ?? 0} → ${best.seoScore ?? 0}, readability ${versions[0]?.readabilityScore ?? 0} → ${best.readabilityScore ?? 0}, ${passes.length - 1} revision ${passes.length === 2 ? "pass" : "passes"}`;
+      return `SEO ${versions[0]?.seoScore ?? 0} → ${best.seoScore ?? 0}, readability ${versions[0]?.readabilityScore ?? 0} → ${best.readabilityScore ?? 0}, ${passes.length - 1} revision ${passes.length === 2 ? 'pass' : 'passes'}`;
     },
   );
   const best = pickBestItem(versions, settings)!;
