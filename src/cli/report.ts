@@ -149,7 +149,7 @@ export function writeDraftFiles(outDir: string, report: DraftReport): string[] {
     scores: { seo: report.scores.seo.after, readability: report.scores.readability.after },
     ...(report.notice ? { notice: report.notice } : {}),
   };
-  write('post.md', `---\n${toYaml(frontMatter).trim()}\n---\n\n${notice}${published}\n`);
+  write('post.md', `---\n${toYaml(frontMatter, { lineWidth: 0 }).trim()}\n---\n\n${notice}${published}\n`);
   write('post.html', renderPostHtml(report, published));
   for (const variant of report.variants) write(`${variant.channel}.md`, renderVariantMarkdown(variant, report.notice));
   write('report.json', `${JSON.stringify(report, null, 2)}\n`);
