@@ -1,10 +1,11 @@
 /**
- * `npm run bench [-- NAME...] [--profile] [--strict]`: the benchmarks of issues 2, 3 and 6 (bench/README.md).
+ * `npm run bench [-- NAME...] [--profile] [--strict]`: the benchmarks of issues 2, 3, 6 and 15 (bench/README.md).
  *   ack        ack latency of commands, button presses and submissions vs a bare Bolt app
  *   pipeline   one plan end to end vs its critical path (LLM calls × 1 s + SEO analysis time)
  *   load       50 plans at once vs the ideal (LLM calls × 1 s ÷ 16, or analysis CPU ÷ cores)
  *   load-wc32  what-if: the same load with WORKER_CONCURRENCY=32 (information, not a target)
  *   queries    diagnosis: the statements the app sends to Postgres per submission and per plan
+ *   cli        draft --offline and eval --offline over the bundled briefs, vs draft --help (process start)
  * Every figure is a ratio against a baseline measured in the same run, next to the absolute values.
  * --profile prints where the app's main thread spent its time in each measured window;
  * --strict exits 1 when a target is missed; --wait-idle first waits (up to 10 minutes) for a quiet machine.
@@ -14,6 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { runAckBenchmark } from './ack.ts';
+import { runCliBenchmark } from './cli.ts';
 import type { RunContext } from './lib/harness.ts';
 import type { BenchOutcome } from './lib/report.ts';
 import { table } from './lib/stats.ts';
@@ -40,6 +42,7 @@ const BENCHMARKS = {
       whatIf: true,
     }),
   queries: (context: RunContext) => runQueriesBenchmark(context),
+  cli: (context: RunContext) => runCliBenchmark(context, { repeats: 3 }),
 } as const;
 type BenchmarkName = keyof typeof BENCHMARKS;
 

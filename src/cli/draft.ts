@@ -22,7 +22,7 @@ async function runDraftCommand(argv: readonly string[], env: NodeJS.ProcessEnv):
       return 0;
     }
     config = loadCliConfig(env);
-    runtime = makeCliRuntime(config, { isOffline: args.isOffline, logLevel: env['LOG_LEVEL'] || 'silent' });
+    runtime = await makeCliRuntime(config, { isOffline: args.isOffline, logLevel: env['LOG_LEVEL'] || 'silent', seoWorkers: 1 });
   } catch (error) {
     if (error instanceof UsageError || isAppError(error, 'CONFIG')) {
       process.stderr.write(`draft: ${error.message}\n\n${DRAFT_USAGE}\n`);

@@ -81,7 +81,7 @@ async function runEvalCommand(argv: readonly string[], env: NodeJS.ProcessEnv): 
     });
     if (options.baseline) baseline = readDataFile('--baseline', options.baseline) as EvalResults;
     config = loadCliConfig(env);
-    runtime = makeCliRuntime(config, { isOffline: options.offline, logLevel: env['LOG_LEVEL'] || 'silent' });
+    runtime = await makeCliRuntime(config, { isOffline: options.offline, logLevel: env['LOG_LEVEL'] || 'silent' });
   } catch (error) {
     if (error instanceof UsageError || isAppError(error, 'CONFIG') || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       process.stderr.write(`eval: ${(error as Error).message}\n\n${EVAL_USAGE}\n`);

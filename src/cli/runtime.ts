@@ -1,8 +1,6 @@
-import pino from 'pino';
 import type { CliConfig } from '../config.ts';
-import { makeLogger } from '../logger.ts';
-import { makeLlmGateway, type LlmGateway } from '../orchestrator/llm.ts';
-import { makeScraper, type Scraper } from '../orchestrator/scraper.ts';
+import type { LlmGateway } from '../orchestrator/llm.ts';
+import type { Scraper } from '../orchestrator/scraper.ts';
 import { makeSeoPool, type SeoPool } from '../orchestrator/seo/pool.ts';
 import type { PlanBrief } from '../orchestrator/types.ts';
 import { UsageError } from './args.ts';
@@ -23,7 +21,14 @@ export type CliRuntime = {
   close(): Promise<void>;
 };
 
-export function makeCliRuntime(config: CliConfig, { isOffline, logLevel = 'silent' }: { isOffline: boolean; logLevel?: string }): CliRuntime {
+/**
+ * The live clients are imported only when used, so the offline demo does not load the OpenAI and
+ * Firecrawl SDKs. `seoWorkers` defaults to SEO_WORKERS; one post analyses one text at a time.
+ */
+export async function makeCliRuntime(
+  config: CliConfig,
+  { isOffline, logLevel = 'silent', seoWorkers = config.seoWorkers }: { isOffline: boolean; logLevel?: string; seoWorkers?: number },
+): Promise<CliRuntime> {
   const warnings: string[] = [];
   let llmFor: (brief: PlanBrief) => LlmGateway;
   let scraper: Scraper | undefined;
@@ -33,6 +38,12 @@ export function makeCliRuntime(config: CliConfig, { isOffline, logLevel = 'silen
   } else {
     const apiKey = config.openai.apiKey;
     if (!apiKey) throw new UsageError('OPENAI_API_KEY is not set: create a key at https://platform.openai.com/api-keys, or run with --offline for the demo.');
+    const [{ default: pino }, { makeLogger }, { makeLlmGateway }, { makeScraper }] = await Promise.all([
+      import('pino'),
+      import('../logger.ts'),
+      import('../orchestrator/llm.ts'),
+      import('../orchestrator/scraper.ts'),
+    ]);
     // Logs go to stderr, below the progress; silent unless LOG_LEVEL asks.
     const logger = makeLogger({ level: logLevel, destination: pino.destination(2) });
     const llm = makeLlmGateway({
@@ -48,7 +59,7 @@ export function makeCliRuntime(config: CliConfig, { isOffline, logLevel = 'silen
     if (config.firecrawl.apiKey) scraper = makeScraper({ apiKey: config.firecrawl.apiKey, apiUrl: config.firecrawl.apiUrl, logger });
     else warnings.push('FIRECRAWL_API_KEY is not set: research is skipped, so the post cites no sources and states no figures.');
   }
-  const seo = makeSeoPool({ size: config.seoWorkers });
+  const seo = makeSeoPool({ size: seoWorkers });
   return {
     isOffline,
     model: isOffline ? 'offline writer' : config.openai.model,

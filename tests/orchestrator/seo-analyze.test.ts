@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { isAppError } from '../../src/errors.ts';
-import { analyzeContent, estimateTitleWidth, failedChecks, type ContentAnalysis } from '../../src/orchestrator/seo/analyze.ts';
+import { analyzeContent, estimateTitleWidth, type ContentAnalysis } from '../../src/orchestrator/seo/analyze.ts';
+import { failedChecks } from '../../src/orchestrator/stages/optimize.ts';
 import { goodPost, longPost, poorPost } from './fixtures/seo-texts.ts';
 
 const checkOf = (analysis: ContentAnalysis, id: string) => analysis.checks.find((check) => check.id === id);

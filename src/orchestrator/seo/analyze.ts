@@ -83,13 +83,6 @@ export function analyzeContent(input: ContentAnalysisInput): ContentAnalysis {
   };
 }
 
-/** The checks to fix in a revision, the bad ones first. */
-export function failedChecks(analysis: ContentAnalysis): ContentCheck[] {
-  const bad = analysis.checks.filter((check) => check.rating === 'bad');
-  const ok = analysis.checks.filter((check) => check.rating === 'ok');
-  return [...bad, ...ok];
-}
-
 function toChecks(assessor: Yoast.Assessor, kind: ContentCheck['kind']): ContentCheck[] {
   return assessor
     .getValidResults()

@@ -4,7 +4,8 @@ import type { Repair } from '../citations.ts';
 import { checkClaims, findClaimRegression, type ClaimCheck } from '../claims.ts';
 import type { SourceText } from '../evidence.ts';
 import type { LlmGateway, LlmUsage } from '../llm.ts';
-import { failedChecks, type ContentAnalysis, type ContentAnalysisInput } from '../seo/analyze.ts';
+// Types only: yoastseo loads in the SEO pool's workers, not in the process that runs the stages.
+import type { ContentAnalysis, ContentAnalysisInput, ContentCheck } from '../seo/analyze.ts';
 import type { SeoPool } from '../seo/pool.ts';
 import { NO_USAGE, type Draft, type PlanBrief, type Research } from '../types.ts';
 import { reviseDraft } from './revise.ts';
@@ -138,6 +139,13 @@ export function pickBestItem<T extends RankedVersion>(items: readonly T[], thres
     return false;
   };
   return items.reduce<T | undefined>((best, item) => (!best || isBetter(rank(item), rank(best)) ? item : best), undefined);
+}
+
+/** The checks to fix in a revision, the bad ones first. */
+export function failedChecks(analysis: ContentAnalysis): ContentCheck[] {
+  const bad = analysis.checks.filter((check) => check.rating === 'bad');
+  const ok = analysis.checks.filter((check) => check.rating === 'ok');
+  return [...bad, ...ok];
 }
 
 export function meetsThresholds(analysis: ContentAnalysis, thresholds: QualityThresholds): boolean {
