@@ -77,7 +77,7 @@ test('draft --offline writes every file, says it is a demo, and its post passes 
     ['newsletter', true],
     ['slack_announcement', true],
   ]);
-});
+}, 120_000);
 
 test('bad arguments exit 2 with the usage', async () => {
   const [missing, unknown, channel, noKey] = await Promise.all([
@@ -99,7 +99,7 @@ test('bad arguments exit 2 with the usage', async () => {
 
   expect(noKey.code).toBe(2);
   expect(noKey.stderr).toContain('OPENAI_API_KEY is not set');
-});
+}, 120_000);
 
 test('a failing stage exits 1 and names the stage and the cause', async () => {
   const openai = await startFakeOpenAI();
@@ -119,4 +119,4 @@ test('a failing stage exits 1 and names the stage and the cause', async () => {
   } finally {
     await openai.close();
   }
-});
+}, 120_000);

@@ -53,4 +53,4 @@ test('draft sends the model the same prompts the worker sends for the same brief
   expect([report.scores.seo.before, report.scores.seo.after]).toEqual([row?.initial_seo_score, row?.seo_score]);
   expect(report.notice).toBeNull();
   expect(report.usage.inputTokens).toBe(8000);
-});
+}, 120_000);

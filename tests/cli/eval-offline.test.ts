@@ -30,7 +30,7 @@ test('eval --offline gives identical results twice apart from timings, and --bas
       '',
     ].join('\n'),
   );
-  const env = { LLM_CONCURRENCY: '2' };
+  const env = { LLM_CONCURRENCY: '2', SEO_WORKERS: '1' };
   const [first, second] = await Promise.all([
     runCli('eval', ['--offline', '--briefs', briefs, '--out', path.join(dir, 'one')], env),
     runCli('eval', ['--offline', '--briefs', briefs, '--out', path.join(dir, 'two')], env),
@@ -67,4 +67,4 @@ test('eval --offline gives identical results twice apart from timings, and --bas
   expect(compared.stdout).toContain('Change against');
   expect(compared.stdout).toMatch(/\| email-subject-lines +\| \+5 +\| 0 /);
   expect(compared.stdout).toMatch(/\| zero-party-data +\| 0 +\| 0 /);
-});
+}, 180_000);

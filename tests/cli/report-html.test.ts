@@ -53,7 +53,7 @@ test('report.html shows the article with its claims marked, the unsupported one 
     const unsupported = page.locator('#article article mark.claim.unsupported');
     expect(await unsupported.allTextContents()).toEqual(['40%']);
     expect(await unsupported.getAttribute('title')).toContain('no source is cited');
-    expect(await unsupported.evaluate('(element) => getComputedStyle(element).backgroundColor')).toBe('rgb(255, 214, 214)');
+    expect(await page.evaluate("getComputedStyle(document.querySelector('#article article mark.claim.unsupported')).backgroundColor")).toBe('rgb(255, 214, 214)');
     expect(await page.locator('#article article mark.claim.supported').allTextContents()).toEqual(['82%']);
     expect(await page.locator('#claims').textContent()).toContain('1 unsupported');
 
@@ -69,4 +69,4 @@ test('report.html shows the article with its claims marked, the unsupported one 
   } finally {
     await browser.close();
   }
-});
+}, 120_000);
