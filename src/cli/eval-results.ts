@@ -58,7 +58,7 @@ export function summarize(rows: readonly BriefResult[], ms: number): EvalTotal {
 
 const HEADER = ['brief', 'SEO', 'readability', 'passes', 'quotes kept/dropped', 'claims ok/unsupported', 'repairs', 'variants in limits', 'tokens in/out', 'cost', 'time'];
 
-function cells(name: string, row: Omit<BriefResult, 'id' | 'topic' | 'keyphrase' | 'error'>): string[] {
+function cells(name: string, row: Omit<BriefResult, 'id' | 'topic' | 'keyphrase' | 'error'>, isOffline: boolean): string[] {
   return [
     name,
     row.seo ? `${row.seo.before} → ${row.seo.after}` : '',
@@ -69,7 +69,7 @@ function cells(name: string, row: Omit<BriefResult, 'id' | 'topic' | 'keyphrase'
     String(row.repairs ?? ''),
     row.variants ? `${row.variants.within} / ${row.variants.total}` : '',
     row.tokens ? `${row.tokens.in.toLocaleString('en-US')} / ${row.tokens.out.toLocaleString('en-US')}` : '',
-    row.costUsd === undefined ? '' : `$${row.costUsd.toFixed(4)}`,
+    row.costUsd === undefined ? '' : isOffline ? 'none (offline)' : `$${row.costUsd.toFixed(4)}`,
     `${(row.ms / 1000).toFixed(1)} s`,
   ];
 }
@@ -82,9 +82,10 @@ function table(header: readonly string[], rows: readonly (readonly string[])[]):
 
 /** The results as a Markdown table: one row per brief (or its error), then the total. */
 export function formatTable(results: EvalResults): string {
-  const rows = results.briefs.map((row) => (row.error ? [row.id, `failed: ${row.error}`, ...HEADER.slice(2).map(() => '')] : cells(row.id, row)));
+  const isOffline = results.mode === 'offline';
+  const rows = results.briefs.map((row) => (row.error ? [row.id, `failed: ${row.error}`, ...HEADER.slice(2).map(() => '')] : cells(row.id, row, isOffline)));
   const { briefs, failed, meetingThresholds, ...total } = results.total;
-  rows.push(cells(`total (${briefs} briefs, ${meetingThresholds} meet thresholds${failed ? `, ${failed} failed` : ''})`, total));
+  rows.push(cells(`total (${briefs} briefs, ${meetingThresholds} meet thresholds${failed ? `, ${failed} failed` : ''})`, total, isOffline));
   return table(HEADER, rows);
 }
 
