@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { makeKeyring, type Keyring } from './crypto.ts';
 import { AppError } from './errors.ts';
+import type { XPriceTable } from './domain/x-cost.ts';
 
 const SLACK_SETUP_HINT = 'create the Slack app from manifest.yml (see the README, "Slack setup")';
 
@@ -79,6 +80,20 @@ const environmentSchema = z.object({
   TOKEN_PRICE_PER_1K: z.coerce.number({ message: 'must be a number' }).min(0, 'must be 0 or more').default(0.002),
   LLM_MAX_RETRIES: z.coerce.number({ message: 'must be a whole number' }).int().min(0).default(3),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PUBLIC_URL: optionalString.refine((value) => value === undefined || /^https?:\/\/[^\s/]+/.test(value), {
+    message: "must be the app's public http(s) address, such as https://broadcaster.example.com: X and LinkedIn send admins back there after connecting",
+  }),
+  X_CLIENT_ID: optionalString,
+  X_CLIENT_SECRET: optionalString,
+  LINKEDIN_CLIENT_ID: optionalString,
+  LINKEDIN_CLIENT_SECRET: optionalString,
+  X_API_URL: httpUrl('https://api.x.com'),
+  X_OAUTH_URL: httpUrl('https://x.com/i/oauth2/authorize'),
+  LINKEDIN_API_URL: httpUrl('https://api.linkedin.com'),
+  LINKEDIN_OAUTH_URL: httpUrl('https://www.linkedin.com/oauth/v2'),
+  LINKEDIN_VERSION: withDefault('202601').pipe(z.string().regex(/^\d{6}$/, 'must be a LinkedIn API version as YYYYMM, such as 202601')),
+  X_PRICE_PER_POST: z.coerce.number({ message: 'must be a number' }).min(0, 'must be 0 or more').default(0.015),
+  X_PRICE_PER_POST_WITH_URL: z.coerce.number({ message: 'must be a number' }).min(0, 'must be 0 or more').default(0.2),
 });
 
 export type Role = 'all' | 'web' | 'worker';
@@ -118,6 +133,15 @@ export type Config = {
   tokenPricePer1k: number;
   llmMaxRetries: number;
   logLevel: z.infer<typeof environmentSchema>['LOG_LEVEL'];
+  networks: NetworksConfig;
+};
+
+/** X and LinkedIn: where their APIs are, the app's OAuth clients (unset when not configured) and X's prices. */
+export type NetworksConfig = {
+  /** Where the connect callbacks are reached; undefined means connecting is off. */
+  publicUrl: string | undefined;
+  x: { client: { id: string; secret: string } | undefined; apiUrl: string; oauthUrl: string; prices: XPriceTable };
+  linkedin: { client: { id: string; secret: string } | undefined; apiUrl: string; oauthUrl: string; version: string };
 };
 
 export type Environment = Record<string, string | undefined>;
@@ -184,6 +208,21 @@ export function loadConfig(env: Environment, argv: readonly string[] = []): Conf
     tokenPricePer1k: values.TOKEN_PRICE_PER_1K,
     llmMaxRetries: values.LLM_MAX_RETRIES,
     logLevel: values.LOG_LEVEL,
+    networks: {
+      publicUrl: values.PUBLIC_URL?.replace(/\/+$/, ''),
+      x: {
+        client: values.X_CLIENT_ID && values.X_CLIENT_SECRET ? { id: values.X_CLIENT_ID, secret: values.X_CLIENT_SECRET } : undefined,
+        apiUrl: values.X_API_URL.replace(/\/+$/, ''),
+        oauthUrl: values.X_OAUTH_URL,
+        prices: { perPost: values.X_PRICE_PER_POST, perPostWithUrl: values.X_PRICE_PER_POST_WITH_URL },
+      },
+      linkedin: {
+        client: values.LINKEDIN_CLIENT_ID && values.LINKEDIN_CLIENT_SECRET ? { id: values.LINKEDIN_CLIENT_ID, secret: values.LINKEDIN_CLIENT_SECRET } : undefined,
+        apiUrl: values.LINKEDIN_API_URL.replace(/\/+$/, ''),
+        oauthUrl: values.LINKEDIN_OAUTH_URL.replace(/\/+$/, ''),
+        version: values.LINKEDIN_VERSION,
+      },
+    },
   };
 }
 

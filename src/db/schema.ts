@@ -358,3 +358,64 @@ export const rateLimitHits = pgTable(
   },
   (table) => [index('rate_limit_hits_key_at').on(table.key, table.at)],
 );
+
+export type ConnectedProvider = 'x' | 'linkedin';
+export type ConnectedAccountStatus = 'active' | 'needs_reconnect';
+
+/**
+ * A social account an admin connected (X, LinkedIn member). Tokens are stored encrypted, bound to
+ * the workspace and the row; a refresh replaces both tokens in one update under a row lock.
+ */
+export const connectedAccounts = pgTable(
+  'connected_accounts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    teamId: text('team_id').notNull(),
+    provider: text('provider').$type<ConnectedProvider>().notNull(),
+    /** The network's id of the account: the X user id, the LinkedIn member's `sub`. */
+    externalAccountId: text('external_account_id').notNull(),
+    /** `@handle` on X, the member's name on LinkedIn. */
+    displayName: text('display_name').notNull(),
+    /** LinkedIn's author URN (`urn:li:person:…`); null for X. */
+    authorUrn: text('author_urn'),
+    accessTokenEncrypted: text('access_token_encrypted').notNull(),
+    refreshTokenEncrypted: text('refresh_token_encrypted'),
+    accessExpiresAt: timestamp('access_expires_at', { withTimezone: true }),
+    scopes: text('scopes').array().notNull().default(sql`'{}'::text[]`),
+    status: text('status').$type<ConnectedAccountStatus>().notNull().default('active'),
+    statusReason: text('status_reason'),
+    connectedBy: text('connected_by').notNull(),
+    refreshCount: integer('refresh_count').notNull().default(0),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (table) => [uniqueIndex('connected_accounts_once').on(table.teamId, table.provider, table.externalAccountId)],
+);
+
+/** An OAuth flow under way: single use (deleted when consumed), expiring, bound to the admin and the workspace. */
+export const oauthStates = pgTable('oauth_states', {
+  /** SHA-256 of the state sent to the network; the state itself is never stored. */
+  stateHash: text('state_hash').primaryKey(),
+  provider: text('provider').$type<ConnectedProvider>().notNull(),
+  teamId: text('team_id').notNull(),
+  userId: text('user_id').notNull(),
+  /** The PKCE verifier (X), encrypted; null for LinkedIn. */
+  codeVerifierEncrypted: text('code_verifier_encrypted'),
+  /** SHA-256 of the browser cookie set when the flow started, so only that browser can finish it. */
+  browserHash: text('browser_hash').notNull(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  createdAt: createdAt(),
+});
+
+/** Each post of an X thread as it is created, per publish attempt, so a retry resumes after the last one X has. */
+export const xThreadPosts = pgTable(
+  'x_thread_posts',
+  {
+    teamId: text('team_id').notNull(),
+    idempotencyKey: uuid('idempotency_key').notNull(),
+    position: integer('position').notNull(),
+    tweetId: text('tweet_id').notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [primaryKey({ columns: [table.teamId, table.idempotencyKey, table.position] })],
+);

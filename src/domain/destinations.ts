@@ -6,6 +6,8 @@ import { z } from 'zod';
  * just another string id with its own adapter.
  */
 export const BUILT_IN_DESTINATION_KINDS = ['slack_channel', 'webhook', 'wordpress'] as const;
+/** Kinds that post as an account connected in the App Home; their adapters are built with the app's dependencies. */
+export const NETWORK_DESTINATION_KINDS = ['x_thread', 'linkedin'] as const;
 /** A destination kind id: lowercase letters, digits and underscores (it ends up in action ids). */
 export type DestinationKind = string;
 export const destinationKindSchema = z.string().regex(/^[a-z][a-z0-9_]{1,39}$/);
@@ -74,10 +76,26 @@ export const wordpressDestinationSchema = z.object({
 });
 export type WordpressConfig = z.infer<typeof wordpressDestinationSchema>;
 
+/** An X account connected in the App Home: the thread variant is posted as a thread. */
+export const xThreadDestinationSchema = z.object({
+  kind: z.literal('x_thread'),
+  accountId: z.uuid('Connect the X account again in the App Home.'),
+});
+export type XThreadConfig = z.infer<typeof xThreadDestinationSchema>;
+
+/** A LinkedIn member connected in the App Home: the LinkedIn variant is posted as them. */
+export const linkedinDestinationSchema = z.object({
+  kind: z.literal('linkedin'),
+  accountId: z.uuid('Connect the LinkedIn account again in the App Home.'),
+});
+export type LinkedinConfig = z.infer<typeof linkedinDestinationSchema>;
+
 export const destinationConfigSchema = z.discriminatedUnion('kind', [
   slackChannelDestinationSchema,
   webhookDestinationSchema,
   wordpressDestinationSchema,
+  xThreadDestinationSchema,
+  linkedinDestinationSchema,
 ]);
 export type DestinationConfig = z.infer<typeof destinationConfigSchema>;
 

@@ -4,9 +4,17 @@ import type { DestinationAdapter } from './destinations/adapter.ts';
 import { slackChannelAdapter } from './destinations/slack-channel.ts';
 import { webhookAdapter } from './destinations/webhook.ts';
 import { wordpressAdapter } from './destinations/wordpress.ts';
+import { makeLinkedinAdapter } from './destinations/linkedin.ts';
+import { makeXThreadAdapter } from './destinations/x-thread.ts';
+import type { NetworkDeps } from './networks/accounts.ts';
 
 /** The kinds the app ships, in the order the App Home offers them. */
 export const BUILT_IN_DESTINATION_ADAPTERS: readonly DestinationAdapter[] = [slackChannelAdapter, webhookAdapter, wordpressAdapter];
+
+/** The kinds that post as connected accounts (X, LinkedIn): they need the database, the keys and the API endpoints. */
+export function makeNetworkDestinationAdapters(deps: NetworkDeps): readonly DestinationAdapter[] {
+  return [makeXThreadAdapter(deps), makeLinkedinAdapter(deps)];
+}
 
 /** The destination kinds this app knows; built in main.ts and passed to listeners and jobs. */
 export type DestinationRegistry = {

@@ -78,6 +78,11 @@ export type DestinationAdapter<C extends { kind: string } = { kind: string }> = 
   configSchema: z.ZodType<C>;
   fields: readonly DestinationFormField[];
   secret?: DestinationSecretField;
+  /**
+   * Set for kinds that post as an account an admin connects in the App Home (X, LinkedIn): such a
+   * destination is made by connecting the account, so the Destinations modal offers no Add button.
+   */
+  connectedAccount?: 'x' | 'linkedin';
   /** Published first: its delivered URL is "the post" that announcements link to. */
   makesPostLink?: boolean;
   /** What identifies it to a person in the list: a URL or a channel mention, never the secret. */

@@ -68,7 +68,7 @@ export function buildDestinationsModal(
   const add: ActionsBlock = {
     type: 'actions',
     block_id: B.add,
-    elements: registry.adapters.map((adapter) => button(adapter.addLabel, destinationAddActionId(adapter.kind), adapter.kind)),
+    elements: registry.adapters.filter((adapter) => adapter.connectedAccount === undefined).map((adapter) => button(adapter.addLabel, destinationAddActionId(adapter.kind), adapter.kind)),
   };
   blocks.push(add);
   blocks.push(context('Secrets are stored encrypted and never shown again. Test sends a signed ping, or checks WordPress sign-in.'));
