@@ -114,7 +114,8 @@ export function describeXError(error: unknown, { handle, afterSend, timeoutMs }:
       result: { state: 'failed', retryable: false, status, reason: `X refused a post of the thread (${status}: ${detail}); edit the X thread variant and retry.` },
     };
   }
-  const isTimeout = (error instanceof ApiRequestError && /timeout/i.test(error.requestError.message)) || error instanceof ApiPartialResponseError;
+  const cause = error instanceof ApiRequestError ? requestCause(error) : undefined;
+  const isTimeout = (cause !== undefined && /timeout/i.test(cause.message)) || error instanceof ApiPartialResponseError;
   if (isTimeout) {
     return {
       kind: 'timeout',
@@ -125,8 +126,18 @@ export function describeXError(error: unknown, { handle, afterSend, timeoutMs }:
       },
     };
   }
-  const message = error instanceof ApiRequestError ? error.requestError.message : error instanceof Error ? error.message : String(error);
+  const message = cause?.message ?? (error instanceof Error ? error.message : String(error));
   return { kind: 'network', result: { state: afterSend ? 'unknown' : 'failed', retryable: true, reason: `X could not be reached (${message}); it is tried again.` } };
+}
+
+/**
+ * What made a request fail. twitter-api-v2 1.29 keeps it under `_options.error` while its
+ * `requestError` getter reads `_options.requestError`, which is never set.
+ */
+function requestCause(error: ApiRequestError): Error | undefined {
+  const options = (error as unknown as { _options?: { error?: unknown; requestError?: unknown } })._options;
+  const cause = options?.requestError ?? options?.error;
+  return cause instanceof Error ? cause : undefined;
 }
 
 function xErrorDetail(error: ApiResponseError): string {
