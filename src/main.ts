@@ -193,6 +193,7 @@ export async function startApp({
       checkHealth,
       installer,
       metrics: config.metrics.port === undefined && config.metrics.token !== undefined ? metrics : undefined,
+      connect: config.role === 'worker' ? undefined : { db: database.db, logger, networks: config.networks, encryptionKey: config.encryptionKey, slackFor, enqueue, now },
     });
     const server = await listen(http.fetch, config.port);
     stops.push(() => closeServer(server.server));

@@ -3,6 +3,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import type { InstallProvider } from '@slack/oauth';
+import { addConnectRoutes, type ConnectDeps } from './connect.ts';
 import type { HonoSlackReceiver } from './slack-receiver.ts';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -18,6 +19,8 @@ export type HttpAppOptions = {
   checkHealth: () => Promise<HealthReport>;
   /** Served at /metrics on this app; leave it out when metrics are on their own port, or off. */
   metrics?: MetricsRoute | undefined;
+  /** The X and LinkedIn connect flows (/connect/...), on processes that serve people. */
+  connect?: ConnectDeps | undefined;
 };
 
 /** `token` set: /metrics answers only requests with `Authorization: Bearer <token>`. */
@@ -25,8 +28,9 @@ export type MetricsRoute = { render: () => Promise<string>; token: string | unde
 
 type NodeBindings = { Bindings: { incoming: IncomingMessage; outgoing: ServerResponse } };
 
-export function makeHttpApp({ receiver, installer, checkHealth, metrics }: HttpAppOptions): Hono<NodeBindings> {
+export function makeHttpApp({ receiver, installer, checkHealth, metrics, connect }: HttpAppOptions): Hono<NodeBindings> {
   const app = new Hono<NodeBindings>();
+  if (connect) addConnectRoutes(app, connect);
 
   if (installer) {
     // @slack/oauth writes to Node's own request and response objects.
