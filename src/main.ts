@@ -141,6 +141,7 @@ export async function startApp({
           destinationNetwork,
           envApprovers: config.slack.approvers,
           tokenPricePer1k: config.tokenPricePer1k,
+          networks: config.networks,
         }),
       });
       const stopWorker = worker.stop;
@@ -165,6 +166,7 @@ export async function startApp({
         destinations,
         destinationNetwork,
         now,
+        networks: config.networks,
       });
       await bolt.init();
       if (config.slack.appToken) {

@@ -1,3 +1,4 @@
+import type { NetworksConfig } from '../config.ts';
 import type { Logger } from 'pino';
 import type { EncryptionKeys } from '../crypto.ts';
 import type { Database } from '../db/client.ts';
@@ -23,4 +24,6 @@ export type BotDeps = {
   destinations: DestinationRegistry;
   destinationNetwork: DestinationNetworkPolicy;
   now: () => Date;
+  /** X and LinkedIn endpoints and OAuth clients: the App Home's connected accounts. */
+  networks?: NetworksConfig;
 };

@@ -78,6 +78,10 @@ export const HOME_ACTIONS = {
   nextPage: 'home_next_page',
   /** The previous page of a list; same value format. */
   previousPage: 'home_previous_page',
+  /** Connect or Reconnect: a link button to /connect/<provider>; value: the provider. */
+  connectAccount: 'home_connect_account',
+  /** Disconnect a connected account; value: its id. */
+  disconnectAccount: 'home_disconnect_account',
 } as const;
 
 export const SETTINGS_MODALS = {

@@ -1,3 +1,4 @@
+import type { NetworksConfig } from '../config.ts';
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { EncryptionKeys } from '../crypto.ts';
@@ -31,4 +32,6 @@ export type JobDeps = {
   envApprovers: readonly string[];
   tokenPricePer1k: number;
   now: () => Date;
+  /** X and LinkedIn endpoints and OAuth clients: the App Home's connected accounts. */
+  networks?: NetworksConfig;
 };

@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { isAppAdmin } from '../bot/services/permissions.ts';
 import type { NetworksConfig } from '../config.ts';
-import { decryptSecret, encryptSecret, type Keyring } from '../crypto.ts';
+import { decryptSecret, encryptSecret, type EncryptionKeys } from '../crypto.ts';
 import { recordAudit } from '../db/audit.ts';
 import type { Database } from '../db/client.ts';
 import { consumeOAuthState, ensureAccountDestination, insertOAuthState, saveConnectedAccount } from '../db/connected-accounts.ts';
@@ -30,7 +30,7 @@ export type ConnectDeps = {
   db: Database;
   logger: Logger;
   networks: NetworksConfig;
-  encryptionKey: Keyring | undefined;
+  encryptionKey: EncryptionKeys | undefined;
   /** The workspace's Slack client, to check that the person is still an admin. */
   slackFor: (teamId: string) => Promise<WebClient>;
   enqueue: EnqueueJob;
@@ -54,17 +54,17 @@ export function missingConnectSetup(networks: NetworksConfig, encryptionKey: unk
 const ticketSchema = z.object({ p: z.enum(PROVIDERS), t: z.string().min(1), u: z.string().min(1), e: z.number().int() });
 type Ticket = { provider: ConnectedProvider; teamId: string; userId: string; expiresAt: number };
 
-function ticketKey(keys: Keyring): Buffer {
-  return createHmac('sha256', keys.current).update('content-broadcaster:connect-ticket:v1').digest();
+function ticketKey(keys: EncryptionKeys): Buffer {
+  return createHmac('sha256', Buffer.isBuffer(keys) ? keys : keys.current).update('content-broadcaster:connect-ticket:v1').digest();
 }
 
 /** A signed, expiring link token naming the admin and the workspace a Connect button was shown to. */
-export function signConnectTicket(keys: Keyring, ticket: Ticket): string {
+export function signConnectTicket(keys: EncryptionKeys, ticket: Ticket): string {
   const body = Buffer.from(JSON.stringify({ p: ticket.provider, t: ticket.teamId, u: ticket.userId, e: ticket.expiresAt })).toString('base64url');
   return `${body}.${createHmac('sha256', ticketKey(keys)).update(body).digest('base64url')}`;
 }
 
-export function verifyConnectTicket(keys: Keyring, value: string, now: Date): Ticket | null {
+export function verifyConnectTicket(keys: EncryptionKeys, value: string, now: Date): Ticket | null {
   const [body, signature] = value.split('.');
   if (!body || !signature) return null;
   const expected = createHmac('sha256', ticketKey(keys)).update(body).digest();

@@ -6,6 +6,7 @@ import { CHANNEL_LABELS, isChannelId } from '../../domain/channels.ts';
 import { STATUS_LABELS, type PlanStatus } from '../../domain/plan-states.ts';
 import { isPromptName } from '../../orchestrator/prompts.ts';
 import { ACTIONS, HOME_ACTIONS, HOME_LISTS, type HomeList, SETTINGS_GROUP_LABELS, SETTINGS_GROUPS, type SettingsGroup } from '../ids.ts';
+import { buildConnectedAccountsBlocks, CONNECTED_ACCOUNTS_MAX_BLOCKS, type ConnectedAccountsModel } from './connected-accounts.ts';
 import { buildDashboardBlocks, DASHBOARD_MAX_BLOCKS, type Dashboard } from './dashboard.ts';
 import { button, context, escapeMrkdwn, formatNumber, plain, section, truncate } from './format.ts';
 
@@ -17,7 +18,8 @@ const MAX_PAGE = 1000;
  * The most blocks buildHomeView returns (Slack allows 100): the top, both full lists with pagers
  * (a waiting plan takes two blocks), the settings and the dashboard, each after a divider.
  */
-export const HOME_MAX_BLOCKS = 2 + (2 + HOME_PAGE_SIZE) + (3 + 2 * HOME_PAGE_SIZE) + (2 + 6 + 1) + (1 + DASHBOARD_MAX_BLOCKS);
+export const HOME_MAX_BLOCKS =
+  2 + (2 + HOME_PAGE_SIZE) + (3 + 2 * HOME_PAGE_SIZE) + (2 + 6 + 1) + (1 + CONNECTED_ACCOUNTS_MAX_BLOCKS) + (1 + DASHBOARD_MAX_BLOCKS);
 
 export type HomePlan = { id: string; number: number; topic: string; status: PlanStatus; seoScore: number | null; permalink: string | null };
 
@@ -52,6 +54,8 @@ export type HomeModel = {
   settings: SettingsSummary | null;
   /** Shown only to admins; null there says it could not be loaded. */
   dashboard: Dashboard | null;
+  /** X and LinkedIn accounts, shown only to admins; left out where the app builds no connect links. */
+  accounts?: ConnectedAccountsModel;
 };
 
 /** The pages the Home shows, kept in its private_metadata so paging one list keeps the other's page. */
@@ -74,6 +78,7 @@ export function buildHomeView(model: HomeModel): HomeView {
   if (model.isApprover && model.waiting !== null) blocks.push({ type: 'divider' }, ...buildWaiting(model.waiting));
   if (model.isAdmin) {
     blocks.push({ type: 'divider' }, ...buildSettingsSection(model.settings));
+    if (model.accounts) blocks.push({ type: 'divider' }, ...buildConnectedAccountsBlocks(model.accounts));
     blocks.push({ type: 'divider' });
     if (model.dashboard === null) {
       blocks.push({ type: 'header', text: plain('Last 30 days') }, context('The figures could not be loaded just now. Open the Home tab again in a minute.'));

@@ -2,6 +2,7 @@ import type { WebClient } from '@slack/web-api';
 import { randomUUID } from 'node:crypto';
 import { encryptSecret, type EncryptionKeys } from '../../crypto.ts';
 import { recordAudit } from '../../db/audit.ts';
+import { deleteConnectedAccount } from '../../db/connected-accounts.ts';
 import type { Database } from '../../db/client.ts';
 import {
   deleteDestination,
@@ -100,4 +101,13 @@ export async function testDestination({
     const reason = (error as { data?: { error?: string } }).data?.error ?? (error instanceof Error ? error.message : String(error));
     return `❌ ${row.name}: ${reason}`;
   }
+}
+
+/** Disconnect: deletes the account's tokens and the destination that posts as it, and records who did it. */
+export async function disconnectAccount(db: Database, { teamId, actorId, id }: { teamId: string; actorId: string; id: string }): Promise<string | null> {
+  return db.transaction(async (tx) => {
+    const name = await deleteConnectedAccount(tx, { teamId, id });
+    if (name !== null) await recordAudit(tx, { teamId, planId: null, actorId, action: 'account_disconnected', details: { account: name } });
+    return name;
+  });
 }

@@ -7,6 +7,12 @@ import { listDestinations } from '../../db/destinations.ts';
 import { listPlansAwaitingApproval, listRecentPlans, type Plan } from '../../db/plans.ts';
 import { getWorkspaceSettings } from '../../db/settings.ts';
 import { canDecide, isApprover as isApproverOf, reviewPolicyFrom, reviewPolicyOf, type Actor } from '../../domain/review-policy.ts';
+import type { NetworksConfig } from '../../config.ts';
+import type { EncryptionKeys } from '../../crypto.ts';
+import { listConnectedAccounts } from '../../db/connected-accounts.ts';
+import { accountLabel } from '../../publish/networks/accounts.ts';
+import { connectLink, missingConnectSetup } from '../../server/connect.ts';
+import type { ConnectedAccountsModel } from '../blocks/connected-accounts.ts';
 import { buildHomeView, HOME_PAGE_SIZE, type HomePages, type HomePlan } from '../blocks/home.ts';
 import { isAppAdminOrNot } from './permissions.ts';
 
@@ -16,6 +22,9 @@ export type HomeDeps = {
   envApprovers: readonly string[];
   tokenPricePer1k: number;
   now: () => Date;
+  /** X and LinkedIn: with it, admins see their connected accounts and Connect buttons. */
+  networks?: NetworksConfig | undefined;
+  encryptionKey?: EncryptionKeys | undefined;
 };
 
 /** Builds and publishes one person's Home: their plans, what waits for them, and for admins settings and the dashboard. */
@@ -56,8 +65,22 @@ export async function publishHome({
     waiting: isApprover ? pageOf(waitingAll, pages.waiting) : null,
     settings: isAdmin ? { ...settings, destinations: destinations.map((destination) => ({ kind: destination.kind, name: destination.name })) } : null,
     dashboard,
+    ...(isAdmin && deps.networks ? { accounts: await loadConnectedAccounts({ ...deps, networks: deps.networks }, teamId, userId) } : {}),
   });
   await client.views.publish({ user_id: userId, view });
+}
+
+async function loadConnectedAccounts(deps: HomeDeps & { networks: NetworksConfig }, teamId: string, userId: string): Promise<ConnectedAccountsModel> {
+  const rows = await listConnectedAccounts(deps.db, teamId);
+  const providers = (['x', 'linkedin'] as const).map((provider) => ({
+    provider,
+    accounts: rows
+      .filter((row) => row.provider === provider)
+      .map((row) => ({ id: row.id, provider, label: accountLabel(row), status: row.status, statusReason: row.statusReason, accessExpiresAt: row.accessExpiresAt, connectedBy: row.connectedBy })),
+    connectUrl: connectLink({ networks: deps.networks, encryptionKey: deps.encryptionKey, now: deps.now }, provider, teamId, userId),
+    missing: missingConnectSetup(deps.networks, deps.encryptionKey, provider),
+  }));
+  return { providers, now: deps.now() };
 }
 
 function pageOf(plans: readonly Plan[], page: number) {

@@ -177,6 +177,23 @@ describe('buildHomeView', () => {
         destinations: Array.from({ length: 45 }, () => ({ kind: 'wordpress' as const, name: long })),
       },
       dashboard,
+      accounts: {
+        now: new Date('2026-12-01T00:00:00Z'),
+        providers: (['x', 'linkedin'] as const).map((provider) => ({
+          provider,
+          connectUrl: `https://broadcaster.example/connect/${provider}?ticket=${'t'.repeat(300)}`,
+          missing: null,
+          accounts: Array.from({ length: 5 }, (_, i) => ({
+            id: `00000000-0000-4000-8000-00000000000${i}`,
+            provider,
+            label: long,
+            status: 'needs_reconnect' as const,
+            statusReason: long,
+            accessExpiresAt: new Date('2026-12-05T00:00:00Z'),
+            connectedBy: 'U0ADMIN',
+          })),
+        })),
+      },
     });
     expect(view.blocks).toHaveLength(HOME_MAX_BLOCKS);
     expect(HOME_MAX_BLOCKS).toBeLessThanOrEqual(100);

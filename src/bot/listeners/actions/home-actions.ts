@@ -12,6 +12,7 @@ import { openPlanModal } from '../commands/content-command.ts';
 import type { BotDeps } from '../../deps.ts';
 import { listDestinationItems, removeDestination, testDestination } from '../../services/destinations-service.ts';
 import { publishHome } from '../../services/publish-home.ts';
+import { disconnectAccount } from '../../services/destinations-service.ts';
 import { isAdminCheckUnavailable, isAppAdmin } from '../../services/permissions.ts';
 import { ACTIONS, DESTINATION_ADD_ACTION_PATTERN, HOME_ACTIONS, SETTINGS_MODALS, type SettingsGroup } from '../../ids.ts';
 import {
@@ -47,6 +48,21 @@ export function registerHomeActions(app: App, deps: BotDeps): void {
   });
   // "Open" is a link button; Slack still sends the press, which only needs an ack.
   app.action(ACTIONS.openPlan, async ({ ack }) => ack());
+  // So are Connect and Reconnect: the flow runs in the browser, on /connect.
+  app.action(HOME_ACTIONS.connectAccount, async ({ ack }) => ack());
+
+  app.action<BlockAction<ButtonAction>>(HOME_ACTIONS.disconnectAccount, async ({ ack, action, body, client, context }) => {
+    await ack();
+    const teamId = context.teamId ?? body.team?.id;
+    if (!teamId || !action.value) return;
+    if (!(await isAdmin(client, teamId, body.user.id))) {
+      await client.chat.postMessage({ channel: body.user.id, text: NOT_ADMIN }).catch(() => undefined);
+      return;
+    }
+    const name = await disconnectAccount(deps.db, { teamId, actorId: body.user.id, id: action.value });
+    if (name === null) deps.logger.info({ teamId }, 'the account was already disconnected');
+    await publishHome({ deps, client, teamId, userId: body.user.id, pages: parseHomePages(body.view?.private_metadata) });
+  });
 
   for (const actionId of [HOME_ACTIONS.nextPage, HOME_ACTIONS.previousPage]) {
     app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, action, body, client, context }) => {
