@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import type { BotDeps } from '../../src/bot/deps.ts';
+import { destinationOptions } from '../../src/bot/services/review-context.ts';
+import { findPlan } from '../../src/db/plans.ts';
 import { updateWorkspaceSettings } from '../../src/db/settings.ts';
+import { BUILT_IN_DESTINATION_ADAPTERS, makeDestinationRegistry, makeNetworkDestinationAdapters } from '../../src/publish/registry.ts';
 import { xAccessToken } from '../../src/publish/networks/accounts.ts';
 import { makeXThreadAdapter, normalizeTweetText } from '../../src/publish/destinations/x-thread.ts';
 import { makeContent } from './fixtures.ts';
@@ -194,4 +198,19 @@ test('normalised text: t.co links expanded, X\'s HTML escapes undone, whitespace
     normalizeTweetText('Read it & enjoy: https://blog.example.com/tea <3'),
   );
   expect(normalizeTweetText('https://t.co/abc123', [{ url: 'https://t.co/abc123', expanded_url: 'https://a.example/x' }])).not.toBe(normalizeTweetText('https://a.example/y'));
+});
+
+test('the schedule modal offers the X destination with the thread\'s estimated cost at the configured prices', async () => {
+  const { destinationId } = await connectXAccount(t, x);
+  const posts = ['Green tea helps you focus.', 'It has less caffeine.', 'Read the post: {{post_url}}'];
+  const planId = await insertPublishingPlan(t, { number: (planNumber += 1), variants: { x_thread: { posts } }, destinations: [] });
+  const plan = (await findPlan(t.database.db, TEAM, planId))!;
+  const registry = makeDestinationRegistry([...BUILT_IN_DESTINATION_ADAPTERS, ...makeNetworkDestinationAdapters(networkDepsOf(t))]);
+  const options = await destinationOptions({ db: t.database.db, destinations: registry, networks: t.app.config.networks } as BotDeps, plan);
+  expect(options.find((option) => option.key === `dest:${destinationId}`)).toEqual({
+    key: `dest:${destinationId}`,
+    label: '@acme (X thread)',
+    // Two posts at $0.015 and the one with the link at $0.20.
+    description: '≈ $0.230 on X (3 posts, 1 with a link)',
+  });
 });

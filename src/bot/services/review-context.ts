@@ -1,3 +1,7 @@
+import { listVariants } from '../../db/content.ts';
+import { xThreadVariantSchema } from '../../domain/channels.ts';
+import { describeXThreadCost, estimateXThreadCost } from '../../domain/x-cost.ts';
+import { finishVariants } from '../../publish/citations-render.ts';
 import type { WebClient } from '@slack/web-api';
 import { listDestinations } from '../../db/destinations.ts';
 import { findPlan, type Plan } from '../../db/plans.ts';
@@ -41,6 +45,7 @@ export async function authorizeDecision({
 export async function destinationOptions(deps: BotDeps, plan: Plan): Promise<DestinationOption[]> {
   const channelId = plan.messageChannelId ?? plan.postChannelId;
   const configured = await listDestinations(deps.db, plan.teamId);
+  const xCost = configured.some((destination) => destination.kind === 'x_thread') ? await estimateXCostLine(deps, plan) : undefined;
   return [
     { key: `slack:${channelId}`, label: `Announce in <#${channelId}>`, name: `<#${channelId}>`, isBlog: false },
     ...configured.map((destination) => {
@@ -50,9 +55,22 @@ export async function destinationOptions(deps: BotDeps, plan: Plan): Promise<Des
         label: `${destination.name} (${adapter?.shortLabel ?? destination.kind})`,
         name: destination.name,
         isBlog: adapter?.makesPostLink === true,
+        ...(destination.kind === 'x_thread' && xCost ? { description: xCost } : {}),
       };
     }),
   ];
+}
+
+// The link to the post is filled in at publishing; for the estimate any URL costs the same.
+const LINK_FOR_ESTIMATE = 'https://example.com/post';
+
+/** "≈ $0.245 on X (4 posts, 1 with a link)" for the plan's X thread at the configured prices, or undefined without one. */
+async function estimateXCostLine(deps: BotDeps, plan: Plan): Promise<string | undefined> {
+  if (!deps.networks) return undefined;
+  const variants = Object.fromEntries((await listVariants(deps.db, { teamId: plan.teamId, planId: plan.id, revision: plan.revision })).map((variant) => [variant.channel, variant.content]));
+  const thread = xThreadVariantSchema.safeParse(finishVariants(variants, LINK_FOR_ESTIMATE)['x_thread']);
+  if (!thread.success || thread.data.posts.length === 0) return undefined;
+  return describeXThreadCost(estimateXThreadCost(thread.data.posts, deps.networks.x.prices));
 }
 
 export async function defaultDestinations(deps: BotDeps, plan: Plan): Promise<string[]> {

@@ -98,9 +98,10 @@ export function parseRequiredText(view: { state?: { values?: unknown } }, block:
 
 /**
  * A destination the schedule modal offers: `label` (mrkdwn) for the checkbox, `name` (plain text) for
- * its own time's label; `isBlog` when its adapter makes the post the other destinations link to.
+ * its own time's label; `isBlog` when its adapter makes the post the other destinations link to;
+ * `description` a line under the checkbox, such as the estimated cost of an X thread.
  */
-export type DestinationOption = { key: string; label: string; name: string; isBlog: boolean };
+export type DestinationOption = { key: string; label: string; name: string; isBlog: boolean; description?: string };
 
 export type TimeMode = 'all' | 'each';
 
@@ -136,7 +137,11 @@ export function buildScheduleModal({
 }): View {
   const { callbackId, timeBlock, destinationsBlock, timeModeBlock, action } = DECISION_MODALS.schedule;
   const offered = destinations.slice(0, MAX_OFFERED_DESTINATIONS);
-  const option = (destination: DestinationOption) => ({ text: { type: 'mrkdwn' as const, text: truncate(destination.label, 75) }, value: destination.key });
+  const option = (destination: DestinationOption) => ({
+    text: { type: 'mrkdwn' as const, text: truncate(destination.label, 75) },
+    value: destination.key,
+    ...(destination.description ? { description: plain(truncate(destination.description, 75)) } : {}),
+  });
   const initial = offered.filter((destination) => selected.includes(destination.key));
   const seconds = (at: Date) => Math.floor(at.getTime() / 1000);
   const hasOwnTimes = Object.values(initialTimes).some((at) => at.getTime() !== initialTime.getTime());
