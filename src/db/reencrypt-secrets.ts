@@ -3,8 +3,9 @@ import { decryptSecret, encryptSecret, isEncryptedWithCurrentKey, type Keyring, 
 import { isAppError } from '../errors.ts';
 import type { Database } from './client.ts';
 import { destinationSecretContext } from './destinations.ts';
+import { accountTokenContext } from './connected-accounts.ts';
 import { installationSecretContext } from './installations.ts';
-import { installations, publishDestinations } from './schema.ts';
+import { connectedAccounts, installations, publishDestinations } from './schema.ts';
 
 export type ReencryptReport = { reencrypted: number; current: number; unreadable: { table: string; id: string; reason: string }[] };
 
@@ -45,6 +46,22 @@ export async function reencryptSecrets(db: Database, keys: Keyring): Promise<Ree
         .update(publishDestinations)
         .set({ secretEncrypted: next })
         .where(and(eq(publishDestinations.id, row.id), eq(publishDestinations.secretEncrypted, encrypted))),
+    );
+  }
+  for (const row of await db.select().from(connectedAccounts)) {
+    await visit('connected_accounts', { id: row.id, encrypted: row.accessTokenEncrypted, context: accountTokenContext(row, 'access') }, (next) =>
+      db
+        .update(connectedAccounts)
+        .set({ accessTokenEncrypted: next })
+        .where(and(eq(connectedAccounts.id, row.id), eq(connectedAccounts.accessTokenEncrypted, row.accessTokenEncrypted))),
+    );
+    const refresh = row.refreshTokenEncrypted;
+    if (refresh === null) continue;
+    await visit('connected_accounts', { id: row.id, encrypted: refresh, context: accountTokenContext(row, 'refresh') }, (next) =>
+      db
+        .update(connectedAccounts)
+        .set({ refreshTokenEncrypted: next })
+        .where(and(eq(connectedAccounts.id, row.id), eq(connectedAccounts.refreshTokenEncrypted, refresh))),
     );
   }
   return report;
