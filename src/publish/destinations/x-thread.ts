@@ -119,9 +119,12 @@ export function makeXThreadAdapter(deps: NetworkDeps) {
           const failure = describeXError(error, { handle, afterSend: true, timeoutMs: context.timeoutMs });
           if (failure.kind === 'duplicate') {
             // X keeps no idempotency key and does not name the original: look for it in this attempt's window.
-            const found = await timelineSince(accessToken, account, context.attemptStartedAt, context.timeoutMs)
-              .then((tweets) => findPost(tweets, text, previous, new Set(ids)))
-              .catch(() => undefined);
+            let found: TimelineTweet | undefined;
+            try {
+              found = findPost(await timelineSince(accessToken, account, context.attemptStartedAt, context.timeoutMs), text, previous, new Set(ids));
+            } catch {
+              return { state: 'failed', retryable: true, status: 403, reason: `X refused post ${position + 1} of the thread as a duplicate and ${handle}'s posts could not be read to check it; it is tried again.` };
+            }
             if (found) {
               await recordThreadPost(deps.db, { ...ref, position, tweetId: found.id });
               ids.push(found.id);
