@@ -118,3 +118,11 @@ describe('a LinkedIn member post', () => {
     expect(account!['status']).toBe('needs_reconnect');
   });
 });
+
+test('Test signs in as the member and says how long the connection lasts', async () => {
+  const { accountId } = await connectLinkedinAccount(t, linkedin);
+  const check = { config: { kind: 'linkedin' as const, accountId }, secret: '', slack: slackClientOf(t), timeoutMs: TIMEOUT_MS, network: { allowPrivate: true } };
+  const result = await makeLinkedinAdapter(networkDepsOf(t)).test(check);
+  expect(result.ok).toBe(true);
+  expect(result.message).toMatch(/^signed in to LinkedIn as Jane Doe; the connection lasts until \d{4}-\d{2}-\d{2}\.$/);
+});

@@ -214,3 +214,14 @@ test('the schedule modal offers the X destination with the thread\'s estimated c
     description: '≈ $0.230 on X (3 posts, 1 with a link)',
   });
 });
+
+test('Test signs in as the account; a revoked account says to reconnect', async () => {
+  const { accountId } = await connectXAccount(t, x);
+  const adapter = makeXThreadAdapter(networkDepsOf(t));
+  const check = { config: { kind: 'x_thread' as const, accountId }, secret: '', slack: slackClientOf(t), timeoutMs: TIMEOUT_MS, network: { allowPrivate: true } };
+  expect(await adapter.test(check)).toEqual({ ok: true, message: 'signed in to X as @acme.' });
+  x.revokeAll();
+  const revoked = await adapter.test(check);
+  expect(revoked).toMatchObject({ ok: false, status: 401 });
+  expect(revoked.message).toMatch(/reconnect the account in the App Home/);
+});
