@@ -114,3 +114,18 @@ test('LinkedIn expiry: plain a month ahead, flagged within 14 days, expired afte
   expect(describeExpiry(at(-1), now)).toEqual({ text: 'expired on 30 Nov 2026', isSoon: true });
   expect(describeExpiry({ provider: 'x', accessExpiresAt: now }, now)).toBeNull();
 });
+
+test('the Destinations modal lists an account\'s destination without Edit and offers no Add button for accounts', async () => {
+  const { buildDestinationsModal } = await import('../../src/bot/views/settings/destinations-modal.ts');
+  const { BUILT_IN_DESTINATION_ADAPTERS, makeDestinationRegistry, makeNetworkDestinationAdapters } = await import('../../src/publish/registry.ts');
+  const registry = makeDestinationRegistry([...BUILT_IN_DESTINATION_ADAPTERS, ...makeNetworkDestinationAdapters({} as never)]);
+  const modal = buildDestinationsModal([{ id: 'd1', kind: 'x_thread', name: '@acme on X', summary: 'Posts the X thread variant as a thread.' }], { registry });
+  const actionIds = JSON.stringify(modal.blocks).match(/"action_id":"[a-z_]+"/g) ?? [];
+  expect(actionIds).not.toContain('"action_id":"destination_edit"');
+  expect(actionIds).toContain('"action_id":"destination_test"');
+  expect(actionIds.filter((id) => id.startsWith('"action_id":"destination_add_'))).toEqual([
+    '"action_id":"destination_add_slack_channel"',
+    '"action_id":"destination_add_webhook"',
+    '"action_id":"destination_add_wordpress"',
+  ]);
+});

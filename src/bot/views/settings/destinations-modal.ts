@@ -41,13 +41,15 @@ export function buildDestinationsModal(
   }
   for (const destination of destinations.slice(0, MAX_LISTED_DESTINATIONS)) {
     const name = escapeMrkdwn(truncate(destination.name, 80));
-    const label = registry.find(destination.kind)?.label ?? destination.kind;
+    const adapter = registry.find(destination.kind);
+    const label = adapter?.label ?? destination.kind;
     // The summary may hold a Slack channel mention, so it is not escaped; it comes from our own builder.
     blocks.push(section(`*${name}* · ${label}\n${truncate(destination.summary, 500)}`));
     blocks.push({
       type: 'actions',
       elements: [
-        button('Edit', actions.edit, destination.id),
+        // An account's destination has nothing to edit: it is reconnected or disconnected in the Home.
+        ...(adapter?.connectedAccount ? [] : [button('Edit', actions.edit, destination.id)]),
         button('Test', actions.test, destination.id),
         {
           ...button('Remove', actions.remove, destination.id, 'danger'),
