@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { buildConnectedAccountsBlocks, describeExpiry } from '../../src/bot/blocks/connected-accounts.ts';
 import { HOME_ACTIONS } from '../../src/bot/ids.ts';
+import { buildDestinationsModal } from '../../src/bot/views/settings/destinations-modal.ts';
+import { BUILT_IN_DESTINATION_ADAPTERS, makeDestinationRegistry, makeNetworkDestinationAdapters } from '../../src/publish/registry.ts';
 import { findBlockKitViolations } from '../support/block-kit-limits.ts';
 import { startFakeLinkedin, type FakeLinkedin } from '../support/fake-linkedin.ts';
 import { startFakeX, type FakeX } from '../support/fake-x.ts';
-import { connectLinkedinAccount, connectXAccount, networksEnv } from '../support/networks.ts';
+import { connectLinkedinAccount, connectXAccount, networkDepsOf, networksEnv } from '../support/networks.ts';
 import { TEAM } from '../support/pipeline.ts';
 import { ENCRYPTION_KEY_HEX } from '../support/review.ts';
 import { blockActionsBody, eventBody } from '../support/slack-requests.ts';
@@ -115,10 +117,8 @@ test('LinkedIn expiry: plain a month ahead, flagged within 14 days, expired afte
   expect(describeExpiry({ provider: 'x', accessExpiresAt: now }, now)).toBeNull();
 });
 
-test('the Destinations modal lists an account\'s destination without Edit and offers no Add button for accounts', async () => {
-  const { buildDestinationsModal } = await import('../../src/bot/views/settings/destinations-modal.ts');
-  const { BUILT_IN_DESTINATION_ADAPTERS, makeDestinationRegistry, makeNetworkDestinationAdapters } = await import('../../src/publish/registry.ts');
-  const registry = makeDestinationRegistry([...BUILT_IN_DESTINATION_ADAPTERS, ...makeNetworkDestinationAdapters({} as never)]);
+test('the Destinations modal lists an account\'s destination without Edit and offers no Add button for accounts', () => {
+  const registry = makeDestinationRegistry([...BUILT_IN_DESTINATION_ADAPTERS, ...makeNetworkDestinationAdapters(networkDepsOf(t))]);
   const modal = buildDestinationsModal([{ id: 'd1', kind: 'x_thread', name: '@acme on X', summary: 'Posts the X thread variant as a thread.' }], { registry });
   const actionIds = JSON.stringify(modal.blocks).match(/"action_id":"[a-z_]+"/g) ?? [];
   expect(actionIds).not.toContain('"action_id":"destination_edit"');
