@@ -1,4 +1,5 @@
 import { expect, test } from 'vitest';
+import { DECISION_MODALS } from '../../src/bot/ids.ts';
 import { buildScheduleModal } from '../../src/bot/views/decision-modals.ts';
 import { describeXThreadCost, estimateXThreadCost, hasUrl } from '../../src/domain/x-cost.ts';
 import { findBlockKitViolations } from '../support/block-kit-limits.ts';
@@ -19,12 +20,17 @@ test('the estimate as the schedule modal shows it under an X destination', () =>
   const modal = buildScheduleModal({
     plan: { number: 7, topic: 'Tea' },
     metadata: { planId: '00000000-0000-4000-8000-000000000000', channelId: null },
-    destinations: [{ key: 'dest:x', label: '@acme on X (X thread)', description: '≈ $0.245 on X (4 posts, 1 with a link)' }, { key: 'slack:C1', label: 'Announce in <#C1>' }],
+    destinations: [
+      { key: 'dest:x', label: '@acme on X (X thread)', name: '@acme on X', isBlog: false, description: '≈ $0.245 on X (4 posts, 1 with a link)' },
+      { key: 'slack:C1', label: 'Announce in <#C1>', name: '<#C1>', isBlog: false },
+    ],
     selected: [],
     initialTime: new Date('2026-12-01T09:00:00Z'),
     isApproveAndSchedule: false,
   });
-  const checkboxes = (modal.blocks as { element?: { options?: { value: string; description?: { text: string } }[] } }[]).flatMap((block) => block.element?.options ?? []);
+  const checkboxes = (modal.blocks as { block_id?: string; element?: { options?: { value: string; description?: { text: string } }[] } }[])
+    .filter((block) => block.block_id === DECISION_MODALS.schedule.destinationsBlock)
+    .flatMap((block) => block.element?.options ?? []);
   expect(checkboxes.map((option) => [option.value, option.description?.text])).toEqual([
     ['dest:x', '≈ $0.245 on X (4 posts, 1 with a link)'],
     ['slack:C1', undefined],

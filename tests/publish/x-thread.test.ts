@@ -210,6 +210,8 @@ test('the schedule modal offers the X destination with the thread\'s estimated c
   expect(options.find((option) => option.key === `dest:${destinationId}`)).toEqual({
     key: `dest:${destinationId}`,
     label: '@acme (X thread)',
+    name: '@acme',
+    isBlog: false,
     // Two posts at $0.015 and the one with the link at $0.20.
     description: '≈ $0.230 on X (3 posts, 1 with a link)',
   });
