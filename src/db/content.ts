@@ -172,3 +172,33 @@ export async function listVariants(db: Executor, { teamId, planId, revision }: P
     .where(and(eq(contentVariants.teamId, teamId), eq(contentVariants.planId, planId), eq(contentVariants.revision, revision)))
     .orderBy(desc(contentVariants.id));
 }
+
+/**
+ * Starts a revision from the previous one's content: the current version of the draft, and the
+ * variants of the channels kept, so a brief edit that only adds or drops a channel writes nothing
+ * else again. Returns the channels whose variants were carried.
+ */
+export async function carryContentForward(
+  db: Executor,
+  { teamId, planId, fromRevision, toRevision, channels }: PlanRef & { fromRevision: number; toRevision: number; channels: readonly string[] },
+): Promise<string[]> {
+  const [item] = await db.execute<{ id: number }>(sql`
+    insert into content_items (team_id, plan_id, revision, version, origin, title, slug, meta_description, markdown, analysis, claims, repairs, seo_score, readability_score)
+    select team_id, plan_id, ${toRevision}, 1, 'carried', title, slug, meta_description, markdown, analysis, claims, repairs, seo_score, readability_score
+    from content_items where team_id = ${teamId} and plan_id = ${planId} and is_current
+    limit 1
+    returning id`);
+  if (item) await markCurrentItem(db, { teamId, planId, itemId: Number(item.id) });
+  if (channels.length === 0) return [];
+  const carried = await db.execute<{ channel: string }>(sql`
+    insert into content_variants (team_id, plan_id, revision, channel, content, violations, repairs)
+    select team_id, plan_id, ${toRevision}, channel, content, violations, repairs
+    from content_variants
+    where team_id = ${teamId} and plan_id = ${planId} and revision = ${fromRevision}
+      and channel in (${sql.join(
+        channels.map((channel) => sql`${channel}`),
+        sql`, `,
+      )})
+    returning channel`);
+  return carried.map((row) => row.channel);
+}

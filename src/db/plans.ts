@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { and, desc, eq, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { AppError } from '../errors.ts';
-import { INITIAL_PLAN_STATUS } from '../domain/plan-states.ts';
+import { INITIAL_PLAN_STATUS, type PlanStatus } from '../domain/plan-states.ts';
 import type { Database, Executor } from './client.ts';
 import { contentPlans, planCounters } from './schema.ts';
 
@@ -121,8 +121,37 @@ export async function listRecentPlans(
   teamId: string,
   { limit = 10, authorId }: { limit?: number; authorId?: string } = {},
 ): Promise<Plan[]> {
-  const filters = [eq(contentPlans.teamId, teamId)];
+  const filters = [eq(contentPlans.teamId, teamId), isNull(contentPlans.deletedAt)];
   if (authorId) filters.push(eq(contentPlans.authorId, authorId));
+  return db
+    .select()
+    .from(contentPlans)
+    .where(and(...filters))
+    .orderBy(desc(contentPlans.createdAt), desc(contentPlans.number))
+    .limit(limit);
+}
+
+function awaitingApprovalSql(): SQL {
+  return sql`(${contentPlans.status} = 'in_review' or (${contentPlans.status} = 'scheduled' and ${contentPlans.approvedAt} is null))`;
+}
+
+export const PLAN_LIST_FILTERS = ['mine', 'review', 'scheduled', 'published', 'failed'] as const;
+export type PlanListFilter = (typeof PLAN_LIST_FILTERS)[number];
+
+const STATUS_FILTERS: Record<Exclude<PlanListFilter, 'mine' | 'review'>, PlanStatus> = { scheduled: 'scheduled', published: 'published', failed: 'failed' };
+
+/**
+ * The workspace's plans for `/content list`, newest first, not deleted: all of them, `userId`'s own
+ * (`mine`), those waiting for approval (`review`) or those in one status. Visibility is the caller's.
+ */
+export async function listPlansFiltered(
+  db: Executor,
+  { teamId, filter, userId, limit }: { teamId: string; filter: PlanListFilter | null; userId: string; limit: number },
+): Promise<Plan[]> {
+  const filters = [eq(contentPlans.teamId, teamId), isNull(contentPlans.deletedAt)];
+  if (filter === 'mine') filters.push(eq(contentPlans.authorId, userId));
+  else if (filter === 'review') filters.push(awaitingApprovalSql());
+  else if (filter !== null) filters.push(inArray(contentPlans.status, [STATUS_FILTERS[filter]]));
   return db
     .select()
     .from(contentPlans)
@@ -137,16 +166,12 @@ export async function listPlansAwaitingApproval(db: Executor, teamId: string, li
     .select()
     .from(contentPlans)
     .where(
-      and(
-        eq(contentPlans.teamId, teamId),
-        or(eq(contentPlans.status, 'in_review'), and(eq(contentPlans.status, 'scheduled'), isNull(contentPlans.approvedAt))),
-      ),
+      and(eq(contentPlans.teamId, teamId), isNull(contentPlans.deletedAt), awaitingApprovalSql()),
     )
     .orderBy(desc(contentPlans.createdAt))
     .limit(limit);
 }
 
-/** Records where the plan's root message lives, once. */
 /** Records whether the plan's channel is private (null: Slack could not say, which counts as private). */
 export async function setPlanChannelPrivacy(db: Executor, { teamId, planId, isPrivate }: { teamId: string; planId: string; isPrivate: boolean | null }): Promise<void> {
   await db
@@ -155,6 +180,7 @@ export async function setPlanChannelPrivacy(db: Executor, { teamId, planId, isPr
     .where(and(eq(contentPlans.teamId, teamId), eq(contentPlans.id, planId)));
 }
 
+/** Records where the plan's root message lives, once. */
 export async function setPlanMessage(
   db: Executor,
   {
@@ -169,6 +195,27 @@ export async function setPlanMessage(
     .update(contentPlans)
     .set({ messageChannelId: channelId, messageTs: ts, messagePermalink: permalink, updatedAt: new Date() })
     .where(and(eq(contentPlans.teamId, teamId), eq(contentPlans.id, planId), sql`${contentPlans.messageTs} is null`))
+    .returning({ id: contentPlans.id });
+  return rows.length === 1;
+}
+
+/** After the brief moved the plan to another channel: its message now lives there. */
+export async function movePlanMessage(
+  db: Executor,
+  { teamId, planId, channelId, ts, permalink }: { teamId: string; planId: string; channelId: string; ts: string; permalink: string | null },
+): Promise<void> {
+  await db
+    .update(contentPlans)
+    .set({ postChannelId: channelId, messageChannelId: channelId, messageTs: ts, messagePermalink: permalink, updatedAt: new Date() })
+    .where(and(eq(contentPlans.teamId, teamId), eq(contentPlans.id, planId)));
+}
+
+/** Hides the plan from every list; its rows and audit log stay. Returns false when it was already deleted. */
+export async function markPlanDeleted(db: Executor, { teamId, planId, now }: { teamId: string; planId: string; now: Date }): Promise<boolean> {
+  const rows = await db
+    .update(contentPlans)
+    .set({ deletedAt: now, updatedAt: now })
+    .where(and(eq(contentPlans.teamId, teamId), eq(contentPlans.id, planId), isNull(contentPlans.deletedAt)))
     .returning({ id: contentPlans.id });
   return rows.length === 1;
 }

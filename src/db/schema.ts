@@ -118,6 +118,8 @@ export const contentPlans = pgTable(
     /** When each destination publishes, and its name as scheduled; `scheduledAt` is the earliest of these times. */
     publishTimes: jsonb('publish_times').$type<DestinationTime[]>().notNull().default([]),
     error: text('error'),
+    // Set when the plan is deleted: it leaves every list, its audit rows stay.
+    deletedAt: timestamp('deleted_at', { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

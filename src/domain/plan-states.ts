@@ -43,6 +43,9 @@ export const INITIAL_PLAN_STATUS: PlanStatus = 'queued';
 export const RUNNING_STATUSES: readonly PlanStatus[] = ['queued', 'researching', 'drafting', 'optimizing', 'generating_variants'];
 export const TERMINAL_STATUSES: readonly PlanStatus[] = ['rejected', 'published', 'expired', 'cancelled'];
 
+/** Statuses in which the brief may be edited. */
+export const BRIEF_EDITABLE_STATUSES: readonly PlanStatus[] = [...RUNNING_STATUSES, 'in_review', 'changes_requested', 'failed'];
+
 export type PlanEvent =
   | { type: 'submitted' }
   /** The pipeline starts; later stages start when the one before succeeds. */
@@ -65,7 +68,9 @@ export type PlanEvent =
   | { type: 'publish_failed'; reason: string }
   | { type: 'expired' }
   | { type: 'cancelled' }
-  | { type: 'retried'; stage: FailedStage };
+  | { type: 'retried'; stage: FailedStage }
+  /** A new revision after the brief changed: it runs again from `restartAt`, or stays in review when null. */
+  | { type: 'brief_edited'; restartAt: Stage | null };
 
 const STAGE_ORDER: Record<Stage, number> = { research: 0, draft: 1, optimize: 2, variants: 3 };
 
@@ -118,6 +123,11 @@ export function nextPlanStatus(from: PlanStatus, event: PlanEvent): PlanStatus |
     case 'cancelled':
       // Something is already out there once a plan is partly published.
       return TERMINAL_STATUSES.includes(from) || from === 'publishing' || from === 'partially_published' ? null : 'cancelled';
+    // Before approval only; a failed publish (approved already) is refused by the caller, which sees the failed stage.
+    case 'brief_edited':
+      if (!BRIEF_EDITABLE_STATUSES.includes(from)) return null;
+      if (event.restartAt) return STAGE_STATUS[event.restartAt];
+      return from === 'in_review' ? 'in_review' : null;
   }
 }
 
@@ -131,6 +141,7 @@ export function planEventEffects(event: PlanEvent): PlanEventEffects {
     case 'publish_failed':
       return { failedStage: 'publish', error: event.reason };
     case 'retried':
+    case 'brief_edited':
       return { failedStage: null, error: null };
     default:
       return {};

@@ -4,6 +4,9 @@ import { AppError } from '../errors.ts';
 export const planJobPayload = z.object({ teamId: z.string().min(1), planId: z.uuid() });
 export type PlanJobPayload = z.infer<typeof planJobPayload>;
 
+/** Research of the first revision carries no revision; research after a brief edit does. */
+export const researchJobPayload = planJobPayload.extend({ revision: z.number().int().min(0).default(0) });
+
 export const revisionJobPayload = planJobPayload.extend({ revision: z.number().int().min(0) });
 export type RevisionJobPayload = z.infer<typeof revisionJobPayload>;
 

@@ -24,7 +24,7 @@ export const CRONTAB = `0 * * * * ${TASKS.collectReactions}`;
 
 /** Job keys make a repeated enqueue harmless; a retry number gives a retried stage a fresh key. */
 export const jobKeys = {
-  research: (planId: string, retry = 0) => `plan:${planId}:research:${retry}`,
+  research: (planId: string, retry = 0, revision = 0) => (revision === 0 ? `plan:${planId}:research:${retry}` : `plan:${planId}:research:r${revision}:${retry}`),
   draft: (planId: string, revision: number, retry = 0) => `plan:${planId}:draft:${revision}:${retry}`,
   optimize: (planId: string, revision: number, iteration: number, retry = 0) => `plan:${planId}:optimize:${revision}:${iteration}:${retry}`,
   variant: (planId: string, revision: number, channel: VariantChannelId, retry = 0) => `plan:${planId}:variant:${revision}:${channel}:${retry}`,
@@ -55,8 +55,11 @@ export function makeEnqueue(db: Database): EnqueueJob {
 type PlanRef = Pick<Plan, 'id' | 'teamId' | 'revision'>;
 
 /** The SQL that enqueues a plan's research, for a statement that saves the plan and starts it at once. */
-export function researchJobSql(plan: Pick<Plan, 'id' | 'teamId'>, maxAttempts: number, retry = 0): SQL {
-  return addJobSql(TASKS.research, { teamId: plan.teamId, planId: plan.id }, { jobKey: jobKeys.research(plan.id, retry), maxAttempts });
+export function researchJobSql(plan: Pick<Plan, 'id' | 'teamId'> & { revision?: number }, maxAttempts: number, retry = 0): SQL {
+  const revision = plan.revision ?? 0;
+  // Research of a later revision (after the brief was edited) says which revision it is for.
+  const payload = revision === 0 ? { teamId: plan.teamId, planId: plan.id } : { teamId: plan.teamId, planId: plan.id, revision };
+  return addJobSql(TASKS.research, payload, { jobKey: jobKeys.research(plan.id, retry, revision), maxAttempts });
 }
 
 export async function enqueueResearch(tx: Executor, plan: PlanRef, maxAttempts: number, retry = 0) {
@@ -144,6 +147,27 @@ export async function cancelQueuedJobsOf(tx: Executor, teamId: string, reason: s
       ${reason}
     )`);
   return cancelled.length;
+}
+
+/** The tasks that move a plan forward: what cancelling or editing it stops. Renders and Home refreshes stay. */
+const PLAN_WORK_TASKS: readonly TaskName[] = [TASKS.research, TASKS.draft, TASKS.optimize, TASKS.variant, TASKS.revise, TASKS.publish];
+
+/**
+ * Removes a plan's pipeline and publish jobs that no worker has started; returns how many. A job
+ * already running finishes, and its result is refused because the plan moved on.
+ */
+export async function removePendingJobsOfPlan(tx: Executor, { teamId, planId }: { teamId: string; planId: string }): Promise<number> {
+  const removed = await tx.execute<{ id: string }>(sql`
+    select id from graphile_worker.complete_jobs(array(
+      select jobs.id from graphile_worker._private_jobs as jobs
+      join graphile_worker._private_tasks as tasks on tasks.id = jobs.task_id
+      where jobs.payload->>'teamId' = ${teamId} and jobs.payload->>'planId' = ${planId} and jobs.locked_at is null
+        and tasks.identifier in (${sql.join(
+          PLAN_WORK_TASKS.map((task) => sql`${task}`),
+          sql`, `,
+        )})
+    ))`);
+  return removed.length;
 }
 
 type Requester = { enqueue: EnqueueJob; now: () => Date };

@@ -5,7 +5,7 @@ import { researchTopic } from '../orchestrator/stages/research.ts';
 import type { SourceText } from '../orchestrator/evidence.ts';
 import type { Research } from '../orchestrator/types.ts';
 import type { JobDeps } from './deps.ts';
-import { parsePayload, planJobPayload } from './payloads.ts';
+import { parsePayload, researchJobPayload } from './payloads.ts';
 import { toPlanBrief } from './pipeline.ts';
 import { enqueueDraft } from './queue.ts';
 import { runStage } from './stage-runner.ts';
@@ -20,7 +20,7 @@ export type ResearchStageOutput = {
 /** Stage 1: search and scrape competitors, then one structured call that summarises them and proposes evidence. */
 export function makeResearchPlan(deps: JobDeps): Task {
   return async (payload, helpers) => {
-    const { teamId, planId } = parsePayload(planJobPayload, payload);
+    const { teamId, planId, revision } = parsePayload(researchJobPayload, payload);
     await applyPlanEvent(deps.db, { teamId, planId }, { type: 'stage_started', stage: 'research' });
     let research: Research | null = null;
     let texts: SourceText[] = [];
@@ -30,7 +30,7 @@ export function makeResearchPlan(deps: JobDeps): Task {
       teamId,
       planId,
       stage: 'research',
-      runKey: { stage: 'research', revision: 0 },
+      runKey: { stage: 'research', revision },
       execute: async (plan) => {
         const outcome = await researchTopic({ brief: toPlanBrief(plan), scraper: deps.scraper, llm: deps.llm });
         if (outcome.kind === 'skipped') {
