@@ -18,7 +18,16 @@ export const PLAN_MODAL = {
   },
   /** Every input in the plan modal uses this action id inside its own block. */
   inputAction: 'value',
+  /** The same form reopened to edit a plan's brief; its private_metadata carries the plan id. */
+  editCallbackId: 'plan_edit_modal',
 } as const;
+
+/** The confirm dialog of Delete; its private_metadata carries the plan id. */
+export const DELETE_PLAN_MODAL = { callbackId: 'delete_plan_modal' } as const;
+
+/** The options of the plan message's overflow menu; each option's value is `<option>:<plan id>`. */
+export const MANAGE_OPTIONS = ['edit_brief', 'cancel', 'delete'] as const;
+export type ManageOption = (typeof MANAGE_OPTIONS)[number];
 
 export const ACTIONS = {
   newPlan: 'new_plan',
@@ -32,6 +41,8 @@ export const ACTIONS = {
   unschedule: 'unschedule_plan',
   postElsewhere: 'post_plan_elsewhere',
   postElsewhereChannel: 'post_plan_elsewhere_channel',
+  /** The plan message's overflow menu: Edit brief, Cancel, Delete (MANAGE_OPTIONS). */
+  managePlan: 'manage_plan',
 } as const;
 
 /** Modals that carry a decision; each keeps the plan id in private_metadata. */

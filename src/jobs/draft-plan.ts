@@ -55,8 +55,14 @@ export function makeDraftPlan(deps: JobDeps): Task {
 /** For a revision: every piece of reviewer feedback so far, and the draft they reviewed. */
 async function findRevisionContext(deps: JobDeps, plan: Plan): Promise<{ feedback: string[]; previousDraft: Draft | null }> {
   if (plan.revision === 0) return { feedback: [], previousDraft: null };
-  const requests = await listPlanAudit(deps.db, plan.teamId, plan.id, ['changes_requested']);
-  const feedback = requests.map((entry) => String(entry.details['feedback'] ?? '')).filter(Boolean);
+  const entries = await listPlanAudit(deps.db, plan.teamId, plan.id, ['changes_requested', 'brief_edited']);
+  const feedback = entries
+    .filter((entry) => entry.action === 'changes_requested')
+    .map((entry) => String(entry.details['feedback'] ?? ''))
+    .filter(Boolean);
+  // A revision started by an edited brief is written afresh from the new brief, not edited from the old draft.
+  const isNewBrief = entries.some((entry) => entry.action === 'brief_edited' && entry.details['revision'] === plan.revision);
+  if (isNewBrief) return { feedback, previousDraft: null };
   const items = await listContentItems(deps.db, { teamId: plan.teamId, planId: plan.id, revision: plan.revision - 1 });
   const previous = items.find((item) => item.isCurrent) ?? items.at(-1);
   const previousDraft = previous

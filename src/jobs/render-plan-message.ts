@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { WebAPIRateLimitedError, type WebClient } from '@slack/web-api';
 import type { Task } from 'graphile-worker';
 import { buildPlanView, type ReplySpec } from '../bot/blocks/plan-view.ts';
+import { buildTombstone } from '../bot/blocks/plan-manage.ts';
 import type { Database } from '../db/client.ts';
 import { loadPlanSnapshot, type PlanSnapshot } from '../db/plan-snapshot.ts';
 import { saveThreadReply } from '../db/thread-replies.ts';
@@ -19,6 +20,11 @@ export function makeRenderPlanMessage(deps: Pick<JobDeps, 'db' | 'logger' | 'enq
     if (!snapshot || !plan?.messageTs || !plan.messageChannelId) return;
     const slack = await deps.slackFor(teamId);
     try {
+      if (plan.deletedAt) {
+        const deletion = snapshot.audit.findLast((entry) => entry.action === 'plan_deleted');
+        await slack.chat.update({ channel: plan.messageChannelId, ts: plan.messageTs, ...buildTombstone({ number: plan.number, userId: deletion?.actorId ?? null, at: plan.deletedAt }) });
+        return;
+      }
       const view = buildPlanView(snapshot);
       await slack.chat.update({ channel: plan.messageChannelId, ts: plan.messageTs, ...view.message });
       await syncThreadReplies(deps.db, slack, snapshot, view.replies);

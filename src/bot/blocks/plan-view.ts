@@ -12,6 +12,7 @@ import { countWords } from '../../orchestrator/text.ts';
 import { slackDate } from './format.ts';
 import { derivePublications } from './destination-lines.ts';
 import { buildPlanMessage, type ReviewView } from './plan-message.ts';
+import { withManagement } from './plan-manage.ts';
 import { derivePlanMessageModel, type ScoreFacts } from './plan-message-model.ts';
 import { buildQualityBlocks, buildQualitySummary, type QualityView } from './replies/quality.ts';
 import { buildDecisionLogReply } from './replies/decision-log.ts';
@@ -31,7 +32,9 @@ export type PlanView = { message: { text: string; blocks: KnownBlock[] }; replie
 export function buildPlanView(snapshot: PlanSnapshot): PlanView {
   const current = currentRevisionOf(snapshot);
   const review = buildReviewView(snapshot, current);
-  const message = buildPlanMessage(derivePlanMessageModel(snapshot.plan, snapshot.runs, scoreFactsOf(snapshot, current), review));
+  const built = buildPlanMessage(derivePlanMessageModel(snapshot.plan, snapshot.runs, scoreFactsOf(snapshot, current), review));
+  const { plan } = snapshot;
+  const message = withManagement(built, { planId: plan.id, status: plan.status, approvedAt: plan.approvedAt, failedStage: plan.failedStage }, snapshot.audit);
   return { message, replies: buildReplies(snapshot, current), review };
 }
 

@@ -1,5 +1,6 @@
 import type { App } from '@slack/bolt';
 import { registerHomeActions } from './actions/home-actions.ts';
+import { registerManagePlan } from './actions/manage-plan.ts';
 import { registerPostElsewhere } from './actions/post-elsewhere.ts';
 import { registerRetryPlan } from './actions/retry-plan.ts';
 import { registerRetryDestination } from './actions/retry-destination.ts';
@@ -27,6 +28,7 @@ export function registerListeners(app: App, deps: BotDeps): void {
   registerReviewActions(app, deps);
   registerRetryPlan(app, deps);
   registerRetryDestination(app, deps);
+  registerManagePlan(app, deps);
   registerDecisionSubmissions(app, deps);
   registerSettingsSubmissions(app, deps);
   registerAppHomeOpened(app, deps);

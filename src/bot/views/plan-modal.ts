@@ -14,13 +14,19 @@ export type PlanModalOptions = {
   postChannelId?: string;
   defaultChannels?: readonly ChannelId[];
   originChannelId?: string;
+  /** Reopens the form to edit this plan's brief, prefilled with it. */
+  edit?: { planId: string; number: number; brief: Omit<PlanInput, 'topic' | 'postChannelId' | 'channels'> };
 };
 
-export type PlanModalMetadata = { originChannelId: string | null };
+export type PlanModalMetadata = { originChannelId: string | null; planId?: string | null };
 
-/** The "New content plan" modal opened by /content and the App Home. */
-export function buildPlanModal({ topic, postChannelId, defaultChannels = ['blog'], originChannelId }: PlanModalOptions): View {
-  const metadata: PlanModalMetadata = { originChannelId: originChannelId ?? null };
+/** The "New content plan" modal opened by /content and the App Home; with `edit`, the "Edit plan" form. */
+export function buildPlanModal({ topic, postChannelId, defaultChannels = ['blog'], originChannelId, edit }: PlanModalOptions): View {
+  const metadata: PlanModalMetadata = { originChannelId: originChannelId ?? null, ...(edit ? { planId: edit.planId } : {}) };
+  const prefill = edit?.brief;
+  const initial = (value: string | null | undefined) => (value ? { initial_value: value } : {});
+  const initialTone = prefill?.tone && (TONES as readonly string[]).includes(prefill.tone) ? prefill.tone : null;
+  const skipOption = { text: plain('Skip research'), value: 'skip' };
   const channelOption = (channel: ChannelId) => ({ text: plain(CHANNEL_LABELS[channel]), value: channel });
   const initialChannels = CHANNELS.filter((channel) => defaultChannels.includes(channel));
   const blocks: KnownBlock[] = [
@@ -41,7 +47,7 @@ export function buildPlanModal({ topic, postChannelId, defaultChannels = ['blog'
       block_id: B.keyphrase,
       label: plain('Focus keyphrase'),
       hint: plain('1–4 words people would search for'),
-      element: { type: 'plain_text_input', action_id: A, max_length: 100, placeholder: plain('hybrid work') },
+      element: { type: 'plain_text_input', action_id: A, max_length: 100, placeholder: plain('hybrid work'), ...initial(prefill?.keyphrase) },
     },
     {
       type: 'input',
@@ -49,14 +55,14 @@ export function buildPlanModal({ topic, postChannelId, defaultChannels = ['blog'
       optional: true,
       label: plain('Secondary keywords'),
       hint: plain('Separate with commas; up to 10.'),
-      element: { type: 'plain_text_input', action_id: A, placeholder: plain('remote work policy, async meetings') },
+      element: { type: 'plain_text_input', action_id: A, placeholder: plain('remote work policy, async meetings'), ...initial(prefill?.keywords.join(', ')) },
     },
     {
       type: 'input',
       block_id: B.audience,
       optional: true,
       label: plain('Audience'),
-      element: { type: 'plain_text_input', action_id: A, max_length: 300, placeholder: plain('Ops leads at 20–200 person companies') },
+      element: { type: 'plain_text_input', action_id: A, max_length: 300, placeholder: plain('Ops leads at 20–200 person companies'), ...initial(prefill?.audience) },
     },
     {
       type: 'input',
@@ -66,7 +72,7 @@ export function buildPlanModal({ topic, postChannelId, defaultChannels = ['blog'
       element: {
         type: 'static_select',
         action_id: A,
-        initial_option: { text: plain('Brand default'), value: BRAND_DEFAULT_TONE },
+        initial_option: initialTone ? { text: plain(initialTone), value: initialTone } : { text: plain('Brand default'), value: BRAND_DEFAULT_TONE },
         options: [
           { text: plain('Brand default'), value: BRAND_DEFAULT_TONE },
           ...TONES.map((tone) => ({ text: plain(tone), value: tone })),
@@ -90,7 +96,7 @@ export function buildPlanModal({ topic, postChannelId, defaultChannels = ['blog'
       optional: true,
       label: plain('Competitor URLs'),
       hint: plain('One per line, up to 5.'),
-      element: { type: 'plain_text_input', action_id: A, multiline: true, placeholder: plain('https://…') },
+      element: { type: 'plain_text_input', action_id: A, multiline: true, placeholder: plain('https://…'), ...initial(prefill?.competitorUrls.join('\n')) },
     },
     {
       type: 'input',
@@ -103,6 +109,7 @@ export function buildPlanModal({ topic, postChannelId, defaultChannels = ['blog'
         multiline: true,
         max_length: 2000,
         placeholder: plain('Practical. Include a checklist.'),
+        ...initial(prefill?.brief),
       },
     },
     {
@@ -110,7 +117,12 @@ export function buildPlanModal({ topic, postChannelId, defaultChannels = ['blog'
       block_id: B.skipResearch,
       optional: true,
       label: plain('Research'),
-      element: { type: 'checkboxes', action_id: A, options: [{ text: plain('Skip research'), value: 'skip' }] },
+      element: {
+        type: 'checkboxes',
+        action_id: A,
+        options: [skipOption],
+        ...(prefill?.skipResearch ? { initial_options: [skipOption] } : {}),
+      },
     },
     {
       type: 'input',
@@ -126,10 +138,10 @@ export function buildPlanModal({ topic, postChannelId, defaultChannels = ['blog'
   ];
   return {
     type: 'modal',
-    callback_id: PLAN_MODAL.callbackId,
+    callback_id: edit ? PLAN_MODAL.editCallbackId : PLAN_MODAL.callbackId,
     private_metadata: JSON.stringify(metadata),
-    title: plain('New content plan'),
-    submit: plain('Create'),
+    title: plain(edit ? `Edit plan #${edit.number}`.slice(0, 24) : 'New content plan'),
+    submit: plain(edit ? 'Save' : 'Create'),
     close: plain('Cancel'),
     blocks,
   };
@@ -228,7 +240,7 @@ export function parsePlanSubmission(view: { state?: { values?: unknown }; privat
   };
 }
 
-const metadataSchema = z.object({ originChannelId: z.string().nullable().catch(null) });
+const metadataSchema = z.object({ originChannelId: z.string().nullable().catch(null), planId: z.string().nullable().optional().catch(null) });
 
 function parseMetadata(raw: string | undefined): PlanModalMetadata {
   try {
