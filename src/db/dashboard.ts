@@ -1,4 +1,4 @@
-import { and, count, desc, eq, gte, isNotNull, sql } from 'drizzle-orm';
+import { and, count, desc, eq, gte, isNotNull, isNull, sql } from 'drizzle-orm';
 import { PLAN_STATUSES, STAGES, type PlanStatus } from '../domain/plan-states.ts';
 import type { Executor } from './client.ts';
 import { contentPlans, publishAttempts, refinements, stageRuns } from './schema.ts';
@@ -29,7 +29,8 @@ export async function getDashboard(
   { teamId, now, days = 30, pricePer1k }: { teamId: string; now: Date; days?: number; pricePer1k: number },
 ): Promise<Dashboard> {
   const since = new Date(now.getTime() - days * DAY_MS);
-  const plansInWindow = and(eq(contentPlans.teamId, teamId), gte(contentPlans.createdAt, since));
+  // Deleted plans leave the figures about plans; the tokens and stage times they used stay, as they were spent.
+  const plansInWindow = and(eq(contentPlans.teamId, teamId), gte(contentPlans.createdAt, since), isNull(contentPlans.deletedAt));
   const runsInWindow = and(eq(stageRuns.teamId, teamId), gte(stageRuns.startedAt, since));
 
   const statusRows = db
@@ -100,7 +101,7 @@ export async function getDashboard(
       at: contentPlans.updatedAt,
     })
     .from(contentPlans)
-    .where(and(eq(contentPlans.teamId, teamId), eq(contentPlans.status, 'failed'), gte(contentPlans.updatedAt, since)))
+    .where(and(eq(contentPlans.teamId, teamId), eq(contentPlans.status, 'failed'), gte(contentPlans.updatedAt, since), isNull(contentPlans.deletedAt)))
     .orderBy(desc(contentPlans.updatedAt), desc(contentPlans.number))
     .limit(LIST_LIMIT);
 
@@ -118,6 +119,7 @@ export async function getDashboard(
       and(
         eq(publishAttempts.teamId, teamId),
         eq(publishAttempts.state, 'delivered'),
+        isNull(contentPlans.deletedAt),
         isNotNull(publishAttempts.deliveredAt),
         gte(publishAttempts.deliveredAt, since),
       ),

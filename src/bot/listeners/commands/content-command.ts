@@ -1,14 +1,26 @@
 import type { App, RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import { findPlanByNumber, listRecentPlans, type Plan } from '../../../db/plans.ts';
+import { findPlanByNumber, listPlansFiltered, type Plan } from '../../../db/plans.ts';
 import { getWorkspaceSettings } from '../../../db/settings.ts';
 import { isChannelId } from '../../../domain/channels.ts';
-import { buildHelp, buildPlanList, buildPlanNotFound, buildPlanStatus, type PlanSummary } from '../../blocks/plan-list.ts';
+import {
+  buildHelp,
+  buildPlanList,
+  buildPlanNotFound,
+  buildPlanStatus,
+  buildUsage,
+  PLAN_LIST_PAGE_SIZE,
+  type PlanDetails,
+  type PlanSummary,
+} from '../../blocks/plan-list.ts';
 import type { BotDeps } from '../../deps.ts';
 import { COMMAND } from '../../ids.ts';
 import { filterVisiblePlans } from '../../services/plan-visibility.ts';
 import { buildPlanModal } from '../../views/plan-modal.ts';
 import { parseContentCommand } from './parse-command.ts';
+
+/** How many of the newest matching plans a list looks through (before visibility and paging). */
+const LIST_SCAN_LIMIT = 500;
 
 export function registerContentCommand(app: App, deps: BotDeps): void {
   app.command(COMMAND, async ({ command, ack, client, respond, context }) => {
@@ -17,17 +29,22 @@ export function registerContentCommand(app: App, deps: BotDeps): void {
     switch (parsed.kind) {
       case 'help':
         return ack(buildHelp(parsed.unknown));
+      case 'usage':
+        return ack(buildUsage(parsed.command, parsed.problem));
       case 'list': {
-        const recent = await listRecentPlans(deps.db, teamId, { limit: 50 });
-        const plans = await filterVisiblePlans({ deps, client, teamId, userId: command.user_id, plans: recent });
-        return ack(buildPlanList(plans.slice(0, 15).map(toSummary)));
+        const { filter, page } = parsed;
+        const candidates = await listPlansFiltered(deps.db, { teamId, filter, userId: command.user_id, limit: LIST_SCAN_LIMIT });
+        const plans = await filterVisiblePlans({ deps, client, teamId, userId: command.user_id, plans: candidates });
+        const start = (page - 1) * PLAN_LIST_PAGE_SIZE;
+        return ack(
+          buildPlanList({ plans: plans.slice(start, start + PLAN_LIST_PAGE_SIZE).map(toSummary), filter, page, hasMore: plans.length > start + PLAN_LIST_PAGE_SIZE }),
+        );
       }
       case 'status': {
-        const number = Number.parseInt(parsed.number, 10);
-        const found = Number.isSafeInteger(number) && number > 0 ? await findPlanByNumber(deps.db, teamId, number) : undefined;
-        // A plan the person may not see is answered like one that does not exist.
-        const [plan] = found ? await filterVisiblePlans({ deps, client, teamId, userId: command.user_id, plans: [found] }) : [];
-        return ack(plan ? buildPlanStatus(toSummary(plan)) : buildPlanNotFound(parsed.number));
+        const found = await findPlanByNumber(deps.db, teamId, parsed.number);
+        // A plan the person may not see, or one deleted, is answered like one that does not exist.
+        const [plan] = found && !found.deletedAt ? await filterVisiblePlans({ deps, client, teamId, userId: command.user_id, plans: [found] }) : [];
+        return ack(plan ? buildPlanStatus(toDetails(plan)) : buildPlanNotFound(String(parsed.number)));
       }
       case 'new':
         await ack();
@@ -78,5 +95,17 @@ export function toSummary(plan: Plan): PlanSummary {
     status: plan.status,
     seoScore: plan.seoScore,
     permalink: plan.messagePermalink,
+  };
+}
+
+function toDetails(plan: Plan): PlanDetails {
+  return {
+    ...toSummary(plan),
+    authorId: plan.authorId,
+    createdAt: plan.createdAt,
+    channels: plan.channels,
+    revision: plan.revision,
+    scheduledAt: plan.scheduledAt,
+    error: plan.error,
   };
 }

@@ -1,8 +1,13 @@
+import { PLAN_LIST_FILTERS, type PlanListFilter } from '../../../db/plans.ts';
+
 export type ContentCommand =
   | { kind: 'new'; topic: string | undefined }
-  | { kind: 'list' }
-  | { kind: 'status'; number: string }
+  | { kind: 'list'; filter: PlanListFilter | null; page: number }
+  | { kind: 'status'; number: number }
+  | { kind: 'usage'; command: 'list' | 'status'; problem: string }
   | { kind: 'help'; unknown?: string };
+
+const MAX_PAGE = 1000;
 
 /** Reads the text after /content. */
 export function parseContentCommand(text: string): ContentCommand {
@@ -14,12 +19,45 @@ export function parseContentCommand(text: string): ContentCommand {
     case 'new':
       return { kind: 'new', topic: argument || undefined };
     case 'list':
-      return { kind: 'list' };
-    case 'status':
-      return { kind: 'status', number: argument.replace(/^#/, '') };
+      return parseList(rest);
+    case 'status': {
+      const number = parsePositive(argument.replace(/^#/, ''));
+      if (number === null) {
+        const problem = argument === '' ? 'Say which plan, by its number.' : `“${argument.slice(0, 40)}” is not a plan number.`;
+        return { kind: 'usage', command: 'status', problem };
+      }
+      return { kind: 'status', number };
+    }
     case 'help':
       return { kind: 'help' };
     default:
       return { kind: 'help', unknown: word };
   }
+}
+
+function parseList(words: readonly string[]): ContentCommand {
+  let filter: PlanListFilter | null = null;
+  let page: number | null = null;
+  for (const word of words) {
+    const lower = word.toLowerCase();
+    const asFilter = PLAN_LIST_FILTERS.find((candidate) => candidate === lower);
+    if (asFilter && filter === null) {
+      filter = asFilter;
+      continue;
+    }
+    const asPage = parsePositive(word);
+    if (asPage !== null && page === null && asPage <= MAX_PAGE) {
+      page = asPage;
+      continue;
+    }
+    const problem = asFilter ? 'Give one filter at most.' : asPage !== null ? `Give one page number, from 1 to ${MAX_PAGE}.` : `I don't know the filter “${word.slice(0, 40)}”.`;
+    return { kind: 'usage', command: 'list', problem };
+  }
+  return { kind: 'list', filter, page: page ?? 1 };
+}
+
+function parsePositive(value: string): number | null {
+  if (!/^\d{1,9}$/.test(value)) return null;
+  const number = Number.parseInt(value, 10);
+  return number > 0 ? number : null;
 }
