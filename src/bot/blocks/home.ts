@@ -8,6 +8,7 @@ import { isPromptName } from '../../orchestrator/prompts.ts';
 import { ACTIONS, HOME_ACTIONS, HOME_LISTS, type HomeList, SETTINGS_GROUP_LABELS, SETTINGS_GROUPS, type SettingsGroup } from '../ids.ts';
 import { buildConnectedAccountsBlocks, CONNECTED_ACCOUNTS_MAX_BLOCKS, type ConnectedAccountsModel } from './connected-accounts.ts';
 import { buildDashboardBlocks, DASHBOARD_MAX_BLOCKS, type Dashboard } from './dashboard.ts';
+import { buildTeamViewBlocks, TEAM_VIEW_MAX_BLOCKS, type TeamView } from './team-view.ts';
 import { button, context, escapeMrkdwn, formatNumber, plain, section, truncate } from './format.ts';
 
 /** Plans per page in each Home list; the caller fetches one more to know whether there is a next page. */
@@ -19,7 +20,7 @@ const MAX_PAGE = 1000;
  * (a waiting plan takes two blocks), the settings and the dashboard, each after a divider.
  */
 export const HOME_MAX_BLOCKS =
-  2 + (2 + HOME_PAGE_SIZE) + (3 + 2 * HOME_PAGE_SIZE) + (2 + 6 + 1) + (1 + CONNECTED_ACCOUNTS_MAX_BLOCKS) + (1 + DASHBOARD_MAX_BLOCKS);
+  2 + (2 + HOME_PAGE_SIZE) + (3 + 2 * HOME_PAGE_SIZE) + (1 + TEAM_VIEW_MAX_BLOCKS) + (2 + 6 + 1) + (1 + CONNECTED_ACCOUNTS_MAX_BLOCKS) + (1 + DASHBOARD_MAX_BLOCKS);
 
 export type HomePlan = { id: string; number: number; topic: string; status: PlanStatus; seoScore: number | null; permalink: string | null };
 
@@ -56,6 +57,8 @@ export type HomeModel = {
   dashboard: Dashboard | null;
   /** X and LinkedIn accounts, shown only to admins; left out where the app builds no connect links. */
   accounts?: ConnectedAccountsModel;
+  /** The content team's figures, for approvers and admins; null when not shown or not loaded. */
+  teamView?: TeamView | null;
 };
 
 /** The pages the Home shows, kept in its private_metadata so paging one list keeps the other's page. */
@@ -76,6 +79,7 @@ export function buildHomeView(model: HomeModel): HomeView {
     ...buildMyPlans(model.myPlans),
   ];
   if (model.isApprover && model.waiting !== null) blocks.push({ type: 'divider' }, ...buildWaiting(model.waiting));
+  if ((model.isApprover || model.isAdmin) && model.teamView) blocks.push({ type: 'divider' }, ...buildTeamViewBlocks(model.teamView));
   if (model.isAdmin) {
     blocks.push({ type: 'divider' }, ...buildSettingsSection(model.settings));
     if (model.accounts) blocks.push({ type: 'divider' }, ...buildConnectedAccountsBlocks(model.accounts));

@@ -6,6 +6,8 @@ import { getDashboard } from '../../db/dashboard.ts';
 import { listDestinations } from '../../db/destinations.ts';
 import { listPlansAwaitingApproval, listRecentPlans, type Plan } from '../../db/plans.ts';
 import { getWorkspaceSettings } from '../../db/settings.ts';
+import { getTeamView } from '../../db/team-view.ts';
+import { canSeePlan } from '../../domain/plan-visibility.ts';
 import { canDecide, isApprover as isApproverOf, reviewPolicyFrom, reviewPolicyOf, type Actor } from '../../domain/review-policy.ts';
 import type { NetworksConfig } from '../../config.ts';
 import type { EncryptionKeys } from '../../crypto.ts';
@@ -58,6 +60,14 @@ export async function publishHome({
       ])
     : [[], null];
 
+  const teamView =
+    isApprover || isAdmin
+      ? await getTeamView(deps.db, { teamId, now: deps.now(), canSee: (plan) => canSeePlan({ plan, userId, isAdmin }) }).catch((error: unknown) => {
+          deps.logger.error({ err: error, teamId }, 'could not compute the team view');
+          return null;
+        })
+      : null;
+
   const view = buildHomeView({
     isAdmin,
     isApprover,
@@ -65,6 +75,7 @@ export async function publishHome({
     waiting: isApprover ? pageOf(waitingAll, pages.waiting) : null,
     settings: isAdmin ? { ...settings, destinations: destinations.map((destination) => ({ kind: destination.kind, name: destination.name })) } : null,
     dashboard,
+    teamView,
     ...(isAdmin && deps.networks ? { accounts: await loadConnectedAccounts({ ...deps, networks: deps.networks }, teamId, userId) } : {}),
   });
   await client.views.publish({ user_id: userId, view });
