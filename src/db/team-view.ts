@@ -31,12 +31,14 @@ export async function getTeamView(
   db: Executor,
   { teamId, now, days = 30, canSee }: { teamId: string; now: Date; days?: number; canSee: (plan: Candidate) => boolean },
 ): Promise<TeamView> {
-  const since = new Date(now.getTime() - days * DAY_MS);
-  const weekEnd = new Date(now.getTime() + 7 * DAY_MS);
+  // Raw SQL takes timestamps as text.
+  const since = sql`${new Date(now.getTime() - days * DAY_MS).toISOString()}::timestamptz`;
+  const weekEnd = sql`${new Date(now.getTime() + 7 * DAY_MS).toISOString()}::timestamptz`;
+  const start = sql`${now.toISOString()}::timestamptz`;
   const candidates = await db.execute<{ id: string; author_id: string; channel_is_private: boolean | null; settings: unknown }>(sql`
     select id, author_id, channel_is_private, settings from content_plans
     where team_id = ${teamId} and deleted_at is null
-      and (created_at >= ${since} or approved_at >= ${since} or (status = 'scheduled' and scheduled_at >= ${now} and scheduled_at < ${weekEnd}))`);
+      and (created_at >= ${since} or approved_at >= ${since} or (status = 'scheduled' and scheduled_at >= ${start} and scheduled_at < ${weekEnd}))`);
   const ids = candidates
     .filter((row) => canSee({ id: row.id, authorId: row.author_id, channelIsPrivate: row.channel_is_private, settings: row.settings }))
     .map((row) => row.id);
@@ -82,7 +84,7 @@ export async function getTeamView(
 
   const scheduled = await db.execute<{ number: number; topic: string; scheduled_at: Date | string }>(sql`
     select p.number, p.topic, p.scheduled_at from content_plans p
-    where ${visible} and p.status = 'scheduled' and p.scheduled_at >= ${now} and p.scheduled_at < ${weekEnd}
+    where ${visible} and p.status = 'scheduled' and p.scheduled_at >= ${start} and p.scheduled_at < ${weekEnd}
     order by p.scheduled_at, p.number`);
 
   return {
