@@ -50,7 +50,11 @@ function parseList(words: readonly string[]): ContentCommand {
       page = asPage;
       continue;
     }
-    const problem = asFilter ? 'Give one filter at most.' : asPage !== null ? `Give one page number, from 1 to ${MAX_PAGE}.` : `I don't know the filter “${word.slice(0, 40)}”.`;
+    const problem = asFilter
+      ? 'Give one filter at most.'
+      : /^\d+$/.test(word)
+        ? `Give one page number, from 1 to ${MAX_PAGE}.`
+        : `I don't know the filter “${word.slice(0, 40)}”.`;
     return { kind: 'usage', command: 'list', problem };
   }
   return { kind: 'list', filter, page: page ?? 1 };
