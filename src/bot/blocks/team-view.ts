@@ -43,7 +43,10 @@ export function formatRevisions({ plans, average }: TeamView['revisions']): stri
 
 export function formatPublishedPerChannel(rows: TeamView['publishedPerChannel']): string {
   if (rows.length === 0) return '*Published per channel*\nNothing published in the last 30 days.';
-  const parts = rows.map((row) => `${isChannelId(row.channel) ? CHANNEL_LABELS[row.channel] : escapeMrkdwn(row.channel)} ${formatNumber(row.plans)}`);
+  // Plans hold the five known channels; anything else is shown short, and at most ten.
+  const parts = rows
+    .slice(0, 10)
+    .map((row) => `${isChannelId(row.channel) ? CHANNEL_LABELS[row.channel] : escapeMrkdwn(truncate(row.channel, 40))} ${formatNumber(row.plans)}`);
   return `*Published per channel* (plans)\n${parts.join(' · ')}`;
 }
 

@@ -192,6 +192,16 @@ describe('buildHomeView', () => {
             accessExpiresAt: new Date('2026-12-05T00:00:00Z'),
             connectedBy: 'U0ADMIN',
           })),
+          })),
+        },
+      teamView: {
+        approvalTime: { plans: 99_999, medianMs: 3 * 86_400_000, p90Ms: 400 * 86_400_000 },
+        firstPass: { decided: 99_999, approvedFirstTime: 12_345 },
+        revisions: { plans: 99_999, average: 12.345 },
+        publishedPerChannel: Array.from({ length: 40 }, (_, i) => ({ channel: `${long}${i}`, plans: 1000 + i })),
+        scheduled: Array.from({ length: 7 }, (_, day) => ({
+          day: `2026-05-0${day + 1}`,
+          plans: Array.from({ length: 50 }, (_, i) => ({ number: 100_000 + i, topic: long, at })),
         })),
       },
     });
