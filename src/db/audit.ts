@@ -15,6 +15,8 @@ export const DECISION_ACTIONS = [
   'publish_requested',
   'plan_retried',
   'expired',
+  'brief_edited',
+  'plan_cancelled',
 ] as const;
 
 export async function recordAudit(

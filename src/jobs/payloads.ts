@@ -16,6 +16,8 @@ export type VariantJobPayload = z.infer<typeof variantJobPayload>;
 export const optimizeJobPayload = revisionJobPayload.extend({ iteration: z.number().int().min(0) });
 export type OptimizeJobPayload = z.infer<typeof optimizeJobPayload>;
 
+export const moveJobPayload = planJobPayload.extend({ channelId: z.string().min(1), actorId: z.string().min(1) });
+
 /** Payloads arrive as unknown JSON and are checked at the door. */
 export function parsePayload<T>(schema: z.ZodType<T>, payload: unknown): T {
   const parsed = schema.safeParse(payload);

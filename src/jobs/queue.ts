@@ -15,6 +15,7 @@ export const TASKS = {
   publish: 'publish_plan',
   refreshHome: 'refresh_home',
   collectReactions: 'collect_reactions',
+  movePlanMessage: 'move_plan_message',
 } as const;
 
 export type TaskName = (typeof TASKS)[keyof typeof TASKS];
@@ -33,6 +34,7 @@ export const jobKeys = {
   publish: (planId: string) => `plan:${planId}:publish`,
   publishTo: (planId: string, destinationKey: string) => `plan:${planId}:publish:${destinationKey}`,
   render: (planId: string) => `plan:${planId}:render`,
+  move: (planId: string) => `plan:${planId}:move`,
   home: (teamId: string, userId: string) => `home:${teamId}:${userId}`,
 };
 
@@ -191,6 +193,18 @@ export function requestRender(deps: Requester, teamId: string, planId: string, d
       queueName: jobKeys.render(planId),
       maxAttempts: 10,
     },
+  );
+}
+
+/**
+ * Moves the plan's message to another channel (after its brief named a new one). It runs in the
+ * plan's render queue, so no render of the old message overlaps the move.
+ */
+export function requestPlanMove(deps: Requester, { teamId, planId, channelId, actorId }: { teamId: string; planId: string; channelId: string; actorId: string }) {
+  return deps.enqueue(
+    TASKS.movePlanMessage,
+    { teamId, planId, channelId, actorId },
+    { jobKey: jobKeys.move(planId), jobKeyMode: 'replace', queueName: jobKeys.render(planId), maxAttempts: 5 },
   );
 }
 

@@ -3,6 +3,7 @@ import { makeCollectReactions } from './collect-reactions.ts';
 import type { JobDeps } from './deps.ts';
 import { makeDraftPlan } from './draft-plan.ts';
 import { makeGenerateVariant } from './generate-variant.ts';
+import { makeMovePlanMessage } from './move-plan-message.ts';
 import { makeOptimizePlan } from './optimize-plan.ts';
 import { makePublishPlan } from './publish-plan.ts';
 import { TASKS } from './queue.ts';
@@ -22,5 +23,6 @@ export function makeTaskList(deps: JobDeps): TaskList {
     [TASKS.publish]: makePublishPlan(deps),
     [TASKS.collectReactions]: makeCollectReactions(deps),
     [TASKS.refreshHome]: makeRefreshHome(deps),
+    [TASKS.movePlanMessage]: makeMovePlanMessage(deps),
   };
 }

@@ -118,6 +118,8 @@ test('the post-in channel: the message is posted in the new channel and the old 
   const after = await rootMessage(t, plan.id);
   expect(after.message.text).toContain('In review');
   expect(after.replies.length).toBeGreaterThan(0);
+  expect(JSON.stringify(after.replies)).toContain('edited the brief · ');
+  expect(JSON.stringify(after.replies)).toContain('changed channel');
   const old = t.slack.messages.get(PLAN_CHANNEL, before.ts);
   expect(old?.text).toContain(`moved to <#${NEW_CHANNEL}>`);
   expect(old?.text).toContain(String(row?.['message_permalink']));

@@ -13,6 +13,7 @@ import { slackDate } from './format.ts';
 import { derivePublications } from './destination-lines.ts';
 import { buildPlanMessage, type ReviewView } from './plan-message.ts';
 import { withManagement } from './plan-manage.ts';
+import { BRIEF_FIELD_LABELS, type BriefField } from '../../domain/brief-edit.ts';
 import { derivePlanMessageModel, type ScoreFacts } from './plan-message-model.ts';
 import { buildQualityBlocks, buildQualitySummary, type QualityView } from './replies/quality.ts';
 import { buildDecisionLogReply } from './replies/decision-log.ts';
@@ -175,6 +176,8 @@ function toDecisionLogEntry(entry: AuditEntry) {
         ? details['reason']
         : typeof details['at'] === 'string'
           ? `for ${slackDate(new Date(details['at']))}`
-          : undefined;
+          : Array.isArray(details['changed'])
+            ? `changed ${details['changed'].map((field) => BRIEF_FIELD_LABELS[field as BriefField] ?? String(field)).join(', ')}`
+            : undefined;
   return { actorId: entry.actorId, action: entry.action, at: entry.createdAt, ...(note ? { note } : {}) };
 }

@@ -25,6 +25,8 @@ export function buildDecisionLogReply(entries: DecisionLogEntry[]): ThreadReply 
 
 const ACTION_DESCRIPTIONS: Record<string, string> = {
   plan_created: 'created the plan',
+  brief_edited: 'edited the brief',
+  plan_cancelled: 'cancelled the plan',
 };
 
 function describeAction(action: string): string {

@@ -4,13 +4,12 @@ import { findPlan, type Plan } from '../../../db/plans.ts';
 import { getWorkspaceSettings } from '../../../db/settings.ts';
 import { canEditBrief, type BriefFields } from '../../../domain/brief-edit.ts';
 import { isAppError } from '../../../errors.ts';
-import { requestHomeRefresh, requestRender } from '../../../jobs/queue.ts';
+import { requestHomeRefresh, requestPlanMove, requestRender } from '../../../jobs/queue.ts';
 import { cancelPlan, deletePlan, editPlanBrief } from '../../../review/manage-plan.ts';
 import { parseManageValue } from '../../blocks/plan-manage.ts';
 import type { BotDeps } from '../../deps.ts';
 import { ACTIONS, DELETE_PLAN_MODAL, PLAN_MODAL } from '../../ids.ts';
 import { isAdminCheckUnavailable, isAppAdmin } from '../../services/permissions.ts';
-import { movePlanRootMessage } from '../../services/post-plan-message.ts';
 import { assertWithinRateLimit, limiterOf } from '../../services/rate-limits.ts';
 import { replyTo } from '../../services/reply.ts';
 import { buildDeletePlanModal, parsePlanIdMetadata } from '../../views/delete-plan-modal.ts';
@@ -111,12 +110,7 @@ export function registerManagePlan(app: App, deps: BotDeps): void {
     await ack();
     await requestRender(deps, plan.teamId, plan.id, 0);
     if (outcome.edit.isMoved) {
-      const isMoved = await movePlanRootMessage({ client, deps, plan: outcome.plan, channelId: submission.input.postChannelId });
-      if (!isMoved) {
-        await client.chat
-          .postMessage({ channel: userId, text: `I couldn't post plan #${plan.number} in <#${submission.input.postChannelId}>. Invite me there with \`/invite @Content Broadcaster\`, then edit the brief again.` })
-          .catch(() => undefined);
-      }
+      await requestPlanMove(deps, { teamId: plan.teamId, planId: plan.id, channelId: submission.input.postChannelId, actorId: userId });
     }
   });
 }
