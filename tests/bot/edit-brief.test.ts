@@ -68,6 +68,13 @@ test('tone, audience or brief: a new revision from the draft; approvals of the o
   plan = await submitPlan(t, BASE);
   await waitForStatus(t, plan.id, 'in_review');
   await waitForQuiet(t, plan.id);
+  await chooseFromMenu(t, { userId: AUTHOR, option: 'edit_brief', planId: plan.id });
+  const form = t.slack.callsTo('views.open').at(-1)?.args['view'] as { callback_id: string; private_metadata: string };
+  expect(form.callback_id).toBe('plan_edit_modal');
+  expect(JSON.parse(form.private_metadata)).toMatchObject({ planId: plan.id });
+  expect(JSON.stringify(form)).toContain(`"initial_value":"${KEYPHRASE}"`);
+  expect(JSON.stringify(form)).toContain('"initial_option":{"text":{"type":"plain_text","text":"Friendly","emoji":true},"value":"Friendly"}');
+
   expect(await press(t, { userId: AVERY, actionId: ACTIONS.approve, planId: plan.id })).toContain('1 of 2');
   const { calls, plan: edited } = await editAndSettle({ ...BASE, tone: 'Bold' });
   expect(calls).toEqual({ research: 0, draft: 1, linkedin: 1, x_thread: 0, searches: 0 });
@@ -94,6 +101,9 @@ test('a removed channel is dropped and nothing runs again', async () => {
   expect(calls).toEqual({ research: 0, draft: 0, linkedin: 0, x_thread: 0, searches: 0 });
   expect(edited).toMatchObject({ revision: 3, channels: ['blog', 'x_thread'] });
   expect(await variantsOf(3)).toEqual(['x_thread']);
+  // The variant carried into the revision shows as done, not waiting.
+  const { message } = await rootMessage(t, plan.id);
+  expect(JSON.stringify(message.blocks)).toContain('✅ *Variants*');
 });
 
 test('topic, keyphrase, keywords, competitor URLs or skip research: from research', async () => {

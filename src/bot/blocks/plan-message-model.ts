@@ -83,7 +83,8 @@ function deriveStageView(plan: Plan, stage: Stage, runs: readonly StageRun[], va
       return { stage, state: 'done', detail: `${variantChannels.length}`, durationMs: spanDuration(stageRuns) };
     }
     if (isActive) return { stage, state: 'running', detail: `${landed.size} of ${variantChannels.length} · ${labels}` };
-    if (!hasFailed) return { stage, state: 'pending', detail: labels };
+    // Variants carried into a revision by a brief edit have no run of that revision, yet are done.
+    if (!hasFailed) return { stage, state: isPastStage(plan.status, stage) ? 'done' : 'pending', detail: labels };
   }
   if (hasFailed) return { stage, state: 'failed' };
   if (isActive) return { stage, state: 'running' };

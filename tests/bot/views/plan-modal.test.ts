@@ -52,3 +52,57 @@ describe('competitor URLs', () => {
     expect(named.ok && named.input.competitorUrls).toEqual(['https://intranet.example.com/x', 'http://93.184.216.34/page']);
   });
 });
+
+describe('the Edit brief form', () => {
+  const plan = {
+    planId: '5b0d7c3e-8a43-4c55-9f55-0f7b8c1d2e3f',
+    number: 42,
+    brief: {
+      keyphrase: 'remote onboarding',
+      keywords: ['new hire checklist', 'buddy'],
+      audience: 'Ops leads',
+      tone: 'Bold',
+      competitorUrls: ['https://a.example.com/x', 'https://b.example.com/y'],
+      brief: 'Practical.',
+      skipResearch: true,
+    },
+  };
+
+  /** What Slack sends back when the form is saved untouched: each input's initial value. */
+  function untouchedValues(view: ReturnType<typeof buildPlanModal>) {
+    const values: Record<string, Record<string, unknown>> = {};
+    for (const block of view.blocks as unknown as { block_id: string; element: Record<string, unknown> }[]) {
+      const element = block.element;
+      values[block.block_id] = {
+        value: {
+          type: element['type'],
+          value: element['initial_value'] ?? null,
+          selected_option: element['initial_option'] ?? null,
+          selected_options: element['initial_options'] ?? [],
+          selected_conversation: element['initial_conversation'] ?? null,
+        },
+      };
+    }
+    return values;
+  }
+
+  test('opens filled in with the plan, and saving it untouched gives the same brief back', () => {
+    const view = buildPlanModal({ topic: 'Remote onboarding for small teams', postChannelId: 'C0MARKETING', defaultChannels: ['blog', 'linkedin'], edit: plan });
+    expect(findViewViolations(view)).toEqual([]);
+    expect(view).toMatchObject({ callback_id: 'plan_edit_modal', title: { text: 'Edit plan #42' }, submit: { text: 'Save' } });
+    const parsed = parsePlanSubmission({ state: { values: untouchedValues(view) }, private_metadata: view.private_metadata });
+    expect(parsed.ok && parsed.metadata.planId).toBe(plan.planId);
+    expect(parsed.ok && parsed.input).toEqual({
+      topic: 'Remote onboarding for small teams',
+      postChannelId: 'C0MARKETING',
+      channels: ['blog', 'linkedin'],
+      ...plan.brief,
+    });
+  });
+
+  test('a tone that is not one of the choices (a brand default) shows as Brand default', () => {
+    const view = buildPlanModal({ topic: 'Topic', postChannelId: 'C0MARKETING', edit: { ...plan, brief: { ...plan.brief, tone: 'Warm and dry' } } });
+    const parsed = parsePlanSubmission({ state: { values: untouchedValues(view) }, private_metadata: view.private_metadata });
+    expect(parsed.ok && parsed.input.tone).toBeNull();
+  });
+});
