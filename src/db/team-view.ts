@@ -18,7 +18,7 @@ export type TeamView = {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Statuses a plan only has once it has been in review. */
-const REVIEWED_STATUSES = ['in_review', 'approved', 'rejected', 'changes_requested', 'scheduled', 'publishing', 'published', 'expired'];
+const REVIEWED_STATUSES = ['in_review', 'approved', 'rejected', 'changes_requested', 'scheduled', 'publishing', 'partially_published', 'published', 'expired'];
 
 type Candidate = VisiblePlanFacts & { id: string };
 

@@ -109,7 +109,9 @@ export async function deletePlan({ db, teamId, planId, actorId, now }: ManageInp
   return db.transaction(async (tx) => {
     const current = await lockOrFail(tx, teamId, planId);
     if (current.deletedAt) throw new AppError('NOT_FOUND', `Plan #${current.number} was already deleted.`);
-    if (current.status === 'publishing') throw new AppError('CONFLICT', `Plan #${current.number} is being published; delete it once publishing ends.`);
+    if (current.status === 'publishing' || current.status === 'partially_published') {
+      throw new AppError('CONFLICT', `Plan #${current.number} is being published; delete it once publishing ends.`);
+    }
     if (nextPlanStatus(current.status, { type: 'cancelled' }) !== null) {
       await applyPlanEvent(tx, { teamId, planId }, { type: 'cancelled' });
     }

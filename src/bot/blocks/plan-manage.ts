@@ -8,27 +8,31 @@ export type ManageFacts = { planId: string; status: PlanStatus; approvedAt: Date
 
 const OPTION_LABELS: Record<ManageOption, string> = { edit_brief: '✏️ Edit brief', cancel: '🛑 Cancel plan', delete: '🗑️ Delete plan' };
 
-/** The plan message's overflow menu, with only the options the plan's state allows; who may use them is checked on press. */
-export function buildManageMenu(plan: ManageFacts): Overflow {
+/**
+ * The plan message's overflow menu, with only the options the plan's state allows (who may use them
+ * is checked on press); null while the plan is being published, when none applies.
+ */
+export function buildManageMenu(plan: ManageFacts): Overflow | null {
   const options: ManageOption[] = [];
   if (canEditBrief(plan)) options.push('edit_brief');
   if (nextPlanStatus(plan.status, { type: 'cancelled' }) !== null) options.push('cancel');
-  if (plan.status !== 'publishing') options.push('delete');
-  // Slack needs at least one option in an overflow; a plan being published can be cancelled by nothing, so Delete waits.
-  const shown: ManageOption[] = options.length > 0 ? options : ['delete'];
+  if (plan.status !== 'publishing' && plan.status !== 'partially_published') options.push('delete');
+  if (options.length === 0) return null;
   return {
     type: 'overflow',
     action_id: ACTIONS.managePlan,
-    options: shown.map((option) => ({ text: plain(OPTION_LABELS[option]), value: manageValue(option, plan.planId) })),
+    options: options.map((option) => ({ text: plain(OPTION_LABELS[option]), value: manageValue(option, plan.planId) })),
   };
 }
 
 /** Puts the menu on the message's first section that has no accessory yet (the title). */
 export function withManageMenu(blocks: KnownBlock[], plan: ManageFacts): KnownBlock[] {
+  const menu = buildManageMenu(plan);
+  if (!menu) return blocks;
   const index = blocks.findIndex((block) => block.type === 'section' && !(block as SectionBlock).accessory && (block as SectionBlock).text);
   if (index === -1) return blocks;
   const withMenu = [...blocks];
-  withMenu[index] = { ...(blocks[index] as SectionBlock), accessory: buildManageMenu(plan) };
+  withMenu[index] = { ...(blocks[index] as SectionBlock), accessory: menu };
   return withMenu;
 }
 
