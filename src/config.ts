@@ -71,6 +71,11 @@ const environmentSchema = z.object({
   LLM_TIMEOUT_MS: positiveInt(120_000),
   PUBLISH_TIMEOUT_MS: positiveInt(15_000),
   PLAN_RATE_LIMIT_PER_HOUR: positiveInt(30),
+  REVIEW_REMINDER_HOURS: z.coerce
+    .number({ message: 'must be a number of hours (0 turns reminders off)' })
+    .min(0, 'must be 0 (reminders off) or more hours')
+    .max(720, 'must be at most 720 hours (30 days)')
+    .default(24),
   ALLOW_PRIVATE_DESTINATIONS: z.enum(['true', 'false'], { message: 'must be true or false' }).default('false'),
   RETRY_RATE_LIMIT_PER_HOUR: positiveInt(10),
   REQUEST_CHANGES_RATE_LIMIT_PER_HOUR: positiveInt(20),
@@ -125,6 +130,8 @@ export type Config = {
   llmTimeoutMs: number;
   publishTimeoutMs: number;
   planRateLimitPerHour: number;
+  /** Hours after a revision reaches review that approvers who did nothing get one DM; 0 is off. */
+  reviewReminderHours: number;
   /** Webhooks and WordPress sites may be on private networks and loopback (never link-local). */
   allowPrivateDestinations: boolean;
   /** Per plan (retry, edit brief) or per workspace (request changes, destination test). */
@@ -197,6 +204,7 @@ export function loadConfig(env: Environment, argv: readonly string[] = []): Conf
     llmTimeoutMs: values.LLM_TIMEOUT_MS,
     publishTimeoutMs: values.PUBLISH_TIMEOUT_MS,
     planRateLimitPerHour: values.PLAN_RATE_LIMIT_PER_HOUR,
+    reviewReminderHours: values.REVIEW_REMINDER_HOURS,
     allowPrivateDestinations: values.ALLOW_PRIVATE_DESTINATIONS === 'true',
     actionRateLimits: {
       retryPerHour: values.RETRY_RATE_LIMIT_PER_HOUR,

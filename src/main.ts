@@ -25,6 +25,7 @@ import { makeAuthorize, makeInstaller } from './server/oauth.ts';
 import { HonoSlackReceiver } from './server/slack-receiver.ts';
 import { verifySlackAccess, explainSocketModeFailure, type SlackIdentity } from './slack-check.ts';
 import { makeJobSlackClients } from './slack-clients.ts';
+import { makeAdminDirectory } from './bot/services/approver-notifications.ts';
 
 export type RunningApp = {
   config: Config;
@@ -142,6 +143,8 @@ export async function startApp({
           envApprovers: config.slack.approvers,
           tokenPricePer1k: config.tokenPricePer1k,
           networks: config.networks,
+          reviewReminderHours: config.reviewReminderHours,
+          adminDirectory: makeAdminDirectory(),
         }),
       });
       const stopWorker = worker.stop;

@@ -421,3 +421,20 @@ export const xThreadPosts = pgTable(
   },
   (table) => [primaryKey({ columns: [table.teamId, table.idempotencyKey, table.position] })],
 );
+
+/**
+ * Notifications sent about a plan (the review call, decision notices for the author, reminders),
+ * one row per key, claimed before sending so a re-render or a retried job never sends one twice.
+ */
+export const planNotices = pgTable(
+  'plan_notices',
+  {
+    teamId: text('team_id').notNull(),
+    planId: planIdColumn(),
+    key: text('key').notNull(),
+    channelId: text('channel_id'),
+    ts: text('ts'),
+    createdAt: createdAt(),
+  },
+  (table) => [primaryKey({ columns: [table.teamId, table.planId, table.key] })],
+);

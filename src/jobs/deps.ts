@@ -1,5 +1,6 @@
 import type { NetworksConfig } from '../config.ts';
 import type { WebClient } from '@slack/web-api';
+import type { AdminDirectory } from '../bot/services/approver-notifications.ts';
 import type { Logger } from 'pino';
 import type { EncryptionKeys } from '../crypto.ts';
 import type { Database } from '../db/client.ts';
@@ -31,6 +32,10 @@ export type JobDeps = {
   destinationNetwork: DestinationNetworkPolicy;
   envApprovers: readonly string[];
   tokenPricePer1k: number;
+  /** Hours after reaching review that approvers who did nothing get one reminder; 0 turns reminders off. */
+  reviewReminderHours: number;
+  /** The workspace's admins and owners, who decide when no approvers are named. */
+  adminDirectory: AdminDirectory;
   now: () => Date;
   /** X and LinkedIn endpoints and OAuth clients: the App Home's connected accounts. */
   networks?: NetworksConfig;

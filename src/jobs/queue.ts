@@ -16,6 +16,8 @@ export const TASKS = {
   refreshHome: 'refresh_home',
   collectReactions: 'collect_reactions',
   movePlanMessage: 'move_plan_message',
+  notices: 'send_plan_notices',
+  reviewReminder: 'remind_reviewers',
 } as const;
 
 export type TaskName = (typeof TASKS)[keyof typeof TASKS];
@@ -36,6 +38,8 @@ export const jobKeys = {
   render: (planId: string) => `plan:${planId}:render`,
   move: (planId: string) => `plan:${planId}:move`,
   home: (teamId: string, userId: string) => `home:${teamId}:${userId}`,
+  notices: (planId: string) => `plan:${planId}:notices`,
+  reviewReminder: (planId: string, revision: number) => `plan:${planId}:review-reminder:${revision}`,
 };
 
 /** Enqueues inside a transaction: the job exists only if the transaction that caused it commits. */
@@ -216,5 +220,23 @@ export function requestHomeRefresh(deps: Requester, teamId: string, userId: stri
     TASKS.refreshHome,
     { teamId, userId },
     { jobKey: jobKeys.home(teamId, userId), jobKeyMode: 'preserve_run_at', runAt: new Date(deps.now().getTime() + REFRESH_HOME_DELAY_MS), maxAttempts: 3 },
+  );
+}
+
+/** Notices run after renders, one at a time per plan; a burst of requests collapses into one job. */
+export function requestPlanNotices(deps: Requester, teamId: string, planId: string) {
+  return deps.enqueue(
+    TASKS.notices,
+    { teamId, planId },
+    { jobKey: jobKeys.notices(planId), jobKeyMode: 'preserve_run_at', runAt: deps.now(), queueName: jobKeys.notices(planId), maxAttempts: 10 },
+  );
+}
+
+/** One reminder per plan revision in review, at `runAt`; asking again keeps the first time. */
+export function scheduleReviewReminder(deps: Requester, { teamId, planId, revision }: { teamId: string; planId: string; revision: number }, runAt: Date) {
+  return deps.enqueue(
+    TASKS.reviewReminder,
+    { teamId, planId, revision },
+    { jobKey: jobKeys.reviewReminder(planId, revision), jobKeyMode: 'preserve_run_at', runAt, maxAttempts: 5 },
   );
 }

@@ -9,6 +9,7 @@ import { saveThreadReply } from '../db/thread-replies.ts';
 import { HOME_RELEVANT_STATUSES } from '../domain/plan-states.ts';
 import type { JobDeps } from './deps.ts';
 import { parsePayload, planJobPayload } from './payloads.ts';
+import { requestNoticesIfDue } from './plan-notices.ts';
 import { requestHomeRefresh, requestRender } from './queue.ts';
 
 /** Renders the plan's root message and its thread replies from one snapshot of the database. */
@@ -18,6 +19,8 @@ export function makeRenderPlanMessage(deps: Pick<JobDeps, 'db' | 'logger' | 'enq
     const snapshot = await loadPlanSnapshot(deps.db, { teamId, planId });
     const plan = snapshot?.plan;
     if (!snapshot || !plan?.messageTs || !plan.messageChannelId) return;
+    // Slack notifies nobody of mentions added by chat.update: what needs telling goes in new messages.
+    await requestNoticesIfDue(deps, snapshot);
     const slack = await deps.slackFor(teamId);
     try {
       if (plan.deletedAt) {

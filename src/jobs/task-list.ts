@@ -5,12 +5,14 @@ import { makeDraftPlan } from './draft-plan.ts';
 import { makeGenerateVariant } from './generate-variant.ts';
 import { makeMovePlanMessage } from './move-plan-message.ts';
 import { makeOptimizePlan } from './optimize-plan.ts';
+import { makeSendPlanNotices } from './plan-notices.ts';
 import { makePublishPlan } from './publish-plan.ts';
 import { TASKS } from './queue.ts';
 import { makeRefreshHome } from './refresh-home.ts';
 import { makeRenderPlanMessage } from './render-plan-message.ts';
 import { makeResearchPlan } from './research-plan.ts';
 import { makeRevisePlan } from './revise-plan.ts';
+import { makeRemindReviewers } from './review-reminder.ts';
 
 export function makeTaskList(deps: JobDeps): TaskList {
   return {
@@ -24,5 +26,7 @@ export function makeTaskList(deps: JobDeps): TaskList {
     [TASKS.collectReactions]: makeCollectReactions(deps),
     [TASKS.refreshHome]: makeRefreshHome(deps),
     [TASKS.movePlanMessage]: makeMovePlanMessage(deps),
+    [TASKS.notices]: makeSendPlanNotices(deps),
+    [TASKS.reviewReminder]: makeRemindReviewers(deps),
   };
 }
