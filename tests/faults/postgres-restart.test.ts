@@ -4,6 +4,7 @@ import type { Sql } from '../../src/db/client.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../support/fake-openai.ts';
 import { startFakeSlack, type FakeSlack } from '../support/fake-slack.ts';
 import { describeQueue, submitPlanTo, uncited, waitForAllStatus, waitForHealth, waitForJobsDone } from '../support/process-pipeline.ts';
+import { isPlanNotice } from '../support/pipeline.ts';
 import { appEnv, saveLogs, spawnApp, stopAllApps, type AppProcess } from '../support/processes.ts';
 import { startRestartablePostgres, type RestartablePostgres } from '../support/restartable-postgres.ts';
 import { GOOD_DRAFT, scriptAuthor, WEAK_DRAFT } from '../support/scripted-author.ts';
@@ -102,7 +103,7 @@ test('Postgres restarted in the middle of three plans: /healthz goes 503 then 20
   for (const plan of located) {
     const message = slack.messages.get(plan.message_channel_id, plan.message_ts);
     expect(message?.text, plan.id).toContain('In review');
-    const replies = slack.messages.replies(plan.message_channel_id, plan.message_ts);
+    const replies = slack.messages.replies(plan.message_channel_id, plan.message_ts).filter((reply) => !isPlanNotice(reply));
     const keys = await sql`select key from thread_replies where plan_id = ${plan.id} order by key`;
     expect(keys.map((row) => row['key'])).toEqual(['draft:r0', 'research', 'seo:r0', 'variant:linkedin:r0']);
     expect(replies, plan.id).toHaveLength(4);

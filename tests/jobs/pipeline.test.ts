@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { ACTIONS } from '../../src/bot/ids.ts';
 import { GOOD_DRAFT, scriptAuthor, schemaNameOf, promptText, WEAK_DRAFT, WORSE_DRAFT } from '../support/scripted-author.ts';
-import { rootMessage, seedCompetitors, submitPlan, TEAM, waitForQuiet, waitForStatus } from '../support/pipeline.ts';
+import { isPlanNotice, rootMessage, seedCompetitors, submitPlan, TEAM, waitForQuiet, waitForStatus } from '../support/pipeline.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
 let t: TestApp;
@@ -83,7 +83,7 @@ test('a plan goes through research, draft, two refinements and three variants to
   expect(updates.length).toBeGreaterThanOrEqual(1);
   expect(updates.length).toBeLessThanOrEqual(25);
 
-  const threadPosts = t.slack.callsTo('chat.postMessage').filter((call) => call.args['thread_ts'] === ts);
+  const threadPosts = t.slack.callsTo('chat.postMessage').filter((call) => call.args['thread_ts'] === ts && !isPlanNotice(call));
   expect(threadPosts).toHaveLength(6);
   expect(replies).toHaveLength(6);
   const replyTexts = replies.map((reply) => reply.text);

@@ -12,7 +12,8 @@
  * It answers like Slack where tests depend on it: `{ ok: false, error }` with
  * HTTP 200 for platform errors, 429 with `Retry-After` for rate limits,
  * Block Kit limits (see block-kit-limits.ts), single-use trigger ids that
- * expire after 3 s, and `files.uploadV2`'s three steps end to end.
+ * expire after 3 s, and `files.uploadV2`'s three steps end to end. Lists
+ * (`users.list`, `conversations.members`) page by cursor within Slack's limits.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -80,6 +81,8 @@ export interface FakeChannel {
   name?: string;
   is_private?: boolean;
   is_archived?: boolean;
+  /** Who is in it, for conversations.members; by default every known user and the bot. */
+  members?: string[];
 }
 
 export interface FakeReaction {
@@ -424,6 +427,46 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     };
   }
 
+  // Cursors are opaque to clients; here they carry the offset of the next page.
+  function pageOf<T>(items: readonly T[], args: Json, { defaultLimit, maxLimit }: { defaultLimit: number; maxLimit: number }): Json | { page: T[]; nextCursor: string } {
+    const rawLimit = str(args.limit);
+    const limit = rawLimit === undefined || rawLimit === '0' ? defaultLimit : Number(rawLimit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > maxLimit) return fail('invalid_limit');
+    const cursor = str(args.cursor);
+    let offset = 0;
+    if (cursor !== undefined && cursor !== '') {
+      const decoded = /^offset:(\d+)$/.exec(Buffer.from(cursor, 'base64').toString('utf8'));
+      if (!decoded) return fail('invalid_cursor');
+      offset = Number(decoded[1]);
+    }
+    const page = items.slice(offset, offset + limit);
+    const next = offset + limit < items.length ? Buffer.from(`offset:${offset + limit}`).toString('base64') : '';
+    return { page, nextCursor: next };
+  }
+
+  function userObject(id: string, user: FakeUser): Json {
+    const name = user.name ?? id.toLowerCase();
+    const realName = user.real_name ?? name;
+    return {
+      id,
+      team_id: teamId,
+      name,
+      real_name: realName,
+      deleted: user.deleted ?? false,
+      tz: user.tz ?? 'America/Los_Angeles',
+      tz_label: user.tz ?? 'Pacific Standard Time',
+      tz_offset: 0,
+      is_admin: user.is_admin ?? false,
+      is_owner: user.is_owner ?? false,
+      is_primary_owner: false,
+      is_restricted: false,
+      is_ultra_restricted: false,
+      is_bot: user.is_bot ?? false,
+      is_app_user: false,
+      profile: { real_name: realName, display_name: name, team: teamId },
+    };
+  }
+
   function checkTrigger(triggerId: unknown): Json | undefined {
     const id = str(triggerId);
     if (id === undefined || id === '') return invalidArguments(['missing required field: trigger_id']);
@@ -638,29 +681,19 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       const id = str(args.user);
       const user = id === undefined ? undefined : users.get(id);
       if (id === undefined || user === undefined) return fail('user_not_found');
-      const name = user.name ?? id.toLowerCase();
-      const realName = user.real_name ?? name;
-      return {
-        ok: true,
-        user: {
-          id,
-          team_id: teamId,
-          name,
-          real_name: realName,
-          deleted: user.deleted ?? false,
-          tz: user.tz ?? 'America/Los_Angeles',
-          tz_label: user.tz ?? 'Pacific Standard Time',
-          tz_offset: 0,
-          is_admin: user.is_admin ?? false,
-          is_owner: user.is_owner ?? false,
-          is_primary_owner: false,
-          is_restricted: false,
-          is_ultra_restricted: false,
-          is_bot: user.is_bot ?? false,
-          is_app_user: false,
-          profile: { real_name: realName, display_name: name, team: teamId },
-        },
-      };
+      return { ok: true, user: userObject(id, user) };
+    },
+
+    // Every member of the workspace (Slackbot and the app's bot user included), paged by cursor.
+    'users.list': (args) => {
+      const everyone = [
+        userObject('USLACKBOT', { name: 'slackbot', is_bot: false }),
+        userObject(botUserId, { name: 'content-broadcaster', is_bot: true }),
+        ...[...users.entries()].map(([id, user]) => userObject(id, user)),
+      ];
+      const paged = pageOf(everyone, args, { defaultLimit: 1000, maxLimit: 1000 });
+      if ('ok' in paged) return paged;
+      return { ok: true, members: paged.page, cache_ts: Math.floor(now() / 1000), response_metadata: { next_cursor: paged.nextCursor } };
     },
 
     'conversations.info': (args) => {
@@ -691,6 +724,31 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
         return withMetadata && metadata !== undefined ? { ...rest, metadata } : rest;
       });
       return { ok: true, messages: page, has_more: found.length > limit, pin_count: 0 };
+    },
+
+    'conversations.members': (args) => {
+      const requested = str(args.channel);
+      if (requested === undefined || requested === '') return fail('channel_not_found');
+      const channel = resolveChannel(requested);
+      const denial = channelDenial(channel, ['channel_not_found']);
+      if (denial) return denial;
+      // A private channel the app is not in does not exist, as far as the app can tell.
+      if (channels.get(channel)?.is_private && channelInfo(channel).is_member !== true) return fail('channel_not_found');
+      const members = channels.get(channel)?.members ?? [botUserId, ...users.keys()];
+      const paged = pageOf(members, args, { defaultLimit: 100, maxLimit: 1000 });
+      if ('ok' in paged) return paged;
+      return { ok: true, members: paged.page, response_metadata: { next_cursor: paged.nextCursor } };
+    },
+
+    // The app's DM with one person (a group DM for several is not needed here).
+    'conversations.open': (args) => {
+      const requested = (str(args.users) ?? '').split(',').map((id) => id.trim()).filter(Boolean);
+      if (requested.length === 0 && str(args.channel) === undefined) return invalidArguments(['must provide either users or channel']);
+      if (requested.length > 1) return fail('not_implemented_in_fake');
+      const userId = requested[0] ?? '';
+      if (!/^[UW][A-Z0-9]+$/.test(userId) || users.get(userId)?.deleted) return fail('user_not_found');
+      if (userId === botUserId) return fail('cannot_dm_bot');
+      return { ok: true, channel: { id: resolveChannel(userId) } };
     },
 
     'conversations.join': (args) => {

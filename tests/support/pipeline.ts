@@ -1,6 +1,7 @@
 import { expect } from 'vitest';
 import type { Sql } from '../../src/db/client.ts';
 import type { PlanStatus } from '../../src/domain/plan-states.ts';
+import { PLAN_NOTICE_EVENT } from '../../src/jobs/plan-notices.ts';
 import { planModalSubmissionView, type PlanFormAnswers } from './plan-modal-values.ts';
 import { KEYPHRASE } from './scripted-author.ts';
 
@@ -80,7 +81,9 @@ export async function waitForQuiet(t: TestApp, planId: string, timeoutMs = 20_00
   await expect
     .poll(
       async () =>
-        (await t.database.sql`select count(*)::int as n from graphile_worker._private_jobs where payload->>'planId' = ${planId}`)[0]?.['n'],
+        // A job due much later (a review reminder, a scheduled publish) is not work in progress.
+        (await t.database.sql`select count(*)::int as n from graphile_worker._private_jobs
+          where payload->>'planId' = ${planId} and run_at < now() + interval '1 minute'`)[0]?.['n'],
       { timeout: timeoutMs, interval: 100 },
     )
     .toBe(0);
@@ -92,5 +95,12 @@ export async function rootMessage(t: TestApp, planId: string) {
   if (!plan) throw new Error('no plan');
   const message = t.slack.messages.get(plan.message_channel_id, plan.message_ts);
   if (!message) throw new Error('no root message');
-  return { message, replies: t.slack.messages.replies(plan.message_channel_id, plan.message_ts), ts: plan.message_ts };
+  const thread = t.slack.messages.replies(plan.message_channel_id, plan.message_ts);
+  return { message, replies: thread.filter((reply) => !isPlanNotice(reply)), notices: thread.filter(isPlanNotice), ts: plan.message_ts };
+}
+
+/** Notifications (the call for review, the author's notices) carry metadata that sets them apart from the plan's content replies. */
+export function isPlanNotice(message: { metadata?: unknown } | { args: Record<string, unknown> }): boolean {
+  const metadata = 'args' in message ? message.args['metadata'] : message.metadata;
+  return (metadata as { event_type?: unknown } | undefined)?.event_type === PLAN_NOTICE_EVENT;
 }

@@ -31,7 +31,8 @@ export async function waitForJobsDone(sql: Sql, planIds: readonly string[], time
         (
           await sql<{ n: number }[]>`
             select count(*)::int as n from graphile_worker._private_jobs
-            where payload->>'planId' = any(${planIds}::text[]) and attempts < max_attempts`
+            where payload->>'planId' = any(${planIds}::text[]) and attempts < max_attempts
+              and run_at < now() + interval '1 minute'`
         )[0]?.n,
       { timeout: timeoutMs, interval: 250 },
     )
