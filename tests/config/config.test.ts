@@ -125,6 +125,14 @@ describe('loadConfig', () => {
     expect(found.map((problem) => problem.split(' ')[0])).toEqual(['SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET', 'ENCRYPTION_KEY']);
   });
 
+  test('review reminders default to 24 hours; 0 turns them off; a bad value names the variable', () => {
+    expect(loadConfig(VALID).reviewReminderHours).toBe(24);
+    expect(loadConfig({ ...VALID, REVIEW_REMINDER_HOURS: '0' }).reviewReminderHours).toBe(0);
+    expect(loadConfig({ ...VALID, REVIEW_REMINDER_HOURS: '1.5' }).reviewReminderHours).toBe(1.5);
+    expect(configError({ ...VALID, REVIEW_REMINDER_HOURS: '-1' })).toBe('REVIEW_REMINDER_HOURS must be 0 (reminders off) or more hours.');
+    expect(configError({ ...VALID, REVIEW_REMINDER_HOURS: 'soon' })).toMatch(/^REVIEW_REMINDER_HOURS must be a number of hours/);
+  });
+
   test('job slots follow the LLM and SEO limits unless set', () => {
     expect(loadConfig({ ...VALID, LLM_CONCURRENCY: '16' }).workerConcurrency).toBe(34);
     expect(loadConfig({ ...VALID, LLM_CONCURRENCY: '16', WORKER_CONCURRENCY: '5' }).workerConcurrency).toBe(5);
