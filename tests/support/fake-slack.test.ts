@@ -223,6 +223,50 @@ describe('fake Slack Web API with a real WebClient', () => {
     expect(fake.callsTo('conversations.info')[0]).toMatchObject({ outcome: 'http_error', status: 500 });
   });
 
+  test('users.list and conversations.members page by cursor within Slack\'s limits', async () => {
+    for (let i = 0; i < 5; i += 1) fake.users.set(`U0PERSON${i}`, { is_admin: i === 0 });
+    const ids: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const page = await client.users.list({ limit: 2, ...(cursor ? { cursor } : {}) });
+      ids.push(...(page.members ?? []).map((member) => member.id ?? ''));
+      cursor = page.response_metadata?.next_cursor || undefined;
+      pages += 1;
+    } while (cursor);
+    // Slackbot and the app's bot user are members too.
+    expect(ids).toEqual(['USLACKBOT', fake.botUserId, 'U0PERSON0', 'U0PERSON1', 'U0PERSON2', 'U0PERSON3', 'U0PERSON4']);
+    expect(pages).toBe(4);
+    expect((await client.users.list({ limit: 10 })).members?.find((member) => member.id === 'U0PERSON0')?.is_admin).toBe(true);
+    const tooMany = await rejectionOf(client.users.list({ limit: 1001 }));
+    expect((tooMany as WebAPIPlatformError).data.error).toBe('invalid_limit');
+    const badCursor = await rejectionOf(client.users.list({ cursor: 'nonsense' }));
+    expect((badCursor as WebAPIPlatformError).data.error).toBe('invalid_cursor');
+
+    fake.channels.set('C0TEAM', { members: ['U0PERSON0', 'U0PERSON1', 'U0PERSON2'] });
+    const first = await client.conversations.members({ channel: 'C0TEAM', limit: 2 });
+    expect(first.members).toEqual(['U0PERSON0', 'U0PERSON1']);
+    const second = await client.conversations.members({ channel: 'C0TEAM', limit: 2, cursor: first.response_metadata?.next_cursor ?? '' });
+    expect(second.members).toEqual(['U0PERSON2']);
+    expect(second.response_metadata?.next_cursor).toBe('');
+    // A private channel the app is not in cannot be listed.
+    fake.channels.set('G0SECRET', { is_private: true, members: ['U0PERSON0'] });
+    fake.denyChannel('G0SECRET', 'not_in_channel');
+    const hidden = await rejectionOf(client.conversations.members({ channel: 'G0SECRET' }));
+    expect((hidden as WebAPIPlatformError).data.error).toBe('channel_not_found');
+  });
+
+  test('conversations.open gives the DM with a person, where chat.postMessage posts', async () => {
+    const opened = await client.conversations.open({ users: 'U0ALICE' });
+    expect(opened.channel?.id).toBe('D0ALICE');
+    await client.chat.postMessage({ channel: opened.channel?.id ?? '', text: 'Your review, please' });
+    // Posting to the user id reaches the same DM.
+    await client.chat.postMessage({ channel: 'U0ALICE', text: 'And again' });
+    expect(fake.messages.list('D0ALICE').map((message) => message.text)).toEqual(['Your review, please', 'And again']);
+    const missing = await rejectionOf(client.conversations.open({ users: 'not-a-user' }));
+    expect((missing as WebAPIPlatformError).data.error).toBe('user_not_found');
+  });
+
   test('tokens need the xoxb- prefix (or the configured set) and unknown methods are refused', async () => {
     const userToken = await rejectionOf(makeClient({}, 'xoxp-user').auth.test());
     expect((userToken as WebAPIPlatformError).data.error).toBe('invalid_auth');
