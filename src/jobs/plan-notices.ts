@@ -7,7 +7,7 @@ import {
   buildReviewCall,
   buildReviewDm,
 } from '../bot/blocks/replies/notifications.ts';
-import { findChannelMembers, findPlanPermalink, resolveDeciders, sendDirectMessage } from '../bot/services/approver-notifications.ts';
+import { findChannelMembers, findPlanPermalink, isSlackRefusal, resolveDeciders, sendDirectMessage } from '../bot/services/approver-notifications.ts';
 import { claimNotice, listNoticeKeys, sendNoticeOnce } from '../db/plan-notices.ts';
 import type { PlanSnapshot } from '../db/plan-snapshot.ts';
 import { loadPlanSnapshot } from '../db/plan-snapshot.ts';
@@ -145,7 +145,18 @@ async function sendReviewDms(deps: NoticeDeps, slack: WebClient, plan: Plan, use
   const permalink = await findPlanPermalink(slack, plan);
   const message = buildReviewDm({ plan: label, channelId, permalink, revision });
   for (const userId of outside) {
-    await sendNoticeOnce(deps.db, { teamId: plan.teamId, planId: plan.id, key: noticeKeys.reviewDm(revision, userId) }, () => sendDirectMessage(slack, userId, message.text));
+    const key = noticeKeys.reviewDm(revision, userId);
+    await sendDmOnce(deps, slack, { teamId: plan.teamId, planId: plan.id, key }, userId, message.text);
+  }
+}
+
+/** A DM Slack refuses (a deactivated user, an install without im:write) is logged and skipped; the thread reply still stands. */
+export async function sendDmOnce(deps: NoticeDeps, slack: WebClient, ref: { teamId: string; planId: string; key: string }, userId: string, text: string): Promise<void> {
+  try {
+    await sendNoticeOnce(deps.db, ref, () => sendDirectMessage(slack, userId, text));
+  } catch (error) {
+    if (!isSlackRefusal(error)) throw error;
+    deps.logger.warn({ err: error, planId: ref.planId, userId }, 'Slack refused a notification DM');
   }
 }
 

@@ -1,12 +1,11 @@
 import type { Task } from 'graphile-worker';
 import { buildReminderDm } from '../bot/blocks/replies/notifications.ts';
-import { findPlanPermalink, resolveDeciders, sendDirectMessage } from '../bot/services/approver-notifications.ts';
+import { findPlanPermalink, resolveDeciders } from '../bot/services/approver-notifications.ts';
 import { listApprovals } from '../db/approvals.ts';
 import { findCurrentItem } from '../db/content.ts';
-import { sendNoticeOnce } from '../db/plan-notices.ts';
 import { findPlan, type Plan } from '../db/plans.ts';
 import { noticeKeys, splitMentions } from '../domain/review-notices.ts';
-import type { NoticeDeps } from './plan-notices.ts';
+import { sendDmOnce, type NoticeDeps } from './plan-notices.ts';
 import { parsePayload, revisionJobPayload } from './payloads.ts';
 
 /** Still waiting for approvals: in review, or scheduled by someone before enough approvers agreed. */
@@ -31,7 +30,7 @@ export function makeRemindReviewers(deps: NoticeDeps): Task {
     const title = (await findCurrentItem(deps.db, { teamId, planId }))?.title || plan.topic;
     const message = buildReminderDm({ plan: { number: plan.number, title }, hours: deps.reviewReminderHours, permalink: await findPlanPermalink(slack, plan) });
     for (const userId of waiting) {
-      await sendNoticeOnce(deps.db, { teamId, planId, key: noticeKeys.reminder(revision, userId) }, () => sendDirectMessage(slack, userId, message.text));
+      await sendDmOnce(deps, slack, { teamId, planId, key: noticeKeys.reminder(revision, userId) }, userId, message.text);
     }
   };
 }

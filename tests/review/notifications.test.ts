@@ -86,6 +86,17 @@ describe('reaching review', () => {
     expect(dmsTo(SAM)).toHaveLength(1);
   });
 
+  test('a DM Slack refuses (an install without im:write) is skipped; the call in the thread stands and the job does not fail', async () => {
+    const channel = channelWith([AUTHOR, AVERY]);
+    t.slack.failNext('conversations.open', { error: 'missing_scope', extra: { needed: 'im:write' } });
+    const plan = await planInReview(channel);
+    expect(await noticeTexts(plan.id)).toHaveLength(1);
+    expect(t.slack.callsTo('conversations.open').at(-1)).toMatchObject({ outcome: 'error', error: 'missing_scope' });
+    const failed = await t.database.sql`select 1 from graphile_worker._private_jobs where payload->>'planId' = ${plan.id} and last_error is not null`;
+    expect(failed).toHaveLength(0);
+    expect(t.logs.some((line) => line.includes('Slack refused a notification DM'))).toBe(true);
+  });
+
   test('with no approvers named, the workspace admins from users.list (paged, cached) decide: 10 mentioned, the rest counted', async () => {
     await setReviewSettings(t, { approvers: [] });
     const admins = Array.from({ length: 12 }, (_, i) => `U0BOSS${String(i).padStart(2, '0')}`);

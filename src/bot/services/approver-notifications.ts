@@ -91,7 +91,10 @@ export async function findChannelMembers(client: WebClient, channelId: string): 
   return members;
 }
 
-/** Opens (or finds) the app's DM with a person and posts there; returns where it went. */
+/**
+ * Opens (or finds) the app's DM with a person and posts there; returns where it went. Slack's
+ * refusals (a deactivated user, an install without im:write) throw WebAPIPlatformError.
+ */
 export async function sendDirectMessage(client: WebClient, userId: string, text: string): Promise<{ channelId: string; ts: string | undefined }> {
   const opened = await client.conversations.open({ users: userId });
   const channelId = opened.channel?.id;
@@ -105,4 +108,9 @@ export async function findPlanPermalink(client: WebClient, plan: Pick<Plan, 'mes
   if (!plan.messageChannelId || !plan.messageTs) return undefined;
   const answer = await client.chat.getPermalink({ channel: plan.messageChannelId, message_ts: plan.messageTs }).catch(() => undefined);
   return answer?.permalink;
+}
+
+/** Whether Slack refused the call for good (as opposed to a timeout or a 429 worth retrying). */
+export function isSlackRefusal(error: unknown): error is WebAPIPlatformError {
+  return error instanceof WebAPIPlatformError;
 }
