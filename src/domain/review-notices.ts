@@ -34,12 +34,14 @@ export type NoticeAuditEntry = { id: number; actorId: string; action: string; de
 export type DueNotice =
   | { kind: 'review'; key: string; revision: number }
   | { kind: 'decision'; key: string; entries: NoticeAuditEntry[] }
-  | { kind: 'published'; key: string; revision: number };
+  /** `isPartial`: every destination is done and some failed; a retry that completes it is told again. */
+  | { kind: 'published'; key: string; revision: number; isPartial: boolean };
 
 export const noticeKeys = {
   review: (revision: number) => `review:${revision}`,
   decision: (firstAuditId: number) => `decision:${firstAuditId}`,
   published: (revision: number) => `published:${revision}`,
+  partlyPublished: (revision: number) => `partly_published:${revision}`,
   reviewDm: (revision: number, userId: string) => `review:${revision}:dm:${userId}`,
   reminder: (revision: number, userId: string) => `reminder:${revision}:${userId}`,
 };
@@ -70,6 +72,10 @@ export function dueNotices(
   }
   for (const entries of decisions.values()) due.push({ kind: 'decision', key: noticeKeys.decision(entries[0]!.id), entries });
 
-  if (plan.status === 'published' && isRecent(plan.updatedAt)) due.push({ kind: 'published', key: noticeKeys.published(plan.revision), revision: plan.revision });
+  if ((plan.status === 'published' || plan.status === 'partially_published') && isRecent(plan.updatedAt)) {
+    const isPartial = plan.status === 'partially_published';
+    const key = isPartial ? noticeKeys.partlyPublished(plan.revision) : noticeKeys.published(plan.revision);
+    due.push({ kind: 'published', key, revision: plan.revision, isPartial });
+  }
   return due.filter((notice) => !sent.has(notice.key));
 }

@@ -86,10 +86,12 @@ async function sendNotice(deps: NoticeDeps, slack: WebClient, snapshot: PlanSnap
       return;
     }
     case 'published': {
-      const destinations = snapshot.publishAttempts
-        .filter((attempt) => attempt.revision === notice.revision && attempt.state === 'delivered')
-        .map((attempt) => ({ name: attempt.destinationName, url: attempt.url }));
-      const message = buildPublishedNotice({ authorId: plan.authorId, plan: label, destinations });
+      const attempts = snapshot.publishAttempts.filter((attempt) => attempt.revision === notice.revision);
+      const destinations = attempts.filter((attempt) => attempt.state === 'delivered').map((attempt) => ({ name: attempt.destinationName, url: attempt.url }));
+      const failed = notice.isPartial
+        ? attempts.filter((attempt) => attempt.state === 'failed').map((attempt) => ({ name: attempt.destinationName, reason: attempt.reason }))
+        : [];
+      const message = buildPublishedNotice({ authorId: plan.authorId, plan: label, destinations, failed });
       await sendNoticeOnce(deps.db, { ...ref, key: notice.key }, postInThread(message.text, notice.key));
       return;
     }

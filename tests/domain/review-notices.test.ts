@@ -50,6 +50,13 @@ describe('dueNotices', () => {
   test('old decisions and an old publication are not announced late', () => {
     const old = new Date(NOW.getTime() - DECISION_NOTICE_WINDOW_MS - 1);
     expect(dueNotices({ plan: plan('published', 0, old), audit: [entry(1, 'approved', 'U1', old)] }, new Set(), NOW)).toEqual([]);
-    expect(dueNotices({ plan: plan('published', 2), audit: [] }, new Set(), NOW)).toEqual([{ kind: 'published', key: 'published:2', revision: 2 }]);
+    expect(dueNotices({ plan: plan('published', 2), audit: [] }, new Set(), NOW)).toEqual([{ kind: 'published', key: 'published:2', revision: 2, isPartial: false }]);
+  });
+
+  test('a partly published plan is told once, and again when a retry completes it', () => {
+    expect(dueNotices({ plan: plan('partially_published', 1), audit: [] }, new Set(), NOW)).toEqual([
+      { kind: 'published', key: 'partly_published:1', revision: 1, isPartial: true },
+    ]);
+    expect(dueNotices({ plan: plan('published', 1), audit: [] }, new Set(['partly_published:1']), NOW).map((notice) => notice.key)).toEqual(['published:1']);
   });
 });

@@ -79,5 +79,14 @@ describe('author notices mention the author once', () => {
     }).text;
     expect(text).toBe('<@U0MIA> Plan #42 “Hybrid work &lt;for&gt; small teams” is published: <https://blog.example.com/hybrid|Company blog> · Site webhook.');
     once(text);
+    const partly = buildPublishedNotice({
+      authorId: AUTHOR,
+      plan,
+      destinations: [{ name: 'Company blog', url: 'https://blog.example.com/hybrid' }],
+      failed: [{ name: 'Site webhook', reason: 'The webhook answered 500 <again>' }],
+    }).text;
+    expect(partly).toContain('is partly published: <https://blog.example.com/hybrid|Company blog>.');
+    expect(partly).toContain('Failed: Site webhook (The webhook answered 500 &lt;again&gt;). Each can be retried');
+    once(partly);
   });
 });

@@ -92,13 +92,19 @@ export function buildPublishedNotice({
   authorId,
   plan,
   destinations,
+  failed = [],
 }: {
   authorId: string;
   plan: PlanLabel;
   destinations: readonly { name: string; url: string | null }[];
+  /** Destinations that failed when the plan is only partly published, with why. */
+  failed?: readonly { name: string; reason: string | null }[];
 }): NoticeMessage {
   const links = destinations.map((destination) => (destination.url ? slackLink(destination.url, destination.name) : escapeMrkdwn(destination.name)));
-  return { text: `${mention(authorId)} ${capitalize(planName(plan))} is published${links.length > 0 ? `: ${links.join(' · ')}` : ''}.` };
+  const published = `${capitalize(planName(plan))} is ${failed.length > 0 ? 'partly published' : 'published'}${links.length > 0 ? `: ${links.join(' · ')}` : ''}.`;
+  const failures = failed.map((destination) => `${escapeMrkdwn(destination.name)}${destination.reason ? ` (${quote(destination.reason)})` : ''}`);
+  const retry = failures.length > 0 ? ` Failed: ${failures.join(' · ')}. Each can be retried from the plan's message.` : '';
+  return { text: `${mention(authorId)} ${published}${retry}` };
 }
 
 function quote(value: unknown): string {
