@@ -9,6 +9,8 @@ const AVERY = 'U0AVERY';
 const SAM = 'U0SAM';
 const ADMIN = 'U0ADMIN';
 const REMINDER_HOURS = 2;
+// Each test runs a plan through the whole pipeline first, which takes a while on a busy machine.
+const PIPELINE_TEST_TIMEOUT_MS = 90_000;
 
 let t: TestApp;
 let channelCounter = 0;
@@ -84,7 +86,7 @@ describe('reaching review', () => {
     await rerender(plan.id, 3);
     expect(await noticeTexts(plan.id)).toHaveLength(1);
     expect(dmsTo(SAM)).toHaveLength(1);
-  });
+  }, PIPELINE_TEST_TIMEOUT_MS);
 
   test('a DM Slack refuses (an install without im:write) is skipped; the call in the thread stands and the job does not fail', async () => {
     const channel = channelWith([AUTHOR, AVERY]);
@@ -95,7 +97,7 @@ describe('reaching review', () => {
     const failed = await t.database.sql`select 1 from graphile_worker._private_jobs where payload->>'planId' = ${plan.id} and last_error is not null`;
     expect(failed).toHaveLength(0);
     expect(t.logs.some((line) => line.includes('Slack refused a notification DM'))).toBe(true);
-  });
+  }, PIPELINE_TEST_TIMEOUT_MS);
 
   test('with no approvers named, the workspace admins from users.list (paged, cached) decide: 10 mentioned, the rest counted', async () => {
     await setReviewSettings(t, { approvers: [] });
@@ -125,7 +127,7 @@ describe('reaching review', () => {
     expect(t.slack.callsTo('users.list').length).toBe(afterFirst);
     for (const id of [...admins, 'U0GONE']) t.slack.users.delete(id);
     for (let i = 0; i < 230; i += 1) t.slack.users.delete(`U0STAFF${i}`);
-  });
+  }, PIPELINE_TEST_TIMEOUT_MS);
 
   test('a plan nobody else can approve says so and names the admins who can add approvers', async () => {
     await setReviewSettings(t, { approvers: [AUTHOR] });
@@ -139,7 +141,7 @@ describe('reaching review', () => {
     // Nobody to remind.
     const reminders = await t.database.sql`select 1 from graphile_worker._private_jobs where key = ${`plan:${plan.id}:review-reminder:0`}`;
     expect(reminders).toHaveLength(0);
-  });
+  }, PIPELINE_TEST_TIMEOUT_MS);
 });
 
 describe('decisions', () => {
@@ -148,7 +150,7 @@ describe('decisions', () => {
     const plan = await planInReview(channel);
 
     await submitDecision(t, { userId: AVERY, callbackId: DECISION_MODALS.requestChanges.callbackId, planId: plan.id, values: feedbackValues('Shorten the intro.') });
-    await expect.poll(() => planStatus(t, plan.id), { timeout: 10_000 }).not.toBe('in_review');
+    await expect.poll(() => planStatus(t, plan.id), { timeout: 20_000 }).not.toBe('in_review');
     await waitForStatus(t, plan.id, 'in_review');
     await waitForQuiet(t, plan.id);
     let notices = await noticeTexts(plan.id);
@@ -186,30 +188,30 @@ describe('decisions', () => {
 
     await rerender(plan.id, 2);
     expect(await noticeTexts(plan.id)).toHaveLength(5);
-  });
+  }, PIPELINE_TEST_TIMEOUT_MS);
 
   test('a rejection tells the author with the reason, once', async () => {
     const plan = await planInReview(channelWith([AUTHOR, AVERY, SAM]));
     await submitDecision(t, { userId: SAM, callbackId: DECISION_MODALS.reject.callbackId, planId: plan.id, values: reasonValues('Off-brand topic.') });
     await waitForStatus(t, plan.id, 'rejected');
     // The render (and the notices after it) is asked for once the submission is acknowledged.
-    await expect.poll(() => noticeTexts(plan.id), { timeout: 10_000 }).toHaveLength(2);
+    await expect.poll(() => noticeTexts(plan.id), { timeout: 20_000 }).toHaveLength(2);
     await waitForQuiet(t, plan.id);
     const notices = await noticeTexts(plan.id);
     expect(notices).toHaveLength(2);
     expect(notices[1]).toBe(`<@${AUTHOR}> <@${SAM}> rejected plan #${plan.number} “${GOOD_DRAFT.title}”: “Off-brand topic.”.`);
-  });
+  }, PIPELINE_TEST_TIMEOUT_MS);
 
   test('an approval short of the required number says how many so far', async () => {
     await setReviewSettings(t, { approvers: [AVERY, SAM], requiredApprovals: 2 });
     const plan = await planInReview(channelWith([AUTHOR, AVERY, SAM]));
     await press(t, { userId: AVERY, actionId: ACTIONS.approve, planId: plan.id });
     await waitForQuiet(t, plan.id);
-    await expect.poll(() => noticeTexts(plan.id), { timeout: 10_000 }).toHaveLength(2);
+    await expect.poll(() => noticeTexts(plan.id), { timeout: 20_000 }).toHaveLength(2);
     const [, approved] = await noticeTexts(plan.id);
     expect(approved).toContain(`<@${AUTHOR}> <@${AVERY}> approved`);
     expect(approved).toContain('1 of 2 approvals so far');
-  });
+  }, PIPELINE_TEST_TIMEOUT_MS);
 });
 
 describe('the review reminder', () => {
@@ -230,7 +232,7 @@ describe('the review reminder', () => {
     // The hours pass: the job's time is moved to now instead of waiting.
     const moveToNow = () => t.database.sql`update graphile_worker._private_jobs set run_at = now() where key = ${key}`;
     await moveToNow();
-    await expect.poll(() => dmsTo(SAM).length, { timeout: 10_000 }).toBe(samBefore + 1);
+    await expect.poll(() => dmsTo(SAM).length, { timeout: 20_000 }).toBe(samBefore + 1);
     await waitForQuiet(t, plan.id);
     expect(String(dmsTo(SAM).at(-1)?.args['text'])).toContain(`has waited ${REMINDER_HOURS} hours for your review`);
     expect(dmsTo(AVERY)).toHaveLength(averyBefore);
@@ -240,5 +242,5 @@ describe('the review reminder', () => {
     await t.database.sql`select graphile_worker.add_job('remind_reviewers', ${JSON.stringify({ teamId: TEAM, planId: plan.id, revision: 0 })}::json, job_key => ${key})`;
     await waitForQuiet(t, plan.id);
     expect(dmsTo(SAM)).toHaveLength(samBefore + 1);
-  });
+  }, PIPELINE_TEST_TIMEOUT_MS);
 });
