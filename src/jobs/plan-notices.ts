@@ -33,7 +33,7 @@ export function makeSendPlanNotices(deps: NoticeDeps): Task {
   return async (payload) => {
     const { teamId, planId } = parsePayload(planJobPayload, payload);
     const snapshot = await loadPlanSnapshot(deps.db, { teamId, planId });
-    if (!snapshot?.plan.messageTs || !snapshot.plan.messageChannelId) return;
+    if (!snapshot?.plan.messageTs || !snapshot.plan.messageChannelId || snapshot.plan.deletedAt) return;
     const due = dueNotices(snapshot, await listNoticeKeys(deps.db, { teamId, planId }), deps.now());
     if (due.length === 0) return;
     const slack = await deps.slackFor(teamId);

@@ -155,8 +155,8 @@ export async function cancelQueuedJobsOf(tx: Executor, teamId: string, reason: s
   return cancelled.length;
 }
 
-/** The tasks that move a plan forward: what cancelling or editing it stops. Renders and Home refreshes stay. */
-const PLAN_WORK_TASKS: readonly TaskName[] = [TASKS.research, TASKS.draft, TASKS.optimize, TASKS.variant, TASKS.revise, TASKS.publish];
+/** The tasks that move a plan forward (and its review reminder): what cancelling or editing it stops. Renders and Home refreshes stay. */
+const PLAN_WORK_TASKS: readonly TaskName[] = [TASKS.research, TASKS.draft, TASKS.optimize, TASKS.variant, TASKS.revise, TASKS.publish, TASKS.reviewReminder];
 
 /**
  * Removes a plan's pipeline and publish jobs that no worker has started; returns how many. A job

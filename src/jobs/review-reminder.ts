@@ -21,7 +21,7 @@ export function makeRemindReviewers(deps: NoticeDeps): Task {
   return async (payload) => {
     const { teamId, planId, revision } = parsePayload(revisionJobPayload, payload);
     const plan = await findPlan(deps.db, teamId, planId);
-    if (!plan || plan.revision !== revision || !isAwaitingApproval(plan)) return;
+    if (!plan || plan.deletedAt || plan.revision !== revision || !isAwaitingApproval(plan)) return;
     const slack = await deps.slackFor(teamId);
     const deciders = await resolveDeciders({ db: deps.db, client: slack, plan, directory: deps.adminDirectory });
     const pressed = new Set((await listApprovals(deps.db, { teamId, planId, revision })).map((approval) => approval.approverId));
