@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { ACTIONS, DECISION_MODALS } from '../../src/bot/ids.ts';
+import { chooseFromMenu } from '../support/manage.ts';
 import { AUTHOR, rootMessage, seedCompetitors, submitPlan, TEAM, waitForQuiet, waitForStatus } from '../support/pipeline.ts';
 import { feedbackValues, planStatus, press, reasonValues, scheduleValues, setReviewSettings, submitDecision } from '../support/review.ts';
 import { GOOD_DRAFT, scriptAuthor } from '../support/scripted-author.ts';
@@ -242,5 +243,13 @@ describe('the review reminder', () => {
     await t.database.sql`select graphile_worker.add_job('remind_reviewers', ${JSON.stringify({ teamId: TEAM, planId: plan.id, revision: 0 })}::json, job_key => ${key})`;
     await waitForQuiet(t, plan.id);
     expect(dmsTo(SAM)).toHaveLength(samBefore + 1);
+  }, PIPELINE_TEST_TIMEOUT_MS);
+
+  test('cancelling a plan in review drops its reminder', async () => {
+    const plan = await planInReview(channelWith([AUTHOR, AVERY, SAM]));
+    const reminder = () => t.database.sql`select 1 from graphile_worker._private_jobs where key = ${`plan:${plan.id}:review-reminder:0`}`;
+    expect(await reminder()).toHaveLength(1);
+    expect(await chooseFromMenu(t, { userId: AUTHOR, option: 'cancel', planId: plan.id })).toContain('cancelled');
+    expect(await reminder()).toHaveLength(0);
   }, PIPELINE_TEST_TIMEOUT_MS);
 });
