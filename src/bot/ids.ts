@@ -45,9 +45,27 @@ export const ACTIONS = {
   managePlan: 'manage_plan',
 } as const;
 
-/** Modals that carry a decision; each keeps the plan id in private_metadata. */
+/**
+ * A decision button's value: the plan and the revision it was shown for, `<planId>:<revision>`, so a
+ * press on an older revision's button can be told apart from one on the current revision.
+ */
+export function decisionButtonValue(plan: { id: string; revision: number }): string {
+  return `${plan.id}:${plan.revision}`;
+}
+
+/** Buttons made before values carried a revision read as revision -1: always out of date. */
+export const UNKNOWN_REVISION = -1;
+
+export function parseDecisionButtonValue(value: string | undefined): { planId: string; revision: number } | null {
+  if (!value) return null;
+  const match = /^([^:]+)(?::(\d{1,9}))?$/.exec(value);
+  if (!match?.[1]) return null;
+  return { planId: match[1], revision: match[2] === undefined ? UNKNOWN_REVISION : Number(match[2]) };
+}
+
+/** Modals that carry a decision; each keeps the plan id and revision in private_metadata. */
 export const DECISION_MODALS = {
-  requestChanges: { callbackId: 'request_changes_modal', block: 'feedback', action: 'value' },
+  requestChanges: { callbackId: 'request_changes_modal', block: 'feedback', scopeBlock: 'scope', action: 'value' },
   reject: { callbackId: 'reject_modal', block: 'reason', action: 'value' },
   schedule: { callbackId: 'schedule_modal', timeBlock: 'publish_at', destinationsBlock: 'destinations', timeModeBlock: 'time_mode', action: 'value' },
 } as const;

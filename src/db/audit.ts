@@ -1,4 +1,5 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
+import { parseChangeScope, type ChangeScope } from '../domain/plan-states.ts';
 import type { Executor } from './client.ts';
 import { auditLog } from './schema.ts';
 
@@ -32,4 +33,18 @@ export async function listPlanAudit(db: Executor, teamId: string, planId: string
     .from(auditLog)
     .where(and(eq(auditLog.teamId, teamId), eq(auditLog.planId, planId), inArray(auditLog.action, [...actions])))
     .orderBy(asc(auditLog.id));
+}
+
+export type ChangeRequest = { feedback: string; scope: ChangeScope; revision: number };
+
+/** Every "Request changes" on a plan, oldest first, with its scope (the whole plan for those made before scopes). */
+export async function listChangeRequests(db: Executor, teamId: string, planId: string): Promise<ChangeRequest[]> {
+  const entries = await listPlanAudit(db, teamId, planId, ['changes_requested']);
+  return entries
+    .map((entry) => ({
+      feedback: String(entry.details['feedback'] ?? ''),
+      scope: parseChangeScope(entry.details['scope']),
+      revision: Number(entry.details['revision'] ?? 0),
+    }))
+    .filter((request) => request.feedback !== '');
 }

@@ -175,8 +175,9 @@ export async function listVariants(db: Executor, { teamId, planId, revision }: P
 
 /**
  * Starts a revision from the previous one's content: the current version of the draft, and the
- * variants of the channels kept, so a brief edit that only adds or drops a channel writes nothing
- * else again. Returns the channels whose variants were carried.
+ * variants of the channels kept, so a brief edit that only adds or drops a channel, or a change asked
+ * of one variant, writes nothing else again. The draft keeps its version number, so its thread reply
+ * reads the same. Returns the channels whose variants were carried.
  */
 export async function carryContentForward(
   db: Executor,
@@ -184,7 +185,7 @@ export async function carryContentForward(
 ): Promise<string[]> {
   const [item] = await db.execute<{ id: number }>(sql`
     insert into content_items (team_id, plan_id, revision, version, origin, title, slug, meta_description, markdown, analysis, claims, repairs, seo_score, readability_score)
-    select team_id, plan_id, ${toRevision}, 1, 'carried', title, slug, meta_description, markdown, analysis, claims, repairs, seo_score, readability_score
+    select team_id, plan_id, ${toRevision}, version, 'carried', title, slug, meta_description, markdown, analysis, claims, repairs, seo_score, readability_score
     from content_items where team_id = ${teamId} and plan_id = ${planId} and is_current
     limit 1
     returning id`);

@@ -15,7 +15,7 @@ import {
 } from 'drizzle-orm/pg-core';
 
 import type { ChannelId } from '../domain/channels.ts';
-import { INITIAL_PLAN_STATUS, type FailedStage, type PlanStatus } from '../domain/plan-states.ts';
+import { INITIAL_PLAN_STATUS, type ChangeScope, type FailedStage, type PlanStatus } from '../domain/plan-states.ts';
 import { DEFAULT_SETTINGS as D, type BrandVoice } from '../domain/settings.ts';
 import type { DestinationKind } from '../domain/destinations.ts';
 import type { DestinationTime } from '../domain/publish-schedule.ts';
@@ -102,6 +102,8 @@ export const contentPlans = pgTable(
     settings: jsonb('settings').$type<Record<string, unknown>>().notNull().default({}),
     status: text('status').$type<PlanStatus>().notNull().default(INITIAL_PLAN_STATUS),
     revision: integer('revision').notNull().default(0),
+    /** What the current revision was asked to redo; null for the first revision. */
+    revisionScope: jsonb('revision_scope').$type<ChangeScope>(),
     postChannelId: text('post_channel_id').notNull(),
     // Read from conversations.info when the plan is made; null when Slack could not say (treated as private).
     channelIsPrivate: boolean('channel_is_private'),

@@ -1,6 +1,6 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, lt, sql } from 'drizzle-orm';
 import type { Stage } from '../domain/plan-states.ts';
-import type { Database } from './client.ts';
+import type { Database, Executor } from './client.ts';
 import { stageRuns } from './schema.ts';
 
 export type StageRun = typeof stageRuns.$inferSelect;
@@ -31,6 +31,28 @@ export async function findSucceededStageRun(db: Database, key: StageRunKey): Pro
     )
     .limit(1);
   return run;
+}
+
+/** The output of the latest succeeded run of a stage in a revision before `beforeRevision`, or undefined. */
+export async function findLatestStageOutput(
+  db: Executor,
+  { teamId, planId, stage, beforeRevision }: { teamId: string; planId: string; stage: Stage; beforeRevision: number },
+): Promise<unknown> {
+  const [run] = await db
+    .select({ output: stageRuns.output })
+    .from(stageRuns)
+    .where(
+      and(
+        eq(stageRuns.teamId, teamId),
+        eq(stageRuns.planId, planId),
+        eq(stageRuns.stage, stage),
+        lt(stageRuns.revision, beforeRevision),
+        eq(stageRuns.status, 'succeeded'),
+      ),
+    )
+    .orderBy(desc(stageRuns.revision), desc(stageRuns.id))
+    .limit(1);
+  return run?.output ?? undefined;
 }
 
 export async function startStageRun(db: Database, key: StageRunKey & { attempt: number; jobId: string }): Promise<number> {

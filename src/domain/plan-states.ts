@@ -1,3 +1,6 @@
+import { z } from 'zod';
+import { VARIANT_CHANNELS, type VariantChannelId } from './channels.ts';
+
 /**
  * Plan states and the events that move a plan between them (DESIGN.md, "Plan states").
  * `nextPlanStatus` is the only place that decides a move; `applyPlanEvent` (src/db/plan-events.ts)
@@ -25,6 +28,26 @@ export const PLAN_STATUSES = [
 
 export type PlanStatus = (typeof PLAN_STATUSES)[number];
 
+/**
+ * What a "Request changes" asks to redo: the whole plan (a new outline and draft), the blog post only
+ * (the draft revised, its outline kept), or one channel's variant (nothing else is written again).
+ */
+export type ChangeScope = { kind: 'plan' } | { kind: 'blog' } | { kind: 'variant'; channel: VariantChannelId };
+
+export const WHOLE_PLAN: ChangeScope = { kind: 'plan' };
+
+export const changeScopeSchema: z.ZodType<ChangeScope> = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('plan') }),
+  z.object({ kind: z.literal('blog') }),
+  z.object({ kind: z.literal('variant'), channel: z.enum(VARIANT_CHANNELS) }),
+]);
+
+/** A stored or submitted scope; anything unreadable (a row from before scopes existed) is the whole plan. */
+export function parseChangeScope(value: unknown): ChangeScope {
+  const parsed = changeScopeSchema.safeParse(value);
+  return parsed.success ? parsed.data : WHOLE_PLAN;
+}
+
 export const STAGES = ['research', 'draft', 'optimize', 'variants'] as const;
 export type Stage = (typeof STAGES)[number];
 /** Publishing can fail too, after review; it is not one of the pipeline's stages. */
@@ -50,8 +73,8 @@ export type PlanEvent =
   | { type: 'submitted' }
   /** The pipeline starts; later stages start when the one before succeeds. */
   | { type: 'stage_started'; stage: Stage }
-  /** After "Request changes": the next revision starts at the draft. */
-  | { type: 'revision_started' }
+  /** After "Request changes": the next revision starts where its scope says (firstStageOf). */
+  | { type: 'revision_started'; scope: ChangeScope }
   /** `hasVariants: false` after optimising means there is nothing left to write, so review starts. */
   | { type: 'stage_succeeded'; stage: Stage; hasVariants?: boolean }
   | { type: 'stage_failed'; stage: Stage; reason: string }
@@ -83,7 +106,7 @@ export function nextPlanStatus(from: PlanStatus, event: PlanEvent): PlanStatus |
     case 'stage_started':
       return from === 'queued' && event.stage === 'research' ? 'researching' : null;
     case 'revision_started':
-      return from === 'changes_requested' ? 'drafting' : null;
+      return from === 'changes_requested' ? STAGE_STATUS[firstStageOf(event.scope)] : null;
     case 'stage_succeeded': {
       if (from !== STAGE_STATUS[event.stage]) return null;
       if (event.stage === 'variants') return 'in_review';
@@ -154,6 +177,11 @@ export function planTransitionsFor(event: PlanEvent): { from: PlanStatus; to: Pl
     const to = nextPlanStatus(from, event);
     return to ? [{ from, to }] : [];
   });
+}
+
+/** The stage a revision starts at: a variant-scoped change writes that variant only, anything else redrafts. */
+export function firstStageOf(scope: ChangeScope): Stage {
+  return scope.kind === 'variant' ? 'variants' : 'draft';
 }
 
 export function stageOfStatus(status: PlanStatus): Stage | null {

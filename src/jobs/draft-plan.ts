@@ -1,6 +1,8 @@
 import type { Task } from 'graphile-worker';
-import { listPlanAudit } from '../db/audit.ts';
+import { listChangeRequests, listPlanAudit } from '../db/audit.ts';
 import { addContentItem, findResearch, groundingOf, listContentItems } from '../db/content.ts';
+import { findLatestStageOutput } from '../db/stage-runs.ts';
+import { parseChangeScope } from '../domain/plan-states.ts';
 import { applyPlanEvent } from '../db/plan-events.ts';
 import type { Plan } from '../db/plans.ts';
 import type { Repair } from '../orchestrator/citations.ts';
@@ -29,8 +31,8 @@ export function makeDraftPlan(deps: JobDeps): Task {
       runKey: { stage: 'draft', revision },
       execute: async (plan) => {
         const { research, texts } = groundingOf(await findResearch(deps.db, { teamId, planId }));
-        const { feedback, previousDraft } = await findRevisionContext(deps, plan);
-        const outcome = await writeDraft({ brief: toPlanBrief(plan), research, texts, llm: deps.llm, feedback, previousDraft });
+        const { feedback, previousDraft, keptOutline } = await findRevisionContext(deps, plan);
+        const outcome = await writeDraft({ brief: toPlanBrief(plan), research, texts, llm: deps.llm, feedback, previousDraft, keptOutline });
         return {
           usage: outcome.usage,
           output: {
@@ -52,21 +54,32 @@ export function makeDraftPlan(deps: JobDeps): Task {
   };
 }
 
-/** For a revision: every piece of reviewer feedback so far, and the draft they reviewed. */
-async function findRevisionContext(deps: JobDeps, plan: Plan): Promise<{ feedback: string[]; previousDraft: Draft | null }> {
-  if (plan.revision === 0) return { feedback: [], previousDraft: null };
-  const entries = await listPlanAudit(deps.db, plan.teamId, plan.id, ['changes_requested', 'brief_edited']);
-  const feedback = entries
-    .filter((entry) => entry.action === 'changes_requested')
-    .map((entry) => String(entry.details['feedback'] ?? ''))
-    .filter(Boolean);
+/**
+ * For a revision: the feedback on the post so far (not that asked of a single variant), the draft
+ * the reviewers read, and, when only the blog post was to change, the outline it was written to.
+ */
+async function findRevisionContext(
+  deps: JobDeps,
+  plan: Plan,
+): Promise<{ feedback: string[]; previousDraft: Draft | null; keptOutline: string[] | null }> {
+  if (plan.revision === 0) return { feedback: [], previousDraft: null, keptOutline: null };
+  const requests = await listChangeRequests(deps.db, plan.teamId, plan.id);
+  const feedback = requests.filter((request) => request.scope.kind !== 'variant').map((request) => request.feedback);
   // A revision started by an edited brief is written afresh from the new brief, not edited from the old draft.
-  const isNewBrief = entries.some((entry) => entry.action === 'brief_edited' && entry.details['revision'] === plan.revision);
-  if (isNewBrief) return { feedback, previousDraft: null };
+  const briefEdits = await listPlanAudit(deps.db, plan.teamId, plan.id, ['brief_edited']);
+  if (briefEdits.some((entry) => entry.details['revision'] === plan.revision)) return { feedback, previousDraft: null, keptOutline: null };
   const items = await listContentItems(deps.db, { teamId: plan.teamId, planId: plan.id, revision: plan.revision - 1 });
   const previous = items.find((item) => item.isCurrent) ?? items.at(-1);
   const previousDraft = previous
     ? { title: previous.title, slug: previous.slug, metaDescription: previous.metaDescription, markdown: previous.markdown }
     : null;
-  return { feedback, previousDraft };
+  const scope = parseChangeScope(plan.revisionScope);
+  const keptOutline = scope.kind === 'blog' ? await findLastOutline(deps, plan) : null;
+  return { feedback, previousDraft, keptOutline };
+}
+
+async function findLastOutline(deps: JobDeps, plan: Plan): Promise<string[] | null> {
+  const output = await findLatestStageOutput(deps.db, { teamId: plan.teamId, planId: plan.id, stage: 'draft', beforeRevision: plan.revision });
+  const outline = (output as Partial<DraftStageOutput> | undefined)?.outline;
+  return Array.isArray(outline) && outline.length > 0 ? outline.filter((heading): heading is string => typeof heading === 'string') : null;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { changeScopeSchema, WHOLE_PLAN } from '../domain/plan-states.ts';
 import { AppError } from '../errors.ts';
 
 export const planJobPayload = z.object({ teamId: z.string().min(1), planId: z.uuid() });
@@ -9,6 +10,10 @@ export const researchJobPayload = planJobPayload.extend({ revision: z.number().i
 
 export const revisionJobPayload = planJobPayload.extend({ revision: z.number().int().min(0) });
 export type RevisionJobPayload = z.infer<typeof revisionJobPayload>;
+
+/** Revise jobs queued before scopes existed carry none: they redo the whole plan. */
+export const reviseJobPayload = revisionJobPayload.extend({ scope: changeScopeSchema.default(WHOLE_PLAN) });
+export type ReviseJobPayload = z.infer<typeof reviseJobPayload>;
 
 export const variantJobPayload = revisionJobPayload.extend({ channel: z.enum(['linkedin', 'x_thread', 'newsletter', 'slack_announcement']) });
 export type VariantJobPayload = z.infer<typeof variantJobPayload>;

@@ -3,6 +3,7 @@ import type { Database, Executor } from '../db/client.ts';
 import { addJobSql, type EnqueueOptions } from '../db/jobs-sql.ts';
 import type { Plan } from '../db/plans.ts';
 import type { VariantChannelId } from '../domain/channels.ts';
+import type { ChangeScope } from '../domain/plan-states.ts';
 
 /** Every graphile-worker task the app runs. */
 export const TASKS = {
@@ -101,11 +102,11 @@ export async function enqueueVariants(tx: Executor, plan: PlanRef, channels: rea
   }
 }
 
-export function enqueueRevision(tx: Executor, plan: PlanRef, maxAttempts: number) {
+export function enqueueRevision(tx: Executor, plan: PlanRef, scope: ChangeScope, maxAttempts: number) {
   return enqueueInTransaction(
     tx,
     TASKS.revise,
-    { teamId: plan.teamId, planId: plan.id, revision: plan.revision },
+    { teamId: plan.teamId, planId: plan.id, revision: plan.revision, scope },
     { jobKey: jobKeys.revise(plan.id, plan.revision), maxAttempts },
   );
 }

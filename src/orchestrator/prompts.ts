@@ -42,7 +42,7 @@ export const PROMPT_VERSIONS: Record<PromptName, string> = {
   outline: 'v1',
   draft: 'v2',
   revise: 'v2',
-  variant: 'v2',
+  variant: 'v3',
 };
 
 export const PROMPT_SEPARATOR = '=== user ===';
@@ -53,7 +53,7 @@ export const PROMPT_PLACEHOLDERS: Record<PromptName, readonly string[]> = {
   outline: ['topic', 'keyphrase', 'keywords', 'voice', 'research', 'target_words', 'feedback'],
   draft: ['topic', 'keyphrase', 'keywords', 'voice', 'outline', 'sources', 'evidence', 'research', 'target_words', 'feedback', 'previous_draft', 'violations'],
   revise: ['topic', 'keyphrase', 'keywords', 'voice', 'checks', 'sources', 'evidence', 'draft', 'violations'],
-  variant: ['channel', 'channel_rules', 'topic', 'keyphrase', 'keywords', 'voice', 'draft', 'previous_attempt', 'violations'],
+  variant: ['channel', 'channel_rules', 'topic', 'keyphrase', 'keywords', 'voice', 'draft', 'feedback', 'previous_attempt', 'violations'],
 };
 
 /** Placeholders an override must keep, or the stage would lose its input (or, for `violations`, its retries). */
@@ -62,7 +62,7 @@ export const REQUIRED_PLACEHOLDERS: Record<PromptName, string[]> = {
   outline: ['topic', 'keyphrase', 'voice', 'research', 'target_words', 'feedback'],
   draft: ['topic', 'keyphrase', 'voice', 'outline', 'sources', 'evidence', 'target_words', 'feedback', 'violations'],
   revise: ['keyphrase', 'voice', 'checks', 'sources', 'evidence', 'draft', 'violations'],
-  variant: ['channel_rules', 'voice', 'draft', 'violations'],
+  variant: ['channel_rules', 'voice', 'draft', 'feedback', 'violations'],
 };
 
 export const UNTRUSTED_DATA_RULE =
@@ -458,17 +458,21 @@ export function buildVariantPrompt({
   brief,
   channel,
   draft,
+  feedback = [],
   previousAttempt,
   violations,
 }: {
   brief: PlanBrief;
   channel: VariantChannelId;
   draft: Draft;
-  /** The last answer that broke the rules, so the model can fix rather than start over. */
+  /** Reviewers' feedback on this channel's variant; empty unless a change was asked for it. */
+  feedback?: readonly string[];
+  /** The last answer that broke the rules, or the variant under review being revised, so the model can edit rather than start over. */
   previousAttempt: unknown;
   violations: readonly string[];
 }): PromptPair {
   return buildPrompt('variant', brief, {
+    feedback: formatList(feedback, 'None.'),
     ...commonValues(brief),
     channel: CHANNEL_LABELS[channel],
     channel_rules: CHANNEL_RULES[channel],

@@ -3,22 +3,47 @@ import { addApproval, listApprovals } from '../db/approvals.ts';
 import { recordAudit } from '../db/audit.ts';
 import { applyPlanEvent, type PlanEventPatch } from '../db/plan-events.ts';
 import { lockPlan, type Plan } from '../db/plans.ts';
-import { nextPlanStatus, STATUS_LABELS, type PlanEvent } from '../domain/plan-states.ts';
+import { nextPlanStatus, STATUS_LABELS, type ChangeScope, type PlanEvent, type PlanStatus } from '../domain/plan-states.ts';
+import { CHANNEL_LABELS } from '../domain/channels.ts';
 import { earliestTime, toDestinationTimes } from '../domain/publish-schedule.ts';
 import { canDecide, reviewPolicyOf, type Actor, type Decision } from '../domain/review-policy.ts';
 import { AppError } from '../errors.ts';
 import { enqueuePublish, enqueueRevision, removePublishJobs } from '../jobs/queue.ts';
 
-/** Who decides: `actor.isAdmin` is looked up before the plan is locked, so no Slack call waits under the lock. */
-type DecisionInput = { db: Database; teamId: string; planId: string; actor: Actor };
+/**
+ * Who decides, and on which revision: the one on the button or modal they used. `actor.isAdmin` is
+ * looked up before the plan is locked, so no Slack call waits under the lock.
+ */
+type DecisionInput = { db: Database; teamId: string; planId: string; actor: Actor; revision: number };
+
+/** Why a decision made on an older revision was refused, with a link to the plan's message when it has one. */
+export function describeStaleRevision({
+  pressed,
+  plan,
+}: {
+  pressed: number;
+  plan: { revision: number; status: PlanStatus; messagePermalink: string | null };
+}): string {
+  const current = plan.revision + 1;
+  const where = plan.status === 'in_review' ? 'now in review' : `now ${STATUS_LABELS[plan.status].toLowerCase()}`;
+  const link = plan.messagePermalink ? ` <${plan.messagePermalink}|Open revision ${current}>` : '';
+  const shown = pressed < 0 ? 'This button is out of date' : `This is revision ${pressed + 1}`;
+  return `${shown}; revision ${current} is ${where}. Nothing was changed.${link}`;
+}
+
+/** Thrown when a button or modal was made for a revision that is no longer the plan's. */
+export function staleRevisionError(pressed: number, plan: Plan): AppError {
+  return new AppError('CONFLICT', describeStaleRevision({ pressed, plan }));
+}
 
 /**
  * Runs a decision in one transaction with the plan row locked, so double clicks and racing
  * approvers apply it once. Under the lock the decision is judged again, from the plan as it is now:
- * FORBIDDEN when the person may not make it, CONFLICT when the plan's state no longer allows it.
+ * CONFLICT when it was made on an older revision or the plan's state no longer allows it,
+ * FORBIDDEN when the person may not make it.
  */
 async function decide<T>(
-  { db, teamId, planId, actor }: DecisionInput,
+  { db, teamId, planId, actor, revision }: DecisionInput,
   decisionFor: (plan: Plan) => Decision,
   event: PlanEvent,
   apply: (tx: Executor, plan: Plan) => Promise<T>,
@@ -26,6 +51,7 @@ async function decide<T>(
   return db.transaction(async (tx) => {
     const plan = await lockPlan(tx, teamId, planId);
     if (!plan) throw new AppError('NOT_FOUND', 'That plan no longer exists in this workspace.');
+    if (plan.revision !== revision) throw staleRevisionError(revision, plan);
     const verdict = canDecide(actor, plan, reviewPolicyOf(plan), decisionFor(plan));
     if (!verdict.isAllowed) throw new AppError('FORBIDDEN', verdict.message);
     if (nextPlanStatus(plan.status, event) === null) {
@@ -61,8 +87,12 @@ async function addApprovalAndMaybeApprove(tx: Executor, plan: Plan, userId: stri
   return { plan: approved, isApproved: true, approvals, required: requiredApprovals, isNewApproval };
 }
 
-export async function requestChanges(input: DecisionInput & { feedback: string; maxAttempts: number }): Promise<Plan> {
+/** Sends the plan back for a new revision of what `scope` names; the revise job starts it. */
+export async function requestChanges(input: DecisionInput & { feedback: string; scope: ChangeScope; maxAttempts: number }): Promise<Plan> {
   return decide(input, () => 'request_changes', { type: 'changes_requested' }, async (tx, plan) => {
+    if (input.scope.kind === 'variant' && !plan.channels.includes(input.scope.channel)) {
+      throw new AppError('CONFLICT', `Plan #${plan.number} has no ${CHANNEL_LABELS[input.scope.channel]} variant; pick one of its channels.`);
+    }
     const moved = await move(tx, plan, { type: 'changes_requested' }, { approvedAt: null, scheduledAt: null });
     await removePublishJobs(tx, plan.id);
     await recordAudit(tx, {
@@ -70,9 +100,9 @@ export async function requestChanges(input: DecisionInput & { feedback: string; 
       planId: plan.id,
       actorId: input.actor.userId,
       action: 'changes_requested',
-      details: { feedback: input.feedback, revision: plan.revision },
+      details: { feedback: input.feedback, revision: plan.revision, scope: input.scope },
     });
-    await enqueueRevision(tx, plan, input.maxAttempts);
+    await enqueueRevision(tx, plan, input.scope, input.maxAttempts);
     return moved;
   });
 }

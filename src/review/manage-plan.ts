@@ -63,7 +63,8 @@ export async function editPlanBrief({ db, teamId, planId, actorId, fields, maxAt
       tx,
       { teamId, planId },
       { type: 'brief_edited', restartAt },
-      { ...fieldPatch, revision, ...(isRewritten ? { seoScore: null, initialSeoScore: null, readabilityScore: null } : {}) },
+      // A brief edit is not a change request: the scope a Request changes gave the last revision no longer applies.
+      { ...fieldPatch, revision, revisionScope: null, ...(isRewritten ? { seoScore: null, initialSeoScore: null, readabilityScore: null } : {}) },
     );
     if (!moved.isApplied) throw new AppError('CONFLICT', moved.message);
     const plan = moved.plan;

@@ -26,7 +26,7 @@ const EVENTS: PlanEvent[] = [
   ...STAGES.map((stage): PlanEvent => ({ type: 'stage_succeeded', stage })),
   { type: 'stage_succeeded', stage: 'optimize', hasVariants: false },
   ...STAGES.map((stage): PlanEvent => ({ type: 'stage_failed', stage, reason: 'it broke' })),
-  { type: 'revision_started' },
+  { type: 'revision_started', scope: { kind: 'plan' } },
   { type: 'approved' },
   { type: 'changes_requested' },
   { type: 'rejected' },

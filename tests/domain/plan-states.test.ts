@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { isPastStage, nextPlanStatus, PLAN_STATUSES, type PlanEvent, type PlanStatus } from '../../src/domain/plan-states.ts';
+import { isPastStage, nextPlanStatus, parseChangeScope, PLAN_STATUSES, type PlanEvent, type PlanStatus } from '../../src/domain/plan-states.ts';
 
 const failed = (stage: 'research' | 'draft' | 'optimize' | 'variants'): PlanEvent => ({ type: 'stage_failed', stage, reason: 'x' });
 
@@ -40,8 +40,17 @@ describe('nextPlanStatus', () => {
     expect(nextPlanStatus('approved', { type: 'approved' })).toBeNull();
     expect(nextPlanStatus('scheduled', { type: 'approved' })).toBe('scheduled');
     expect(nextPlanStatus('rejected', { type: 'approved' })).toBeNull();
-    expect(nextPlanStatus('changes_requested', { type: 'revision_started' })).toBe('drafting');
-    expect(nextPlanStatus('drafting', { type: 'revision_started' })).toBeNull();
+    expect(nextPlanStatus('changes_requested', { type: 'revision_started', scope: { kind: 'plan' } })).toBe('drafting');
+    expect(nextPlanStatus('drafting', { type: 'revision_started', scope: { kind: 'plan' } })).toBeNull();
+  });
+
+  test('a revision starts where its scope says: the blog post redrafts, a variant only writes variants', () => {
+    expect(nextPlanStatus('changes_requested', { type: 'revision_started', scope: { kind: 'blog' } })).toBe('drafting');
+    expect(nextPlanStatus('changes_requested', { type: 'revision_started', scope: { kind: 'variant', channel: 'linkedin' } })).toBe('generating_variants');
+    expect(nextPlanStatus('in_review', { type: 'revision_started', scope: { kind: 'variant', channel: 'linkedin' } })).toBeNull();
+    expect(parseChangeScope({ kind: 'variant', channel: 'x_thread' })).toEqual({ kind: 'variant', channel: 'x_thread' });
+    expect(parseChangeScope({ kind: 'variant', channel: 'blog' })).toEqual({ kind: 'plan' });
+    expect(parseChangeScope(null)).toEqual({ kind: 'plan' });
   });
 
   test('scheduling and publishing', () => {

@@ -19,7 +19,7 @@ test('the estimate as the schedule modal shows it under an X destination', () =>
   expect(describeXThreadCost({ posts: 1, postsWithUrl: 0, usd: 0.015 })).toBe('≈ $0.015 on X (1 post)');
   const modal = buildScheduleModal({
     plan: { number: 7, topic: 'Tea' },
-    metadata: { planId: '00000000-0000-4000-8000-000000000000', channelId: null },
+    metadata: { planId: '00000000-0000-4000-8000-000000000000', channelId: null, revision: 0 },
     destinations: [
       { key: 'dest:x', label: '@acme on X (X thread)', name: '@acme on X', isBlog: false, description: '≈ $0.245 on X (4 posts, 1 with a link)' },
       { key: 'slack:C1', label: 'Announce in <#C1>', name: '<#C1>', isBlog: false },

@@ -192,18 +192,33 @@ describe('builders', () => {
     expect(prompt.user).toContain('"Too long"');
     expect(prompt.user).toContain('- Post 1 is 300 characters.');
   });
+
+  test("the variant prompt carries reviewers' feedback on the channel, and an override without it still gets it", () => {
+    const prompt = buildVariantPrompt({ brief, channel: 'linkedin', draft, feedback: ['Shorter, and lead with the checklist.'], previousAttempt: null, violations: [] });
+    expect(prompt.user).toContain('- Shorter, and lead with the checklist.');
+    const override = 'Rules {{channel_rules}} {{voice}}\n=== user ===\n{{draft}}\n{{violations}}';
+    const overridden = buildVariantPrompt({
+      brief: { ...brief, promptOverrides: { variant: override } },
+      channel: 'linkedin',
+      draft,
+      feedback: ['Shorter.'],
+      previousAttempt: null,
+      violations: [],
+    });
+    expect(overridden.user).toContain('Reviewer feedback to address:\n- Shorter.');
+  });
 });
 
 describe('findMissingPlaceholders and findPromptTemplateProblems', () => {
   test('name the required placeholders a template lacks', () => {
-    expect(findMissingPlaceholders('variant', 'Rules {{channel_rules}}\n=== user ===\n{{ draft }}')).toEqual(['voice', 'violations']);
+    expect(findMissingPlaceholders('variant', 'Rules {{channel_rules}}\n=== user ===\n{{ draft }}')).toEqual(['voice', 'feedback', 'violations']);
     expect(findMissingPlaceholders('research', '')).toEqual(REQUIRED_PLACEHOLDERS.research);
   });
 
   test('explain every problem as a sentence', () => {
     expect(findPromptTemplateProblems('variant', 'Hi {{nope}} {{voice}}')).toEqual([
       'Add a line "=== user ===" between the system part and the user part.',
-      'Keep the placeholders {{channel_rules}}, {{draft}}, {{violations}}.',
+      'Keep the placeholders {{channel_rules}}, {{draft}}, {{feedback}}, {{violations}}.',
       expect.stringMatching(/^Remove \{\{nope\}\}: the variant prompt offers only \{\{channel\}\}/),
     ]);
   });

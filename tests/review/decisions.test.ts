@@ -4,7 +4,7 @@ import { contentPlans } from '../../src/db/schema.ts';
 import { makePlanSettings } from '../../src/domain/settings.ts';
 import { DEFAULT_SETTINGS } from '../../src/domain/settings.ts';
 import { isAppError } from '../../src/errors.ts';
-import { approvePlan, schedulePlan } from '../../src/review/decisions.ts';
+import { approvePlan, requestChanges, schedulePlan } from '../../src/review/decisions.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 
 const TEAM = 'T_DECIDE';
@@ -53,6 +53,7 @@ test('a schedule judged on a scheduled plan is judged again under the lock: once
     teamId: TEAM,
     planId: plan.id,
     actor: { userId: AUTHOR, isAdmin: false },
+    revision: 0,
     destinations: [{ key: 'slack:C1', name: '<#C1>', at: new Date(NOW.getTime() + 3_600_000) }],
     now: NOW,
     maxAttempts: 1,
@@ -66,7 +67,7 @@ test('a schedule judged on a scheduled plan is judged again under the lock: once
 test('an approver may schedule from review, which approves; the author may reschedule a scheduled plan', async () => {
   const plan = await planIn('in_review');
   const at = (ms: number) => [{ key: 'slack:C1', name: '<#C1>', at: new Date(NOW.getTime() + ms) }];
-  const input = { db: database.db, teamId: TEAM, planId: plan.id, destinations: at(3_600_000), now: NOW, maxAttempts: 1 };
+  const input = { db: database.db, teamId: TEAM, planId: plan.id, revision: 0, destinations: at(3_600_000), now: NOW, maxAttempts: 1 };
   const outcome = await schedulePlan({ ...input, actor: { userId: AVERY, isAdmin: false } });
   expect(outcome.plan.status).toBe('scheduled');
   expect(outcome.approval?.isApproved).toBe(true);
@@ -76,7 +77,25 @@ test('an approver may schedule from review, which approves; the author may resch
 
 test('a person who is not an approver is refused under the lock too', async () => {
   const plan = await planIn('in_review');
-  const attempt = approvePlan({ db: database.db, teamId: TEAM, planId: plan.id, actor: { userId: 'U_STRANGER', isAdmin: true }, now: NOW });
+  const attempt = approvePlan({ db: database.db, teamId: TEAM, planId: plan.id, actor: { userId: 'U_STRANGER', isAdmin: true }, revision: 0, now: NOW });
   await expect(attempt).rejects.toSatisfy((error) => isAppError(error, 'FORBIDDEN'));
   expect(await approvalsOf(plan.id)).toHaveLength(0);
+});
+
+test('a decision made on an older revision is refused under the lock, whatever the listener checked', async () => {
+  const plan = await planIn('in_review');
+  await database.db.update(contentPlans).set({ revision: 1, messagePermalink: 'https://acme.slack.com/archives/C1/p1' }).where(eq(contentPlans.id, plan.id));
+  const attempt = approvePlan({ db: database.db, teamId: TEAM, planId: plan.id, actor: { userId: AVERY, isAdmin: false }, revision: 0, now: NOW });
+  await expect(attempt).rejects.toSatisfy(
+    (error) =>
+      isAppError(error, 'CONFLICT') &&
+      error.message === 'This is revision 1; revision 2 is now in review. Nothing was changed. <https://acme.slack.com/archives/C1/p1|Open revision 2>',
+  );
+  expect(await approvalsOf(plan.id)).toHaveLength(0);
+  const changes = requestChanges({ db: database.db, teamId: TEAM, planId: plan.id, actor: { userId: AVERY, isAdmin: false }, revision: 0, feedback: 'x', scope: { kind: 'blog' }, maxAttempts: 1 });
+  await expect(changes).rejects.toSatisfy((error) => isAppError(error, 'CONFLICT'));
+  const [row] = await database.db.select().from(contentPlans).where(eq(contentPlans.id, plan.id));
+  expect(row?.status).toBe('in_review');
+  const approved = await approvePlan({ db: database.db, teamId: TEAM, planId: plan.id, actor: { userId: AVERY, isAdmin: false }, revision: 1, now: NOW });
+  expect(approved.isApproved).toBe(true);
 });

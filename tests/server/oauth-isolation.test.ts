@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { ACTIONS, BLOCKS, SETTINGS_MODALS } from '../../src/bot/ids.ts';
+import { ACTIONS, BLOCKS, decisionButtonValue, SETTINGS_MODALS } from '../../src/bot/ids.ts';
 import { seedCompetitors, waitForQuiet } from '../support/pipeline.ts';
 import { planModalSubmissionView } from '../support/plan-modal-values.ts';
 import { ENCRYPTION_KEY_HEX } from '../support/review.ts';
@@ -154,7 +154,7 @@ describe('two workspaces', () => {
         userId: 'U0BEA',
         channelId: 'C0BBB',
         message: { ts: '1.1' },
-        actions: [{ action_id: ACTIONS.approve, block_id: BLOCKS.planReviewActions, value: planA.id }],
+        actions: [{ action_id: ACTIONS.approve, block_id: BLOCKS.planReviewActions, value: decisionButtonValue({ id: planA.id, revision: 0 }) }],
         triggerId: t.slack.issueTriggerId(),
         responseUrl,
       }),

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { BLOCKS, DECISION_MODALS } from '../../src/bot/ids.ts';
+import { ACTIONS, BLOCKS, decisionButtonValue, DECISION_MODALS, UNKNOWN_REVISION } from '../../src/bot/ids.ts';
 import { encryptSecret } from '../../src/crypto.ts';
 import { destinationSecretContext } from '../../src/db/destinations.ts';
 import { destinationTimeBlock } from '../../src/bot/views/decision-modals.ts';
@@ -14,10 +14,25 @@ export const ENCRYPTION_KEY = Buffer.from(ENCRYPTION_KEY_HEX, 'hex');
 /** How long a press waits for an ephemeral answer; a press that should get none waits this long too. */
 const ANSWER_WAIT_MS = 1_500;
 
-/** Presses a button on the plan's message as `userId`; returns the ephemeral answer, if any. */
-export async function press(t: TestApp, { userId, actionId, planId }: { userId: string; actionId: string; planId: string }): Promise<string | undefined> {
-  const [plan] = await t.database.sql<{ message_channel_id: string; message_ts: string }[]>`
-    select message_channel_id, message_ts from content_plans where id = ${planId}`;
+const DECISION_ACTIONS: readonly string[] = [ACTIONS.approve, ACTIONS.requestChanges, ACTIONS.reject, ACTIONS.schedule, ACTIONS.publishNow, ACTIONS.unschedule];
+
+/** The value the plan's message gives a button: decision buttons carry the revision, the others the plan id. */
+function buttonValue(actionId: string, planId: string, revision: number): string {
+  if (!DECISION_ACTIONS.includes(actionId) || revision === UNKNOWN_REVISION) return planId;
+  return decisionButtonValue({ id: planId, revision });
+}
+
+/**
+ * Presses a button on the plan's message as `userId`; returns the ephemeral answer, if any. The button
+ * carries the plan's current revision unless `revision` names the one it was shown for
+ * (UNKNOWN_REVISION: a button from before values carried one, whose value is the plan id alone).
+ */
+export async function press(
+  t: TestApp,
+  { userId, actionId, planId, revision }: { userId: string; actionId: string; planId: string; revision?: number },
+): Promise<string | undefined> {
+  const [plan] = await t.database.sql<{ message_channel_id: string; message_ts: string; revision: number }[]>`
+    select message_channel_id, message_ts, revision from content_plans where id = ${planId}`;
   const responseUrl = t.slack.issueResponseUrl();
   const response = await t.send(
     blockActionsBody({
@@ -25,7 +40,7 @@ export async function press(t: TestApp, { userId, actionId, planId }: { userId: 
       userId,
       channelId: plan?.message_channel_id ?? 'C0MARKETING',
       message: { ts: plan?.message_ts ?? '1.1' },
-      actions: [{ action_id: actionId, block_id: BLOCKS.planReviewActions, value: planId }],
+      actions: [{ action_id: actionId, block_id: BLOCKS.planReviewActions, value: buttonValue(actionId, planId, revision ?? plan?.revision ?? 0) }],
       triggerId: t.slack.issueTriggerId(),
       responseUrl,
     }),
@@ -39,16 +54,24 @@ export async function press(t: TestApp, { userId, actionId, planId }: { userId: 
 
 export type ModalAnswer = { errors?: Record<string, string> } | undefined;
 
-/** Submits a decision modal as `userId`; returns Slack's parsed response body, if any. */
+/** Submits a decision modal as `userId` (opened on the current revision unless `revision` says); returns Slack's parsed response body, if any. */
 export async function submitDecision(
   t: TestApp,
-  { userId, callbackId, planId, values }: { userId: string; callbackId: string; planId: string; values: Record<string, Record<string, unknown>> },
+  {
+    userId,
+    callbackId,
+    planId,
+    values,
+    revision,
+  }: { userId: string; callbackId: string; planId: string; values: Record<string, Record<string, unknown>>; revision?: number },
 ): Promise<ModalAnswer> {
+  const [plan] = await t.database.sql<{ revision: number }[]>`select revision from content_plans where id = ${planId}`;
+  const metadata = { planId, channelId: null, revision: revision ?? plan?.revision ?? 0 };
   const response = await t.send(
     viewSubmissionBody({
       teamId: TEAM,
       userId,
-      view: { id: `V0DEC${Math.random().toString(36).slice(2, 8)}`, callback_id: callbackId, private_metadata: JSON.stringify({ planId, channelId: null }), state: { values } },
+      view: { id: `V0DEC${Math.random().toString(36).slice(2, 8)}`, callback_id: callbackId, private_metadata: JSON.stringify(metadata), state: { values } },
     }),
   );
   expect(response.status).toBe(200);
@@ -56,7 +79,11 @@ export async function submitDecision(
   return text ? (JSON.parse(text) as ModalAnswer) : undefined;
 }
 
-export const feedbackValues = (text: string) => ({ [DECISION_MODALS.requestChanges.block]: { value: { type: 'plain_text_input', value: text } } });
+/** The Request changes modal's answers; without a scope Slack sends the initial option, the whole plan. */
+export const feedbackValues = (text: string, scope = 'plan') => ({
+  [DECISION_MODALS.requestChanges.block]: { value: { type: 'plain_text_input', value: text } },
+  [DECISION_MODALS.requestChanges.scopeBlock]: { value: { type: 'radio_buttons', selected_option: { value: scope } } },
+});
 export const reasonValues = (text: string) => ({ [DECISION_MODALS.reject.block]: { value: { type: 'plain_text_input', value: text } } });
 export const scheduleValues = (at: Date, destinations: string[]) => ({
   [DECISION_MODALS.schedule.timeBlock]: { value: { type: 'datetimepicker', selected_date_time: Math.floor(at.getTime() / 1000) } },

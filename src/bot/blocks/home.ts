@@ -5,7 +5,7 @@ import type { WorkspaceSettings } from '../../db/settings.ts';
 import { CHANNEL_LABELS, isChannelId } from '../../domain/channels.ts';
 import { STATUS_LABELS, type PlanStatus } from '../../domain/plan-states.ts';
 import { isPromptName } from '../../orchestrator/prompts.ts';
-import { ACTIONS, HOME_ACTIONS, HOME_LISTS, type HomeList, SETTINGS_GROUP_LABELS, SETTINGS_GROUPS, type SettingsGroup } from '../ids.ts';
+import { ACTIONS, decisionButtonValue, HOME_ACTIONS, HOME_LISTS, type HomeList, SETTINGS_GROUP_LABELS, SETTINGS_GROUPS, type SettingsGroup } from '../ids.ts';
 import { buildConnectedAccountsBlocks, CONNECTED_ACCOUNTS_MAX_BLOCKS, type ConnectedAccountsModel } from './connected-accounts.ts';
 import { buildDashboardBlocks, DASHBOARD_MAX_BLOCKS, type Dashboard } from './dashboard.ts';
 import { buildTeamViewBlocks, TEAM_VIEW_MAX_BLOCKS, type TeamView } from './team-view.ts';
@@ -22,7 +22,7 @@ const MAX_PAGE = 1000;
 export const HOME_MAX_BLOCKS =
   2 + (2 + HOME_PAGE_SIZE) + (3 + 2 * HOME_PAGE_SIZE) + (1 + TEAM_VIEW_MAX_BLOCKS) + (2 + 6 + 1) + (1 + CONNECTED_ACCOUNTS_MAX_BLOCKS) + (1 + DASHBOARD_MAX_BLOCKS);
 
-export type HomePlan = { id: string; number: number; topic: string; status: PlanStatus; seoScore: number | null; permalink: string | null };
+export type HomePlan = { id: string; number: number; revision: number; topic: string; status: PlanStatus; seoScore: number | null; permalink: string | null };
 
 /** One page of a list; `page` counts from 1. */
 export type HomePlanPage = { plans: HomePlan[]; page: number; hasMore: boolean };
@@ -119,7 +119,7 @@ function buildWaiting(list: HomePlanPage): KnownBlock[] {
   }
   for (const plan of plans) {
     const approve: Button = {
-      ...button('Approve', ACTIONS.approve, plan.id, 'primary'),
+      ...button('Approve', ACTIONS.approve, decisionButtonValue(plan), 'primary'),
       confirm: {
         title: plain(`Approve #${plan.number}?`),
         text: plain(`This records your approval of "${truncate(plan.topic, 120)}". To read it first, choose Not yet and then Open.`),

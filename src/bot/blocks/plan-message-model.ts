@@ -6,10 +6,11 @@ import type { PlanMessageModel, ReviewView, StageView } from './plan-message.ts'
 
 export type ScoreFacts = { revisions: number; words: number; sources: number; competitorWords?: number; quality?: string };
 
-/** Derives what the root message shows from the plan row and its stage runs (current revision only). */
-export function derivePlanMessageModel(plan: Plan, runs: readonly StageRun[], facts?: ScoreFacts, review?: ReviewView): PlanMessageModel {
-  // Research runs once per plan; the other stages run again for each revision.
-  const current = runs.filter((run) => run.revision === plan.revision || run.stage === 'research');
+/**
+ * Derives what the root message shows from the plan row and the stage runs that made what it shows
+ * now: research, and each other stage's runs of the revision that last ran it (plan-view's shownRuns).
+ */
+export function derivePlanMessageModel(plan: Plan, current: readonly StageRun[], facts?: ScoreFacts, review?: ReviewView): PlanMessageModel {
   const variantChannels = plan.channels.filter((channel) => channel !== 'blog');
   const stages = STAGES.map((stage) => deriveStageView(plan, stage, current, variantChannels));
   const hasScores = plan.seoScore !== null && plan.readabilityScore !== null && facts !== undefined;

@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import { CHANNEL_LABELS, type ChannelId } from '../../domain/channels.ts';
 import { STATUS_LABELS, STAGES, type FailedStage, type PlanStatus, type Stage } from '../../domain/plan-states.ts';
-import { ACTIONS, BLOCKS } from '../ids.ts';
+import { ACTIONS, BLOCKS, decisionButtonValue } from '../ids.ts';
 import { buildDestinationRetryActions, describePublication, type PublicationView } from './destination-lines.ts';
 import { button, context, escapeMrkdwn, formatDuration, formatNumber, section, slackDate, truncate } from './format.ts';
 
@@ -111,7 +111,7 @@ function describeReview(model: PlanMessageModel): KnownBlock[] {
   const retries = buildDestinationRetryActions(model.planId, model.status, review.publications);
   if (retries) blocks.push(retries);
 
-  const buttons = reviewButtons(model.status, review.isApproved, model.planId);
+  const buttons = reviewButtons(model.status, review.isApproved, decisionButtonValue({ id: model.planId, revision: review.revision }));
   if (buttons.length > 0) blocks.push({ type: 'actions', block_id: BLOCKS.planReviewActions, elements: buttons });
   return blocks;
 }
@@ -125,20 +125,20 @@ function describeNeededApprovals(review: ReviewView): string {
   return `Needs ${missing} ${missing === 1 ? 'approval' : 'more approvals'} from ${who}`;
 }
 
-function reviewButtons(status: PlanStatus, isApproved: boolean, planId: string) {
-  const approve = button('Approve', ACTIONS.approve, planId, 'primary');
-  const requestChanges = button('Request changes', ACTIONS.requestChanges, planId);
-  const reject = button('Reject', ACTIONS.reject, planId, 'danger');
-  const publishNow = button('Publish now', ACTIONS.publishNow, planId, 'primary');
+function reviewButtons(status: PlanStatus, isApproved: boolean, value: string) {
+  const approve = button('Approve', ACTIONS.approve, value, 'primary');
+  const requestChanges = button('Request changes', ACTIONS.requestChanges, value);
+  const reject = button('Reject', ACTIONS.reject, value, 'danger');
+  const publishNow = button('Publish now', ACTIONS.publishNow, value, 'primary');
   switch (status) {
     case 'in_review':
-      return [approve, requestChanges, reject, button('Schedule…', ACTIONS.schedule, planId)];
+      return [approve, requestChanges, reject, button('Schedule…', ACTIONS.schedule, value)];
     case 'approved':
-      return [button('Schedule…', ACTIONS.schedule, planId), publishNow];
+      return [button('Schedule…', ACTIONS.schedule, value), publishNow];
     case 'scheduled':
       return isApproved
-        ? [publishNow, button('Reschedule…', ACTIONS.schedule, planId), button('Unschedule', ACTIONS.unschedule, planId)]
-        : [approve, button('Reschedule…', ACTIONS.schedule, planId), button('Unschedule', ACTIONS.unschedule, planId), reject];
+        ? [publishNow, button('Reschedule…', ACTIONS.schedule, value), button('Unschedule', ACTIONS.unschedule, value)]
+        : [approve, button('Reschedule…', ACTIONS.schedule, value), button('Unschedule', ACTIONS.unschedule, value), reject];
     default:
       return [];
   }

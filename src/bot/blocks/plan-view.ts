@@ -3,11 +3,14 @@ import type { AuditEntry } from '../../db/audit.ts';
 import { DECISION_ACTIONS } from '../../db/audit.ts';
 import { researchOf, type ContentItem, type ContentVariant, type ResearchResult } from '../../db/content.ts';
 import type { PlanSnapshot } from '../../db/plan-snapshot.ts';
-import { isVariantChannel } from '../../domain/channels.ts';
-import type { PlanStatus } from '../../domain/plan-states.ts';
+import type { StageRun } from '../../db/stage-runs.ts';
+import { CHANNEL_LABELS, isVariantChannel } from '../../domain/channels.ts';
+import { parseChangeScope, type ChangeScope, type PlanStatus } from '../../domain/plan-states.ts';
 import { reviewPolicyOf } from '../../domain/review-policy.ts';
 import { parsePlanSettings } from '../../domain/settings.ts';
 import type { ContentAnalysis } from '../../orchestrator/seo/analyze.ts';
+import { pickBestItem } from '../../orchestrator/stages/optimize.ts';
+import { diffRevisions, diffWords, variantText, type RevisionSide } from '../../orchestrator/revision-diff.ts';
 import { countWords } from '../../orchestrator/text.ts';
 import { slackDate } from './format.ts';
 import { derivePublications } from './destination-lines.ts';
@@ -19,6 +22,7 @@ import { buildQualityBlocks, buildQualitySummary, type QualityView } from './rep
 import { buildDecisionLogReply } from './replies/decision-log.ts';
 import { buildDraftReply } from './replies/draft.ts';
 import { buildResearchReply } from './replies/research.ts';
+import { buildRevisionChangesReply, type RevisionChangesView } from './replies/revision-changes.ts';
 import { buildSeoReply } from './replies/seo.ts';
 import { buildVariantReply } from './replies/variant.ts';
 
@@ -33,7 +37,7 @@ export type PlanView = { message: { text: string; blocks: KnownBlock[] }; replie
 export function buildPlanView(snapshot: PlanSnapshot): PlanView {
   const current = currentRevisionOf(snapshot);
   const review = buildReviewView(snapshot, current);
-  const built = buildPlanMessage(derivePlanMessageModel(snapshot.plan, snapshot.runs, scoreFactsOf(snapshot, current), review));
+  const built = buildPlanMessage(derivePlanMessageModel(snapshot.plan, shownRuns(snapshot), scoreFactsOf(snapshot, current), review));
   const { plan } = snapshot;
   const message = withManagement(built, { planId: plan.id, status: plan.status, approvedAt: plan.approvedAt, failedStage: plan.failedStage }, snapshot.audit);
   return { message, replies: buildReplies(snapshot, current), review };
@@ -44,9 +48,11 @@ type CurrentRevision = Pick<PlanSnapshot, 'items' | 'refinements' | 'variants' |
 function currentRevisionOf(snapshot: PlanSnapshot): CurrentRevision {
   const revision = snapshot.plan.revision;
   const isCurrent = (row: { revision: number }) => row.revision === revision;
+  const postRevision = madeInRevisions(snapshot).post;
   return {
     items: snapshot.items.filter(isCurrent),
-    refinements: snapshot.refinements.filter(isCurrent),
+    // A variant-only revision keeps the post, and with it the passes that optimised it.
+    refinements: snapshot.refinements.filter((row) => row.revision === postRevision),
     variants: snapshot.variants.filter(isCurrent),
     approvals: snapshot.approvals.filter(isCurrent),
     publishAttempts: snapshot.publishAttempts.filter(isCurrent),
@@ -107,8 +113,43 @@ function buildReviewView({ plan, audit }: PlanSnapshot, current: CurrentRevision
   };
 }
 
+/**
+ * The revision in which the post, and each variant, were last written: a variant-only revision carries
+ * the rest forward unchanged, and their replies keep the keys of the revision that wrote them, so the
+ * thread does not repeat them.
+ */
+function madeInRevisions({ plan, audit }: Pick<PlanSnapshot, 'plan' | 'audit'>): { post: number; variant: (channel: string) => number } {
+  const scopes = new Map<number, ChangeScope>();
+  for (const entry of audit) {
+    if (entry.action === 'changes_requested') scopes.set(Number(entry.details['revision']) + 1, parseChangeScope(entry.details['scope']));
+  }
+  const walkBack = (isKept: (scope: ChangeScope) => boolean) => {
+    let revision = plan.revision;
+    for (let scope = scopes.get(revision); revision > 0 && scope && isKept(scope); scope = scopes.get(revision)) revision -= 1;
+    return revision;
+  };
+  return {
+    post: walkBack((scope) => scope.kind === 'variant'),
+    variant: (channel) => walkBack((scope) => scope.kind === 'variant' && scope.channel !== channel),
+  };
+}
+
+/**
+ * The runs behind what the message shows: research runs once per plan; the draft, SEO and each variant
+ * are those of the revision that last wrote them (the current one, unless a variant-only change kept them).
+ */
+function shownRuns(snapshot: PlanSnapshot): StageRun[] {
+  const madeIn = madeInRevisions(snapshot);
+  return snapshot.runs.filter((run) => {
+    if (run.stage === 'research') return true;
+    if (run.stage.startsWith('variant:')) return run.revision === madeIn.variant(run.stage.slice('variant:'.length));
+    return run.revision === madeIn.post;
+  });
+}
+
 function buildReplies(snapshot: PlanSnapshot, current: CurrentRevision): ReplySpec[] {
   const { plan, runs, research: researchRow } = snapshot;
+  const madeIn = madeInRevisions(snapshot);
   const specs: ReplySpec[] = [];
   const research = researchOf(researchRow);
   const isResearchDone = runs.some((run) => run.stage === 'research' && (run.status === 'succeeded' || run.status === 'skipped'));
@@ -128,7 +169,7 @@ function buildReplies(snapshot: PlanSnapshot, current: CurrentRevision): ReplySp
   if (shown) {
     const analysis = shown.analysis as ContentAnalysis | null;
     specs.push({
-      key: `draft:r${plan.revision}`,
+      key: `draft:r${madeIn.post}`,
       reply: buildDraftReply({
         draft: { title: shown.title, slug: shown.slug, metaDescription: shown.metaDescription, markdown: shown.markdown },
         wordCount: analysis?.wordCount ?? countWords(shown.markdown),
@@ -139,7 +180,7 @@ function buildReplies(snapshot: PlanSnapshot, current: CurrentRevision): ReplySp
   }
   if (currentItem?.analysis) {
     specs.push({
-      key: `seo:r${plan.revision}`,
+      key: `seo:r${madeIn.post}`,
       reply: buildSeoReply({
         analysis: currentItem.analysis as ContentAnalysis,
         threshold: parsePlanSettings(plan.settings).seoThreshold,
@@ -157,8 +198,10 @@ function buildReplies(snapshot: PlanSnapshot, current: CurrentRevision): ReplySp
   for (const channel of plan.channels.filter(isVariantChannel)) {
     const variant = current.variants.findLast((candidate) => candidate.channel === channel);
     if (!variant) continue;
-    specs.push({ key: `variant:${channel}:r${plan.revision}`, reply: buildVariantReply({ channel, content: variant.content, violations: variant.violations }) });
+    specs.push({ key: `variant:${channel}:r${madeIn.variant(channel)}`, reply: buildVariantReply({ channel, content: variant.content, violations: variant.violations }) });
   }
+  const changes = buildRevisionChangesView(snapshot, current);
+  if (changes) specs.push({ key: `changes:r${plan.revision}`, reply: buildRevisionChangesReply(changes) });
   const shownActions: readonly string[] = DECISION_ACTIONS;
   const decisions = snapshot.audit.filter((entry) => shownActions.includes(entry.action) && entry.action !== 'plan_created');
   if (decisions.length > 0) {
@@ -167,11 +210,46 @@ function buildReplies(snapshot: PlanSnapshot, current: CurrentRevision): ReplySp
   return specs;
 }
 
+/**
+ * Once a revision is back in review (or past it), what it changed against the version reviewers read
+ * in the revision before: the post for a whole-plan or blog change, the one variant for a variant change.
+ */
+function buildRevisionChangesView(snapshot: PlanSnapshot, current: CurrentRevision): RevisionChangesView | null {
+  const { plan } = snapshot;
+  if (plan.revision === 0 || !REVIEW_STATUSES.includes(plan.status)) return null;
+  const scope = parseChangeScope(plan.revisionScope);
+  const requestEntry = snapshot.audit.findLast((entry) => entry.action === 'changes_requested' && entry.details['revision'] === plan.revision - 1);
+  const request = requestEntry ? { userId: requestEntry.actorId, feedback: String(requestEntry.details['feedback'] ?? '') } : null;
+  const base = { revision: plan.revision, scope, request };
+  if (scope.kind === 'variant') {
+    const find = (revision: number) =>
+      snapshot.variants.find((variant) => variant.revision === revision && variant.channel === scope.channel)?.content;
+    const before = find(plan.revision - 1);
+    const after = find(plan.revision);
+    if (before === undefined || after === undefined) return null;
+    return { ...base, kind: 'variant', words: diffWords(variantText(before), variantText(after)) };
+  }
+  const previousItems = snapshot.items.filter((item) => item.revision === plan.revision - 1);
+  const before = pickBestItem(previousItems, parsePlanSettings(plan.settings));
+  const after = current.items.find((item) => item.isCurrent) ?? pickBestItem(current.items, parsePlanSettings(plan.settings));
+  if (!before || !after) return null;
+  return { ...base, kind: 'post', diff: diffRevisions(toRevisionSide(before), toRevisionSide(after)) };
+}
+
+function toRevisionSide(item: ContentItem): RevisionSide {
+  return {
+    draft: { title: item.title, slug: item.slug, metaDescription: item.metaDescription, markdown: item.markdown },
+    seoScore: item.seoScore,
+    readabilityScore: item.readabilityScore,
+    claims: item.claims ?? null,
+  };
+}
+
 function toDecisionLogEntry(entry: AuditEntry) {
   const details = entry.details;
   const note =
     typeof details['feedback'] === 'string'
-      ? details['feedback']
+      ? `${describeScopeShort(parseChangeScope(details['scope']))}${details['feedback']}`
       : typeof details['reason'] === 'string'
         ? details['reason']
         : typeof details['at'] === 'string'
@@ -180,4 +258,11 @@ function toDecisionLogEntry(entry: AuditEntry) {
             ? `changed ${details['changed'].map((field) => BRIEF_FIELD_LABELS[field as BriefField] ?? String(field)).join(', ')}`
             : undefined;
   return { actorId: entry.actorId, action: entry.action, at: entry.createdAt, ...(note ? { note } : {}) };
+}
+
+/** Said before a change request's feedback in the decision log; nothing for the whole plan. */
+function describeScopeShort(scope: ChangeScope): string {
+  if (scope.kind === 'blog') return 'Blog post only: ';
+  if (scope.kind === 'variant') return `${CHANNEL_LABELS[scope.channel]} only: `;
+  return '';
 }

@@ -100,7 +100,7 @@ function pageOf(plans: readonly Plan[], page: number) {
 }
 
 function toHomePlan(plan: Plan): HomePlan {
-  return { id: plan.id, number: plan.number, topic: plan.topic, status: plan.status, seoScore: plan.seoScore, permalink: plan.messagePermalink };
+  return { id: plan.id, number: plan.number, revision: plan.revision, topic: plan.topic, status: plan.status, seoScore: plan.seoScore, permalink: plan.messagePermalink };
 }
 
 const WAITING_LIMIT = 100;

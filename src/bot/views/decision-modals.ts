@@ -1,13 +1,17 @@
-import type { KnownBlock, View } from '@slack/types';
+import type { KnownBlock, PlainTextOption, View } from '@slack/types';
 import { z } from 'zod';
-import { DECISION_MODALS } from '../ids.ts';
+import { CHANNEL_LABELS, isVariantChannel, type ChannelId } from '../../domain/channels.ts';
+import type { ChangeScope } from '../../domain/plan-states.ts';
+import { DECISION_MODALS, UNKNOWN_REVISION } from '../ids.ts';
 import { escapeMrkdwn, truncate } from '../blocks/format.ts';
 import { stripControlCharacters } from './plan-modal.ts';
 import { blogFirstProblems } from '../../domain/publish-schedule.ts';
 
-export type DecisionMetadata = { planId: string; channelId: string | null };
+/** What a decision modal remembers: the plan, where its message is, and the revision the modal was opened on. */
+export type DecisionMetadata = { planId: string; channelId: string | null; revision: number };
 
-const metadataSchema = z.object({ planId: z.string(), channelId: z.string().nullable() });
+// Modals opened before metadata carried a revision are out of date by definition.
+const metadataSchema = z.object({ planId: z.string(), channelId: z.string().nullable(), revision: z.number().int().default(UNKNOWN_REVISION) });
 
 export function parseDecisionMetadata(raw: string | undefined): DecisionMetadata | null {
   try {
@@ -60,18 +64,71 @@ function textModal({
   };
 }
 
-export function buildRequestChangesModal(plan: { number: number; topic: string }, metadata: DecisionMetadata): View {
-  const { callbackId, block } = DECISION_MODALS.requestChanges;
-  return textModal({
-    callbackId,
-    title: 'Request changes',
-    submit: 'Send to the writer',
-    intro: `*#${plan.number} ${escapeMrkdwn(truncate(plan.topic, 150))}*\nThe draft is revised with your feedback, re-optimised, and its variants are written again.`,
-    block,
-    label: 'What should change?',
-    placeholder: 'Shorter intro, and add a checklist at the end.',
-    metadata,
-  });
+/** The scopes a plan's changes can have: the whole plan, the blog post, or one of its channel variants. */
+export function changeScopesOf(channels: readonly ChannelId[]): ChangeScope[] {
+  return [{ kind: 'plan' }, { kind: 'blog' }, ...channels.filter(isVariantChannel).map((channel) => ({ kind: 'variant' as const, channel }))];
+}
+
+function scopeValue(scope: ChangeScope): string {
+  return scope.kind === 'variant' ? `variant:${scope.channel}` : scope.kind;
+}
+
+function scopeOption(scope: ChangeScope): PlainTextOption {
+  switch (scope.kind) {
+    case 'plan':
+      return { text: plain('The whole plan'), description: plain('A new outline and draft, re-optimised, and every variant'), value: scopeValue(scope) };
+    case 'blog':
+      return { text: plain('The blog post only'), description: plain('This draft revised (outline kept), re-optimised; variants follow'), value: scopeValue(scope) };
+    case 'variant':
+      return { text: plain(`The ${CHANNEL_LABELS[scope.channel]} variant only`), description: plain('Only this variant is written again'), value: scopeValue(scope) };
+  }
+}
+
+export function buildRequestChangesModal(plan: { number: number; topic: string; channels: readonly ChannelId[] }, metadata: DecisionMetadata): View {
+  const { callbackId, block, scopeBlock, action } = DECISION_MODALS.requestChanges;
+  const options = changeScopesOf(plan.channels).map(scopeOption);
+  return {
+    type: 'modal',
+    callback_id: callbackId,
+    private_metadata: JSON.stringify(metadata),
+    title: plain('Request changes'),
+    submit: plain('Send to the writer'),
+    close: plain('Cancel'),
+    blocks: [
+      {
+        type: 'section',
+        text: { type: 'mrkdwn', text: `*#${plan.number} ${escapeMrkdwn(truncate(plan.topic, 150))}*\nOnly what you choose is written again; everything else is kept.` },
+      },
+      {
+        type: 'input',
+        block_id: scopeBlock,
+        label: plain('What should be redone?'),
+        element: { type: 'radio_buttons', action_id: action, options, ...(options[0] ? { initial_option: options[0] } : {}) },
+      },
+      {
+        type: 'input',
+        block_id: block,
+        label: plain('What should change?'),
+        element: { type: 'plain_text_input', action_id: action, multiline: true, max_length: 2000, placeholder: plain('Shorter intro, and add a checklist at the end.') },
+      },
+    ],
+  };
+}
+
+export type RequestChangesSubmission = { ok: true; feedback: string; scope: ChangeScope } | { ok: false; errors: Record<string, string> };
+
+/** The feedback is required; the scope must be one the plan has (a channel it was made for), else the whole plan is asked for again. */
+export function parseRequestChangesSubmission(view: { state?: { values?: unknown } }, channels: readonly ChannelId[]): RequestChangesSubmission {
+  const { block, scopeBlock, action } = DECISION_MODALS.requestChanges;
+  const values = (view.state?.values ?? {}) as Record<string, Record<string, { selected_option?: { value?: string } | null } | undefined> | undefined>;
+  const chosen = values[scopeBlock]?.[action]?.selected_option?.value ?? 'plan';
+  const scope = changeScopesOf(channels).find((candidate) => scopeValue(candidate) === chosen);
+  const errors: Record<string, string> = {};
+  if (!scope) errors[scopeBlock] = 'Pick the whole plan, the blog post, or one of this plan\'s channels.';
+  const feedback = parseRequiredText(view, block, 'feedback');
+  if (!feedback.ok) Object.assign(errors, feedback.errors);
+  if (!scope || !feedback.ok) return { ok: false, errors };
+  return { ok: true, feedback: feedback.text, scope };
 }
 
 export function buildRejectModal(plan: { number: number; topic: string }, metadata: DecisionMetadata): View {

@@ -35,20 +35,35 @@ export type WriteDraftOptions = {
   /** Reviewer feedback when the plan came back with changes requested; empty for a first draft. */
   feedback: readonly string[];
   previousDraft: Draft | null;
+  /** The outline to keep (a change to the blog post only): given, no outline is asked for. */
+  keptOutline?: readonly string[] | null;
   maxAttempts?: number;
 };
 
 /**
- * Stage 2: an outline, then the post. A post that cites unknown sources, links to pages that are not
+ * Stage 2: an outline (unless one is kept), then the post. A post that cites unknown sources, links to pages that are not
  * sources, is empty, or breaks the title, meta description or slug rules is made once more with the
  * problems named (`maxAttempts` 2). What is still wrong then is repaired in code (finishDraft), never
  * retried: only an empty body, which nothing can repair, fails the stage, and not as retryable.
  */
-export async function writeDraft({ brief, research, texts, llm, feedback, previousDraft, maxAttempts = 2 }: WriteDraftOptions): Promise<DraftOutcome> {
-  const outlinePrompt = buildOutlinePrompt({ brief, research, feedback });
-  const outlineAnswer = await llm.generate({ stage: 'outline', schemaName: 'outline', schema: outlineAnswerSchema, ...outlinePrompt });
-  const outline = outlineAnswer.data.headings.map((heading) => heading.trim()).filter(Boolean);
-  let usage: LlmUsage = addUsage(NO_USAGE, outlineAnswer.usage);
+export async function writeDraft({
+  brief,
+  research,
+  texts,
+  llm,
+  feedback,
+  previousDraft,
+  keptOutline = null,
+  maxAttempts = 2,
+}: WriteDraftOptions): Promise<DraftOutcome> {
+  let outline = keptOutline ? [...keptOutline] : [];
+  let usage: LlmUsage = NO_USAGE;
+  if (outline.length === 0) {
+    const outlinePrompt = buildOutlinePrompt({ brief, research, feedback });
+    const outlineAnswer = await llm.generate({ stage: 'outline', schemaName: 'outline', schema: outlineAnswerSchema, ...outlinePrompt });
+    outline = outlineAnswer.data.headings.map((heading) => heading.trim()).filter(Boolean);
+    usage = addUsage(usage, outlineAnswer.usage);
+  }
 
   let draft: Draft | undefined;
   let attempts = 0;

@@ -10,6 +10,9 @@ export type WriteVariantOptions<C extends VariantChannelId> = {
   channel: C;
   draft: Draft;
   llm: LlmGateway;
+  /** For a change asked of this variant: the reviewers' feedback, and the variant they reviewed, to edit. */
+  feedback?: readonly string[];
+  previous?: unknown;
   maxAttempts?: number;
 };
 
@@ -24,6 +27,8 @@ export async function writeVariant<C extends VariantChannelId>({
   channel,
   draft,
   llm,
+  feedback = [],
+  previous = null,
   maxAttempts = 2,
 }: WriteVariantOptions<C>): Promise<VariantOutcome> {
   const schemas: { [K in VariantChannelId]: z.ZodType<VariantOf<K>> } = VARIANT_SCHEMAS;
@@ -34,7 +39,7 @@ export async function writeVariant<C extends VariantChannelId>({
   let attempts = 0;
   while (attempts < Math.max(1, maxAttempts)) {
     attempts += 1;
-    const prompt = buildVariantPrompt({ brief, channel, draft, previousAttempt: content, violations });
+    const prompt = buildVariantPrompt({ brief, channel, draft, feedback, previousAttempt: content ?? previous, violations });
     const answer = await llm.generate({
       stage: `${CHANNEL_LABELS[channel]} variant`,
       schemaName: `variant_${channel}`,

@@ -18,6 +18,7 @@ import { findViewViolations } from '../../support/block-kit-limits.ts';
 const plan = (number: number, overrides: Partial<HomePlan> = {}): HomePlan => ({
   id: `00000000-0000-4000-8000-${String(number).padStart(12, '0')}`,
   number,
+  revision: 0,
   topic: `Plan number ${number}`,
   status: 'in_review',
   seoScore: 80,
@@ -97,8 +98,8 @@ describe('buildHomeView', () => {
     expect(shown).toContain('Waiting for you');
     const approvals = buttons(view.blocks).filter((b) => b.actionId === ACTIONS.approve);
     expect(approvals).toEqual([
-      { actionId: ACTIONS.approve, value: plan(7).id },
-      { actionId: ACTIONS.approve, value: plan(8).id },
+      { actionId: ACTIONS.approve, value: `${plan(7).id}:0` },
+      { actionId: ACTIONS.approve, value: `${plan(8).id}:0` },
     ]);
     expect(buttons(view.blocks).filter((b) => b.actionId === ACTIONS.openPlan).map((b) => b.value)).toEqual([plan(42).id, plan(7).id]);
     expect(shown).not.toContain('Settings');

@@ -17,7 +17,7 @@ describe('the schedule modal', () => {
   test('offers one time for all, or a time for each destination, within Slack limits', () => {
     const view = buildScheduleModal({
       plan: { number: 7, topic: 'Remote onboarding' },
-      metadata: { planId: 'p', channelId: null },
+      metadata: { planId: 'p', channelId: null, revision: 0 },
       destinations: OFFERED,
       selected: [BLOG.key],
       initialTime: at('09:00'),
@@ -33,7 +33,7 @@ describe('the schedule modal', () => {
   test('a plan scheduled with times of its own reopens with them, in "a time for each"', () => {
     const view = buildScheduleModal({
       plan: { number: 7, topic: 'Remote onboarding' },
-      metadata: { planId: 'p', channelId: null },
+      metadata: { planId: 'p', channelId: null, revision: 0 },
       destinations: OFFERED,
       selected: [BLOG.key, HOOK.key],
       initialTime: at('09:00'),

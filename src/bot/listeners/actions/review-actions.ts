@@ -2,18 +2,27 @@ import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { isAppError } from '../../../errors.ts';
 import { requestRender } from '../../../jobs/queue.ts';
-import { approvePlan, publishNow, unschedulePlan } from '../../../review/decisions.ts';
+import { approvePlan, publishNow, staleRevisionError, unschedulePlan } from '../../../review/decisions.ts';
 import type { Actor, Decision } from '../../../domain/review-policy.ts';
 import type { Plan } from '../../../db/plans.ts';
 import type { BotDeps } from '../../deps.ts';
 import { publishHome } from '../../services/publish-home.ts';
-import { ACTIONS } from '../../ids.ts';
+import { ACTIONS, parseDecisionButtonValue, UNKNOWN_REVISION } from '../../ids.ts';
 import { isAdminCheckUnavailable } from '../../services/permissions.ts';
 import { replyTo } from '../../services/reply.ts';
 import { authorizeDecision, defaultDestinations, destinationOptions, findPlanForDecision } from '../../services/review-context.ts';
 import { buildRejectModal, buildRequestChangesModal, buildScheduleModal } from '../../views/decision-modals.ts';
 
-type ButtonArgs = { actor: Actor; action: ButtonAction; body: BlockAction; client: WebClient; context: { teamId?: string }; tell: (text: string) => Promise<void> };
+type ButtonArgs = {
+  actor: Actor;
+  /** The revision the button was shown for; the decision is refused under the lock if it is no longer current. */
+  revision: number;
+  action: ButtonAction;
+  body: BlockAction;
+  client: WebClient;
+  context: { teamId?: string };
+  tell: (text: string) => Promise<void>;
+};
 
 const ONE_HOUR_MS = 60 * 60 * 1000;
 
@@ -23,12 +32,18 @@ export function registerReviewActions(app: App, deps: BotDeps): void {
     app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, action, body, client, context, respond }) => {
       await ack();
       const tell = (text: string) => replyTo({ respond: body.response_url ? respond : undefined, client, userId: body.user.id, text });
-      const plan = await findPlanForDecision(deps, context.teamId ?? body.team?.id, action.value);
-      if (!plan) return tell('That plan no longer exists in this workspace.');
+      const pressed = parseDecisionButtonValue(action.value);
+      const plan = await findPlanForDecision(deps, context.teamId ?? body.team?.id, pressed?.planId);
+      if (!plan || !pressed) return tell('That plan no longer exists in this workspace.');
       try {
+        // Checked before anything opens; the decision itself checks again under the plan's lock.
+        if (pressed.revision !== plan.revision) {
+          if (pressed.revision === UNKNOWN_REVISION) await requestRender(deps, plan.teamId, plan.id, 0);
+          throw staleRevisionError(pressed.revision, plan);
+        }
         const { actor, verdict } = await authorizeDecision({ deps, client, plan, userId: body.user.id, decision });
         if (!verdict.isAllowed) return tell(verdict.message);
-        await handle(plan, { actor, action, body, client, context, tell });
+        await handle(plan, { actor, revision: pressed.revision, action, body, client, context, tell });
       } catch (error) {
         if (!isAppError(error, 'CONFLICT') && !isAppError(error, 'NOT_FOUND') && !isAppError(error, 'FORBIDDEN') && !isAdminCheckUnavailable(error)) throw error;
         await tell(error.message);
@@ -37,8 +52,8 @@ export function registerReviewActions(app: App, deps: BotDeps): void {
     });
   };
 
-  on(ACTIONS.approve, 'approve', async (plan, { actor, tell }) => {
-    const outcome = await approvePlan({ db: deps.db, teamId: plan.teamId, planId: plan.id, actor, now: deps.now() });
+  on(ACTIONS.approve, 'approve', async (plan, { actor, revision, tell }) => {
+    const outcome = await approvePlan({ db: deps.db, teamId: plan.teamId, planId: plan.id, actor, revision, now: deps.now() });
     await requestRender(deps, plan.teamId, plan.id, 0);
     if (!outcome.isNewApproval) return tell(`You have already approved plan #${plan.number}.`);
     if (!outcome.isApproved) {
@@ -51,7 +66,7 @@ export function registerReviewActions(app: App, deps: BotDeps): void {
       await args.client.views.open({ trigger_id: args.body.trigger_id, view: await view(plan, args) });
     };
   };
-  const metadataOf = (plan: Plan) => ({ planId: plan.id, channelId: plan.messageChannelId });
+  const metadataOf = (plan: Plan) => ({ planId: plan.id, channelId: plan.messageChannelId, revision: plan.revision });
 
   on(ACTIONS.requestChanges, 'request_changes', openModal(async (plan) => buildRequestChangesModal(plan, metadataOf(plan))));
   on(ACTIONS.reject, 'reject', openModal(async (plan) => buildRejectModal(plan, metadataOf(plan))));
@@ -71,12 +86,13 @@ export function registerReviewActions(app: App, deps: BotDeps): void {
     ),
   );
 
-  on(ACTIONS.publishNow, 'publish', async (plan, { actor }) => {
+  on(ACTIONS.publishNow, 'publish', async (plan, { actor, revision }) => {
     await publishNow({
       db: deps.db,
       teamId: plan.teamId,
       planId: plan.id,
       actor,
+      revision,
       now: deps.now(),
       options: await destinationOptions(deps, plan),
       defaultKeys: await defaultDestinations(deps, plan),
@@ -85,8 +101,8 @@ export function registerReviewActions(app: App, deps: BotDeps): void {
     await requestRender(deps, plan.teamId, plan.id, 0);
   });
 
-  on(ACTIONS.unschedule, 'unschedule', async (plan, { actor }) => {
-    await unschedulePlan({ db: deps.db, teamId: plan.teamId, planId: plan.id, actor });
+  on(ACTIONS.unschedule, 'unschedule', async (plan, { actor, revision }) => {
+    await unschedulePlan({ db: deps.db, teamId: plan.teamId, planId: plan.id, actor, revision });
     await requestRender(deps, plan.teamId, plan.id, 0);
   });
 }
