@@ -95,6 +95,9 @@ const environmentSchema = z.object({
   X_API_URL: httpUrl('https://api.x.com'),
   X_OAUTH_URL: httpUrl('https://x.com/i/oauth2/authorize'),
   LINKEDIN_API_URL: httpUrl('https://api.linkedin.com'),
+  MAILCHIMP_API_URL: optionalString.refine((value) => value === undefined || /^https?:\/\/[^\s/]+/.test(value), {
+    message: 'must be an http(s) base URL without /3.0, such as http://127.0.0.1:4010 (leave it unset for https://<prefix>.api.mailchimp.com)',
+  }),
   LINKEDIN_OAUTH_URL: httpUrl('https://www.linkedin.com/oauth/v2'),
   LINKEDIN_VERSION: withDefault('202601').pipe(z.string().regex(/^\d{6}$/, 'must be a LinkedIn API version as YYYYMM, such as 202601')),
   X_PRICE_PER_POST: z.coerce.number({ message: 'must be a number' }).min(0, 'must be 0 or more').default(0.015),
@@ -134,6 +137,8 @@ export type Config = {
   reviewReminderHours: number;
   /** Webhooks and WordPress sites may be on private networks and loopback (never link-local). */
   allowPrivateDestinations: boolean;
+  /** MAILCHIMP_API_URL: replaces https://<prefix>.api.mailchimp.com; undefined for Mailchimp itself. */
+  mailchimpApiUrl: string | undefined;
   /** Per plan (retry, edit brief) or per workspace (request changes, destination test). */
   actionRateLimits: { retryPerHour: number; requestChangesPerHour: number; destinationTestPerMinute: number; editBriefPerHour: number };
   workerStaleAfterMs: number;
@@ -206,6 +211,7 @@ export function loadConfig(env: Environment, argv: readonly string[] = []): Conf
     planRateLimitPerHour: values.PLAN_RATE_LIMIT_PER_HOUR,
     reviewReminderHours: values.REVIEW_REMINDER_HOURS,
     allowPrivateDestinations: values.ALLOW_PRIVATE_DESTINATIONS === 'true',
+    mailchimpApiUrl: values.MAILCHIMP_API_URL?.replace(/\/+$/, ''),
     actionRateLimits: {
       retryPerHour: values.RETRY_RATE_LIMIT_PER_HOUR,
       requestChangesPerHour: values.REQUEST_CHANGES_RATE_LIMIT_PER_HOUR,

@@ -18,7 +18,7 @@ import { makeLlmGateway } from './orchestrator/llm.ts';
 import { makeScraper } from './orchestrator/scraper.ts';
 import { makeSeoPool } from './orchestrator/seo/pool.ts';
 import type { ResolveHost } from './publish/network-guard.ts';
-import { BUILT_IN_DESTINATION_ADAPTERS, makeDestinationRegistry, makeNetworkDestinationAdapters, type DestinationRegistry } from './publish/registry.ts';
+import { makeBuiltInDestinationAdapters, makeDestinationRegistry, makeNetworkDestinationAdapters, type DestinationRegistry } from './publish/registry.ts';
 import { makeHttpApp, makeMetricsApp, type HealthReport, type MetricsRoute } from './server/http-app.ts';
 import { renderMetrics } from './server/metrics.ts';
 import { makeAuthorize, makeInstaller } from './server/oauth.ts';
@@ -91,7 +91,7 @@ export async function startApp({
     const enqueue = makeEnqueue(database.db);
     const now = () => new Date();
     const networkDeps = { db: database.db, encryptionKey: config.encryptionKey, networks: config.networks, logger, now };
-    const destinations = givenDestinations ?? makeDestinationRegistry([...BUILT_IN_DESTINATION_ADAPTERS, ...makeNetworkDestinationAdapters(networkDeps)]);
+    const destinations = givenDestinations ?? makeDestinationRegistry([...makeBuiltInDestinationAdapters({ mailchimpApiUrl: config.mailchimpApiUrl }), ...makeNetworkDestinationAdapters(networkDeps)]);
     const destinationNetwork = { allowPrivate: config.allowPrivateDestinations, ...(resolveDestinationHost ? { resolve: resolveDestinationHost } : {}) };
     const installationStore =
       config.slack.oauth && config.encryptionKey ? makeInstallationStore(database.db, config.encryptionKey) : undefined;

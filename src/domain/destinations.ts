@@ -5,7 +5,7 @@ import { z } from 'zod';
  * src/publish/destinations/ use these schemas; a kind the app does not ship (a test's, a plug-in's) is
  * just another string id with its own adapter.
  */
-export const BUILT_IN_DESTINATION_KINDS = ['slack_channel', 'webhook', 'wordpress'] as const;
+export const BUILT_IN_DESTINATION_KINDS = ['slack_channel', 'webhook', 'wordpress', 'ghost', 'mailchimp'] as const;
 /** Kinds that post as an account connected in the App Home; their adapters are built with the app's dependencies. */
 export const NETWORK_DESTINATION_KINDS = ['x_thread', 'linkedin'] as const;
 /** A destination kind id: lowercase letters, digits and underscores (it ends up in action ids). */
@@ -90,10 +90,71 @@ export const linkedinDestinationSchema = z.object({
 });
 export type LinkedinConfig = z.infer<typeof linkedinDestinationSchema>;
 
+/**
+ * A Mailchimp data center ("us21"): the part of the API key after the dash, and the first label of the
+ * API host. Checked here because Mailchimp's own client builds the host by replacing the word "server"
+ * with it, so anything else would send the key to another host.
+ */
+export const MAILCHIMP_SERVER_PREFIX = /^[a-z]+\d+$/;
+
+const emailSchema = (what: string) => z.string().trim().pipe(z.email(`Enter ${what} as an email address, such as news@example.com.`));
+
+/** A Mailchimp audience: the newsletter variant becomes a campaign to it, scheduled, sent, or kept as a draft. */
+export const mailchimpDestinationSchema = z.object({
+  kind: z.literal('mailchimp'),
+  serverPrefix: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(MAILCHIMP_SERVER_PREFIX, 'Enter the server prefix: the letters and digits after the dash at the end of the API key, such as us21.'),
+  listId: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9]{4,20}$/i, "Enter the audience ID from Mailchimp's Audience → Settings → Audience name and defaults, such as a1b2c3d4e5."),
+  fromName: z.string().trim().min(1, 'Enter the name the email comes from.').max(100, 'Keep the from name to 100 characters.'),
+  replyTo: emailSchema('the reply-to address'),
+  testEmail: emailSchema('the address Test sends to'),
+  delivery: z.enum(['schedule', 'send', 'draft']),
+});
+export type MailchimpConfig = z.infer<typeof mailchimpDestinationSchema>;
+
+/** A Mailchimp API key as Mailchimp shows it: 32 hex digits, a dash, and the server prefix. */
+export const mailchimpApiKeySchema = z
+  .string()
+  .trim()
+  .regex(/^[0-9a-f]{32}-[a-z]+\d+$/, 'Paste the API key Mailchimp showed: 32 letters and digits, a dash and the server prefix (…-us21).');
+
+/** A Ghost site through its Admin API, with an Admin API key of a custom integration. */
+export const ghostDestinationSchema = z
+  .object({
+    kind: z.literal('ghost'),
+    adminUrl: wordpressSiteUrlSchema.transform((value) => value.replace(/\/+$/, '')),
+    mode: z.enum(['draft', 'publish', 'publish_and_email']),
+    /** The newsletter's slug; emailing is possible only when it is set. */
+    newsletter: z
+      .string()
+      .trim()
+      .regex(/^([a-z0-9-]{1,191})?$/, "Enter the newsletter's slug as Ghost shows it (Settings → Newsletters), such as default-newsletter, or leave it empty."),
+  })
+  .superRefine((config, context) => {
+    if (config.mode === 'publish_and_email' && config.newsletter === '') {
+      context.addIssue({ code: 'custom', path: ['newsletter'], message: 'Enter the newsletter to email, or choose to publish without emailing.' });
+    }
+  });
+export type GhostConfig = z.infer<typeof ghostDestinationSchema>;
+
+/** A Ghost Admin API key: a 24-hex id, a colon and a 64-hex secret. */
+export const ghostAdminKeySchema = z
+  .string()
+  .trim()
+  .regex(/^[0-9a-f]{24}:[0-9a-f]{64}$/, 'Paste the Admin API key of a Ghost custom integration: 24 hex digits, a colon and 64 hex digits.');
+
 export const destinationConfigSchema = z.discriminatedUnion('kind', [
   slackChannelDestinationSchema,
   webhookDestinationSchema,
   wordpressDestinationSchema,
+  mailchimpDestinationSchema,
+  ghostDestinationSchema,
   xThreadDestinationSchema,
   linkedinDestinationSchema,
 ]);

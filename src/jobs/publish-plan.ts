@@ -13,7 +13,7 @@ import { markdownToHtml } from '../publish/html.ts';
 import { openStoredDestination } from '../publish/stored-destination.ts';
 import type { DeliveryResult, PublishContent } from '../publish/types.ts';
 import type { JobDeps } from './deps.ts';
-import { settledPlanEvent } from '../domain/publish-schedule.ts';
+import { settledPlanEvent, timeOf } from '../domain/publish-schedule.ts';
 import { parsePayload, publishJobPayload, type RevisionJobPayload } from './payloads.ts';
 import { enqueuePublish, removePublishJobs, requestRender } from './queue.ts';
 
@@ -237,6 +237,7 @@ async function resolveDestination(
   const opened = openStoredDestination(deps.destinations, row, deps.encryptionKey);
   if (!opened.ok) return unusable(key, row.name, row.kind, opened.reason);
   const { adapter, config, readSecret } = opened;
+  const scheduledAt = isAnnouncement ? null : timeOf(plan.publishTimes, key, plan.scheduledAt);
   return {
     key,
     name: row.name,
@@ -252,6 +253,7 @@ async function resolveDestination(
         content: await contentFor(deps, plan, links),
         idempotencyKey,
         attemptStartedAt: attempt.createdAt,
+        ...(scheduledAt ? { scheduledAt } : {}),
         ...(attempt.externalId ? { recordedExternalId: attempt.externalId } : {}),
         ...(links.post ? { link: links.post } : {}),
       };

@@ -19,7 +19,7 @@ export type HttpExchange =
 
 export type HttpRequestOptions = {
   url: string;
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   headers?: Record<string, string>;
   body?: string;
   /** For the whole exchange: connecting, sending and reading the answer. */

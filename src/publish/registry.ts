@@ -4,12 +4,19 @@ import type { DestinationAdapter } from './destinations/adapter.ts';
 import { slackChannelAdapter } from './destinations/slack-channel.ts';
 import { webhookAdapter } from './destinations/webhook.ts';
 import { wordpressAdapter } from './destinations/wordpress.ts';
+import { ghostAdapter } from './destinations/ghost.ts';
+import { makeMailchimpAdapter } from './destinations/mailchimp.ts';
 import { makeLinkedinAdapter } from './destinations/linkedin.ts';
 import { makeXThreadAdapter } from './destinations/x-thread.ts';
 import type { NetworkDeps } from './networks/accounts.ts';
 
-/** The kinds the app ships, in the order the App Home offers them. */
-export const BUILT_IN_DESTINATION_ADAPTERS: readonly DestinationAdapter[] = [slackChannelAdapter, webhookAdapter, wordpressAdapter];
+/** The kinds the app ships, in the order the App Home offers them; `mailchimpApiUrl` is MAILCHIMP_API_URL. */
+export function makeBuiltInDestinationAdapters({ mailchimpApiUrl }: { mailchimpApiUrl?: string | undefined } = {}): readonly DestinationAdapter[] {
+  return [slackChannelAdapter, webhookAdapter, wordpressAdapter, ghostAdapter, makeMailchimpAdapter({ apiUrl: mailchimpApiUrl })];
+}
+
+/** The built-in kinds with Mailchimp at its real address. */
+export const BUILT_IN_DESTINATION_ADAPTERS: readonly DestinationAdapter[] = makeBuiltInDestinationAdapters();
 
 /** The kinds that post as connected accounts (X, LinkedIn): they need the database, the keys and the API endpoints. */
 export function makeNetworkDestinationAdapters(deps: NetworkDeps): readonly DestinationAdapter[] {

@@ -6,7 +6,7 @@ import type { DeliveryResult, DestinationCheck, PublishContent } from '../types.
 
 /** One input of a destination's settings form; `name` is its key in the stored config. */
 export type DestinationFormField =
-  | { type: 'text'; name: string; blockId: string; label: string; placeholder: string; maxLength: number; hint?: string }
+  | { type: 'text'; name: string; blockId: string; label: string; placeholder: string; maxLength: number; hint?: string; optional?: boolean }
   | { type: 'channel'; name: string; blockId: string; label: string; hint?: string }
   | { type: 'radio'; name: string; blockId: string; label: string; options: readonly { label: string; value: string }[]; initial: string };
 
@@ -47,6 +47,8 @@ export type PublishCallContext<C> = DestinationCallContext<C> & {
   idempotencyKey: string;
   /** The published post's URL when another destination made one (announcements link to it). */
   link?: string;
+  /** When this destination was scheduled to publish (its job runs then); absent for a plan published right away. */
+  scheduledAt?: Date;
   /** When the attempt was first claimed: the earliest a previous try can have published. */
   attemptStartedAt: Date;
   /** The destination's id for what an earlier try delivered, when it was recorded (a Slack `<channel>:<ts>`). */

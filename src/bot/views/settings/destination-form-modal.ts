@@ -49,7 +49,7 @@ function fieldBlock(field: DestinationFormField, initial: string): KnownBlock {
   const hint = 'hint' in field && field.hint !== undefined ? { hint: field.hint } : {};
   switch (field.type) {
     case 'text':
-      return inputBlock(field.blockId, field.label, textInput(initial, field.placeholder, field.maxLength), hint);
+      return inputBlock(field.blockId, field.label, textInput(initial, field.placeholder, field.maxLength), { ...hint, ...(field.optional ? { optional: true } : {}) });
     case 'channel':
       return inputBlock(
         field.blockId,
