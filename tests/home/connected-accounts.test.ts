@@ -127,5 +127,7 @@ test('the Destinations modal lists an account\'s destination without Edit and of
     '"action_id":"destination_add_slack_channel"',
     '"action_id":"destination_add_webhook"',
     '"action_id":"destination_add_wordpress"',
+    '"action_id":"destination_add_ghost"',
+    '"action_id":"destination_add_mailchimp"',
   ]);
 });

@@ -1,4 +1,7 @@
 import { describe, expect, test } from 'vitest';
+import { ghostAdapter } from '../../src/publish/destinations/ghost.ts';
+import type { DestinationAdapter } from '../../src/publish/destinations/adapter.ts';
+import type { MailchimpConfig } from '../../src/domain/destinations.ts';
 import { BUILT_IN_DESTINATION_KINDS } from '../../src/domain/destinations.ts';
 import { slackChannelAdapter } from '../../src/publish/destinations/slack-channel.ts';
 import { webhookAdapter } from '../../src/publish/destinations/webhook.ts';
@@ -33,5 +36,13 @@ describe('the destination registry', () => {
     expect(webhookAdapter.summary({ kind: 'webhook', url: 'https://cms.example.com/h' })).toBe('https://cms.example.com/h');
     expect(wordpressAdapter.summary({ kind: 'wordpress', siteUrl: 'https://blog.example.com', username: 'bot', status: 'draft' })).toBe('https://blog.example.com');
     expect(wordpressAdapter.makesPostLink).toBe(true);
+    const ghost = builtInDestinations.get('ghost') as unknown as typeof ghostAdapter;
+    expect(ghost.summary({ kind: 'ghost', adminUrl: 'https://blog.example.com', mode: 'publish_and_email', newsletter: 'weekly' })).toBe('https://blog.example.com · emails “weekly”');
+    expect(ghost.makesPostLink).toBe(true);
+    const mailchimp = builtInDestinations.get('mailchimp') as DestinationAdapter<MailchimpConfig>;
+    const audience: MailchimpConfig = { kind: 'mailchimp', serverPrefix: 'us21', listId: 'a1b2c3d4e5', fromName: 'Acme', replyTo: 'news@example.com', testEmail: 'me@example.com', delivery: 'send' };
+    expect(mailchimp.summary(audience)).toBe('audience a1b2c3d4e5 (us21)');
+    // The newsletter links to the post, so it waits for the blog.
+    expect(mailchimp.makesPostLink).toBeUndefined();
   });
 });

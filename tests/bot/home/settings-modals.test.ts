@@ -82,7 +82,7 @@ describe('every settings modal builds within Slack limits', () => {
         { notice: long },
       ),
     ],
-    ...(['slack_channel', 'webhook', 'wordpress'] as const).flatMap((kind): [string, ModalView][] => [
+    ...(['slack_channel', 'webhook', 'wordpress', 'ghost', 'mailchimp'] as const).flatMap((kind): [string, ModalView][] => [
       [`${kind} form (new)`, buildDestinationFormModal({ kind })],
       [`${kind} form (edit)`, buildDestinationFormModal({ kind, existing: { id: 'd1', name: long, config: { url: long, siteUrl: 'https://x.example', username: 'bot', status: 'publish', channelId: 'C1' } } })],
     ]),
@@ -319,7 +319,7 @@ describe('Destinations', () => {
     for (const id of ['d1', 'd2']) {
       for (const action of [actions.edit, actions.test, actions.remove]) expect(shown).toContain(`"action_id":"${action}","value":"${id}"`);
     }
-    for (const kind of ['slack_channel', 'webhook', 'wordpress']) {
+    for (const kind of ['slack_channel', 'webhook', 'wordpress', 'ghost', 'mailchimp']) {
       expect(shown).toContain(`"action_id":"destination_add_${kind}","value":"${kind}"`);
       expect(parseDestinationKind(kind)).toBe(kind);
     }
@@ -429,6 +429,59 @@ describe('Destination forms', () => {
         [B.applicationPassword]: 'Paste the application password WordPress showed: 24 letters and digits (spaces are fine).',
       },
     });
+  });
+
+  test('a Mailchimp audience round-trips; a bad server prefix, audience and addresses are answered inline', () => {
+    const view = buildDestinationFormModal({ kind: 'mailchimp' });
+    const values = {
+      [B.name]: text('Monthly newsletter'),
+      destination_mailchimp_server: text('US21'),
+      destination_mailchimp_audience: text('a1b2c3d4e5'),
+      destination_mailchimp_from_name: text('Acme'),
+      destination_mailchimp_reply_to: text('news@example.com'),
+      destination_mailchimp_test_email: text('me@example.com'),
+      destination_mailchimp_api_key: text('0123456789abcdef0123456789abcdef-us21'),
+      destination_mailchimp_delivery: { selected_option: { value: 'send' } },
+    };
+    expect(parseDestinationFormSubmission(submit(view, values))).toEqual({
+      ok: true,
+      value: {
+        id: null,
+        kind: 'mailchimp',
+        name: 'Monthly newsletter',
+        config: { kind: 'mailchimp', serverPrefix: 'us21', listId: 'a1b2c3d4e5', fromName: 'Acme', replyTo: 'news@example.com', testEmail: 'me@example.com', delivery: 'send' },
+        secret: '0123456789abcdef0123456789abcdef-us21',
+      },
+    });
+    const bad = parseDestinationFormSubmission(
+      submit(view, { ...values, destination_mailchimp_server: text('us21.evil.example'), destination_mailchimp_reply_to: text('news'), destination_mailchimp_api_key: text('abc') }),
+    );
+    expect(bad).toEqual({
+      ok: false,
+      errors: {
+        destination_mailchimp_server: 'Enter the server prefix: the letters and digits after the dash at the end of the API key, such as us21.',
+        destination_mailchimp_reply_to: 'Enter the reply-to address as an email address, such as news@example.com.',
+        destination_mailchimp_api_key: 'Paste the API key Mailchimp showed: 32 letters and digits, a dash and the server prefix (…-us21).',
+      },
+    });
+  });
+
+  test('a Ghost site: the newsletter is optional, but emailing needs one', () => {
+    const view = buildDestinationFormModal({ kind: 'ghost' });
+    const newsletterBlock = view.blocks.find((block) => block.block_id === 'destination_ghost_newsletter');
+    expect(newsletterBlock).toMatchObject({ type: 'input', optional: true });
+    const values = {
+      [B.name]: text('Ghost blog'),
+      destination_ghost_url: text('https://blog.example.com/'),
+      destination_ghost_key: text(`${'a'.repeat(24)}:${'b'.repeat(64)}`),
+      destination_ghost_mode: { selected_option: { value: 'publish_and_email' } },
+    };
+    expect(parseDestinationFormSubmission(submit(view, values))).toEqual({
+      ok: false,
+      errors: { destination_ghost_newsletter: 'Enter the newsletter to email, or choose to publish without emailing.' },
+    });
+    const saved = parseDestinationFormSubmission(submit(view, { ...values, destination_ghost_newsletter: text('weekly') }));
+    expect(saved.ok && saved.value.config).toEqual({ kind: 'ghost', adminUrl: 'https://blog.example.com', mode: 'publish_and_email', newsletter: 'weekly' });
   });
 
   test('a form without its metadata asks to start again', () => {
