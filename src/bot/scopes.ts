@@ -4,6 +4,7 @@ export const BOT_SCOPES = {
   'chat:write': "posting and updating the plan's message, its thread replies and ephemeral notices",
   'chat:write.public': 'posting in public channels the app has not been invited to (private channels still need /invite)',
   'files:write': 'attaching a draft too long for a message as a Markdown file',
+  'canvases:write': "publishing the full draft with its sources as a canvas in the plan's channel, linked from the plan's message (without it, the link opens the draft reply)",
   'users:read': 'users.info and users.list, to tell workspace admins and owners (they decide when no approvers are named)',
   'reactions:read': 'counting reactions on published announcements',
   'channels:history': 'after an ambiguous Slack error, finding an announcement already posted in a public channel, so it is not posted twice',

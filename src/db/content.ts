@@ -74,6 +74,7 @@ export async function addContentItem(
     revision,
     origin,
     draft,
+    takeaway = null,
     analysis,
     claims,
     repairs,
@@ -81,6 +82,7 @@ export async function addContentItem(
     revision: number;
     origin: 'draft' | 'refinement';
     draft: Draft;
+    takeaway?: string | null;
     analysis: ContentAnalysis | null;
     claims: ClaimCheck | null;
     repairs: Repair[];
@@ -97,6 +99,7 @@ export async function addContentItem(
       title: draft.title,
       slug: draft.slug,
       metaDescription: draft.metaDescription,
+      takeaway,
       markdown: draft.markdown,
       analysis,
       claims,
@@ -184,8 +187,8 @@ export async function carryContentForward(
   { teamId, planId, fromRevision, toRevision, channels }: PlanRef & { fromRevision: number; toRevision: number; channels: readonly string[] },
 ): Promise<string[]> {
   const [item] = await db.execute<{ id: number }>(sql`
-    insert into content_items (team_id, plan_id, revision, version, origin, title, slug, meta_description, markdown, analysis, claims, repairs, seo_score, readability_score)
-    select team_id, plan_id, ${toRevision}, version, 'carried', title, slug, meta_description, markdown, analysis, claims, repairs, seo_score, readability_score
+    insert into content_items (team_id, plan_id, revision, version, origin, title, slug, meta_description, takeaway, markdown, analysis, claims, repairs, seo_score, readability_score)
+    select team_id, plan_id, ${toRevision}, version, 'carried', title, slug, meta_description, takeaway, markdown, analysis, claims, repairs, seo_score, readability_score
     from content_items where team_id = ${teamId} and plan_id = ${planId} and is_current
     limit 1
     returning id`);

@@ -183,6 +183,8 @@ export const contentItems = pgTable(
     title: text('title').notNull(),
     slug: text('slug').notNull(),
     metaDescription: text('meta_description').notNull(),
+    /** Two sentences for the approver, returned by the draft call; null for refinements and older drafts. */
+    takeaway: text('takeaway'),
     markdown: text('markdown').notNull(),
     analysis: jsonb('analysis'),
     /** The claim check of this version; null for versions made before it existed. */
@@ -241,6 +243,8 @@ export const threadReplies = pgTable(
     key: text('key').notNull(),
     ts: text('ts'),
     contentHash: text('content_hash'),
+    /** Where the reply (or, for the canvas, the canvas) opens; null when Slack gave none. */
+    permalink: text('permalink'),
     updatedAt: updatedAt(),
   },
   (table) => [primaryKey({ columns: [table.teamId, table.planId, table.key] })],

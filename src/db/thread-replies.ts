@@ -4,17 +4,19 @@ import { threadReplies } from './schema.ts';
 
 export type ThreadReply = typeof threadReplies.$inferSelect;
 
-export async function saveThreadReply(
-  db: Executor,
-  { teamId, planId, key, ts, contentHash }: { teamId: string; planId: string; key: string; ts: string; contentHash: string },
-): Promise<void> {
+export type SavedThreadReply = { teamId: string; planId: string; key: string; ts: string; contentHash: string; permalink?: string | null };
+
+/** Records where a reply (or the draft's canvas) is and what it shows; returns the row as saved. */
+export async function saveThreadReply(db: Executor, { teamId, planId, key, ts, contentHash, permalink = null }: SavedThreadReply): Promise<ThreadReply> {
+  const updatedAt = new Date();
   await db
     .insert(threadReplies)
-    .values({ teamId, planId, key, ts, contentHash })
+    .values({ teamId, planId, key, ts, contentHash, permalink, updatedAt })
     .onConflictDoUpdate({
       target: [threadReplies.teamId, threadReplies.planId, threadReplies.key],
-      set: { ts, contentHash, updatedAt: new Date() },
+      set: { ts, contentHash, permalink, updatedAt },
     });
+  return { teamId, planId, key, ts, contentHash, permalink, updatedAt };
 }
 
 /** Forgets where the plan's replies were, so the next render posts them again (in the plan's new thread). */

@@ -16,7 +16,7 @@ import { enqueueOptimize } from './queue.ts';
 import { runStage } from './stage-runner.ts';
 import { countWords } from '../orchestrator/text.ts';
 
-export type DraftStageOutput = { draft: Draft; wordCount: number; outline: string[]; warnings: string[]; repairs: Repair[]; claims: ClaimCheck };
+export type DraftStageOutput = { draft: Draft; takeaway?: string | null; wordCount: number; outline: string[]; warnings: string[]; repairs: Repair[]; claims: ClaimCheck };
 
 /** Stage 2: an outline, then the post in Markdown with citations to research sources only, repaired and claim-checked. */
 export function makeDraftPlan(deps: JobDeps): Task {
@@ -37,6 +37,7 @@ export function makeDraftPlan(deps: JobDeps): Task {
           usage: outcome.usage,
           output: {
             draft: outcome.draft,
+            takeaway: outcome.takeaway,
             wordCount: countWords(outcome.draft.markdown),
             outline: outcome.outline,
             warnings: outcome.warnings,
@@ -46,7 +47,7 @@ export function makeDraftPlan(deps: JobDeps): Task {
         };
       },
       complete: async (tx, plan, output) => {
-        await addContentItem(tx, { teamId, planId, revision, origin: 'draft', draft: output.draft, analysis: null, claims: output.claims, repairs: output.repairs });
+        await addContentItem(tx, { teamId, planId, revision, origin: 'draft', draft: output.draft, takeaway: output.takeaway ?? null, analysis: null, claims: output.claims, repairs: output.repairs });
         const moved = await applyPlanEvent(tx, { teamId, planId }, { type: 'stage_succeeded', stage: 'draft' });
         if (moved.isApplied) await enqueueOptimize(tx, plan, 0, deps.maxAttempts);
       },

@@ -40,7 +40,7 @@ export type PromptName = (typeof PROMPT_NAMES)[number];
 export const PROMPT_VERSIONS: Record<PromptName, string> = {
   research: 'v2',
   outline: 'v1',
-  draft: 'v2',
+  draft: 'v3',
   revise: 'v2',
   variant: 'v3',
 };

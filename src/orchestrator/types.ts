@@ -58,6 +58,8 @@ export type Draft = { title: string; slug: string; metaDescription: string; mark
 
 export type DraftOutcome = {
   draft: Draft;
+  /** Two sentences for the approver, from the draft call; null when the model gave none. */
+  takeaway: string | null;
   outline: string[];
   /** Rule breaks left after the last try that code cannot repair (a short meta description). */
   warnings: string[];

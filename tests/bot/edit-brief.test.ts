@@ -103,7 +103,7 @@ test('a removed channel is dropped and nothing runs again', async () => {
   expect(await variantsOf(3)).toEqual(['x_thread']);
   // The variant carried into the revision shows as done, not waiting.
   const { message } = await rootMessage(t, plan.id);
-  expect(JSON.stringify(message.blocks)).toContain('✅ *Variants*');
+  expect(JSON.stringify(message.blocks)).toContain('Variants ✓ LinkedIn, X thread');
 });
 
 test('topic, keyphrase, keywords, competitor URLs or skip research: from research', async () => {

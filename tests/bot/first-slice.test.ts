@@ -114,7 +114,8 @@ describe('plan submission', () => {
     for (const expected of ['Hybrid work playbook for small teams', `<@${AUTHOR}>`, 'hybrid work', 'LinkedIn', 'X thread', 'Research', 'Draft', 'SEO', 'Variants']) {
       expect(text).toContain(expected);
     }
-    expect(text.match(/⬜/g)).toHaveLength(4);
+    expect(text.match(/"type":"task_card"/g)).toHaveLength(4);
+    expect(text.match(/"status":"pending"/g)).toHaveLength(4);
 
     await expect.poll(async () => (await t.database.sql`select message_ts from content_plans`)[0]?.['message_ts']).toBe(post?.response?.['ts']);
     expect(await countRows()).toEqual({ plans: 1, jobs: 1, audits: 1 });

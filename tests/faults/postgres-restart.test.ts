@@ -105,7 +105,7 @@ test('Postgres restarted in the middle of three plans: /healthz goes 503 then 20
     expect(message?.text, plan.id).toContain('In review');
     const replies = slack.messages.replies(plan.message_channel_id, plan.message_ts).filter((reply) => !isPlanNotice(reply));
     const keys = await sql`select key from thread_replies where plan_id = ${plan.id} order by key`;
-    expect(keys.map((row) => row['key'])).toEqual(['draft:r0', 'research', 'seo:r0', 'variant:linkedin:r0']);
+    expect(keys.map((row) => row['key'])).toEqual(['canvas', 'draft:r0', 'research', 'seo:r0', 'variant:linkedin:r0']);
     expect(replies, plan.id).toHaveLength(4);
   }
 }, 90_000);

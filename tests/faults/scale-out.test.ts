@@ -103,8 +103,14 @@ test('100 plans over two web and two worker processes: every job runs once, ever
     .filter((plan) => plan.replies !== 4);
   expect(wrongReplies).toEqual([]);
   const [replyKeys] = await database.sql<{ n: number; distinct: number }[]>`
-    select count(*)::int as n, count(distinct (plan_id, key))::int as distinct from thread_replies where plan_id = any(${planIds}::uuid[])`;
+    select count(*)::int as n, count(distinct (plan_id, key))::int as distinct from thread_replies
+    where plan_id = any(${planIds}::uuid[]) and key <> 'canvas'`;
   expect(replyKeys).toEqual({ n: PLANS * 4, distinct: PLANS * 4 });
+  // Each plan's draft is published as one canvas, once.
+  const [canvasRows] = await database.sql<{ n: number }[]>`
+    select count(*)::int as n from thread_replies where plan_id = any(${planIds}::uuid[]) and key = 'canvas' and ts not like 'unavailable:%'`;
+  expect(canvasRows?.n).toBe(PLANS);
+  expect(slack.callsTo('canvases.create').filter((call) => call.outcome === 'ok')).toHaveLength(PLANS);
   const rootTs = new Set(located.map((plan) => plan.message_ts));
   const threadPosts = slack.callsTo('chat.postMessage').filter((call) => rootTs.has(String(call.args['thread_ts'])) && call.outcome === 'ok' && !isPlanNotice(call));
   expect(threadPosts).toHaveLength(PLANS * 4);

@@ -133,7 +133,7 @@ test('Slack down while a plan runs: the message and its replies catch up afterwa
 
   // Every reply is there, posted once.
   const keys = await t.database.sql`select key from thread_replies where plan_id = ${plan.id} order by key`;
-  expect(keys.map((key) => key['key'])).toEqual(['draft:r0', 'research', 'seo:r0', 'variant:linkedin:r0', 'variant:newsletter:r0']);
+  expect(keys.map((key) => key['key'])).toEqual(['canvas', 'draft:r0', 'research', 'seo:r0', 'variant:linkedin:r0', 'variant:newsletter:r0']);
   expect(replies).toHaveLength(5);
   const posted = t.slack.callsTo('chat.postMessage').filter((call) => call.args['thread_ts'] === ts && call.outcome === 'ok' && !isPlanNotice(call));
   expect(posted).toHaveLength(5);

@@ -112,7 +112,7 @@ test('a worker process killed with SIGKILL mid-stage: a new worker finishes the 
   // One of each thread reply, in the database and in Slack.
   const { message, replies, ts } = await rootMessage(t, plan.id);
   const keys = await t.database.sql`select key from thread_replies where plan_id = ${plan.id} order by key`;
-  expect(keys.map((row) => row['key'])).toEqual(['draft:r0', 'research', 'seo:r0', 'variant:linkedin:r0', 'variant:newsletter:r0']);
+  expect(keys.map((row) => row['key'])).toEqual(['canvas', 'draft:r0', 'research', 'seo:r0', 'variant:linkedin:r0', 'variant:newsletter:r0']);
   expect(replies).toHaveLength(5);
   const threadPosts = t.slack.callsTo('chat.postMessage').filter((call) => call.args['thread_ts'] === ts && call.outcome === 'ok' && !isPlanNotice(call));
   expect(threadPosts).toHaveLength(5);

@@ -53,7 +53,7 @@ test('a model that (a) keeps linking to a non-source, (b) invents a figure and (
   const shown = JSON.stringify(message.blocks);
   expect(shown).toContain('*Claims:* 1 claim supported · ⚠️ 1 unsupported (“Teams with a buddy report 73% fewer meetings [2].”) · 1 link removed (not a source)');
   expect(shown).toContain("(competitors' median");
-  expect(shown).toContain('Research* · 2 sources, 2 quotes');
+  expect(shown).toContain('Research ✓ 2 sources, 2 quotes');
   const quality = JSON.stringify(replies.find((reply) => JSON.stringify(reply.blocks).includes('Claim check'))?.blocks);
   expect(quality).toContain('*73%*: not in the cited source');
   expect(quality).toContain('Unlinked \\"our guide\\" from https://us.example.com/guide: not a source.');

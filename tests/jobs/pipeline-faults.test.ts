@@ -128,6 +128,7 @@ test('a worker stopped in the middle of a stage and started again completes the 
   await waitForQuiet(t, plan.id);
   const { replies } = await rootMessage(t, plan.id);
   const keys = await t.database.sql`select key from thread_replies where plan_id = ${plan.id} order by key`;
-  expect(keys.map((row) => row['key'])).toEqual(['draft:r0', 'research', 'seo:r0', 'variant:linkedin:r0', 'variant:newsletter:r0']);
+  // The draft's canvas is recorded beside the replies.
+  expect(keys.map((row) => row['key'])).toEqual(['canvas', 'draft:r0', 'research', 'seo:r0', 'variant:linkedin:r0', 'variant:newsletter:r0']);
   expect(replies).toHaveLength(5);
 });

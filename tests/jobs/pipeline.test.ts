@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { ACTIONS } from '../../src/bot/ids.ts';
-import { GOOD_DRAFT, scriptAuthor, schemaNameOf, promptText, WEAK_DRAFT, WORSE_DRAFT } from '../support/scripted-author.ts';
+import { DRAFT_TAKEAWAY, GOOD_DRAFT, scriptAuthor, schemaNameOf, promptText, WEAK_DRAFT, WORSE_DRAFT } from '../support/scripted-author.ts';
 import { isPlanNotice, rootMessage, seedCompetitors, submitPlan, TEAM, waitForQuiet, waitForStatus } from '../support/pipeline.ts';
+import { expectPlanBlockMatchesText } from '../support/plan-block.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
 let t: TestApp;
@@ -70,25 +71,41 @@ test('a plan goes through research, draft, two refinements and three variants to
   const firstRevision = requests.find((request) => request.name === 'revision');
   for (const instruction of refinements[0]?.instructions ?? []) expect(firstRevision?.text).toContain(instruction);
 
-  // What Slack shows.
+  // What Slack shows: the root message is written for the approver.
   const { message, replies, ts } = await rootMessage(t, plan.id);
   const shown = JSON.stringify(message.blocks);
-  expect(shown).toContain('SEO 98* (+28 after 2 revisions)');
-  expect(shown).toContain('Readability 90');
+  expect(message.text).toBe(`#${plan.number} ${GOOD_DRAFT.title}: In review`);
+  expect(shown).toContain(`📝 #${plan.number} ${GOOD_DRAFT.title}`);
+  expect(shown).toContain(GOOD_DRAFT.metaDescription);
+  expect(shown).toContain(`*Takeaway:* ${DRAFT_TAKEAWAY}`);
+  expect(shown).toMatch(/\*SEO 70 → 98\* · Readability (\d+ → )?90 · 2 SEO passes/);
+  // The progress line and the summary say the same: the same scores, passes not revisions.
+  expect(shown).toContain('SEO ✓ 70 → 98 · 2 passes');
+  expect(shown).not.toMatch(/revision/i);
+  expect(shown).toMatch(/Blog, LinkedIn \d+\/3,000, X thread 4 posts, Newsletter · <[^|]+\|📖 Read the draft \(canvas\)>/);
+  expect(shown).toContain('Research could not read https://broken.example.com/page');
   for (const action of [ACTIONS.approve, ACTIONS.requestChanges, ACTIONS.reject, ACTIONS.schedule]) expect(shown).toContain(action);
-  expect(message.text).toContain('In review');
   expect(shown).not.toContain('⏳');
+  expect(message.blocks?.some((block) => (block as { type: string }).type === 'plan')).toBe(false);
 
   const updates = t.slack.callsTo('chat.update').filter((call) => call.args['ts'] === ts);
   expect(updates.length).toBeGreaterThanOrEqual(1);
   expect(updates.length).toBeLessThanOrEqual(25);
+  // While it ran, the first post and every update said the same in the plan block and the text fallback.
+  const rootPost = t.slack.callsTo('chat.postMessage').find((call) => call.response?.['ts'] === ts);
+  const progress = [rootPost, ...updates].filter((call) => call && (call.args['blocks'] as { type: string }[]).some((block) => block.type === 'plan'));
+  expect(progress[0]).toBe(rootPost);
+  for (const call of progress) expectPlanBlockMatchesText(call?.args['blocks'] as unknown[], String(call?.args['text']));
 
+  // The thread, in post order: the draft, quality and SEO, the variants, then research.
   const threadPosts = t.slack.callsTo('chat.postMessage').filter((call) => call.args['thread_ts'] === ts && !isPlanNotice(call));
   expect(threadPosts).toHaveLength(6);
-  expect(replies).toHaveLength(6);
-  const replyTexts = replies.map((reply) => reply.text);
-  expect(replyTexts.join('\n')).toMatch(/Research/);
-  for (const label of ['LinkedIn', 'X thread', 'Newsletter']) expect(replyTexts.join('\n')).toContain(label);
+  const order = replies.map((reply) => reply.text.split(/[:·]/)[0]?.trim());
+  // Variants are posted as they land, in any order among themselves.
+  expect([...order.slice(0, 2), ...order.slice(2, 5).sort(), order[5]]).toEqual(['Draft', 'SEO report', 'LinkedIn', 'Newsletter', 'X thread', 'Research']);
+  const seoReply = JSON.stringify(replies[1]?.blocks);
+  expect(seoReply).toMatch(/✅ \d+ checks pass/);
+  expect(seoReply).not.toContain('Good job');
   const draftReply = replies.find((reply) => JSON.stringify(reply.blocks).includes(GOOD_DRAFT.title));
   expect(draftReply, 'the draft reply shows the current version').toBeDefined();
   expect(t.slack.calls.filter((call) => call.outcome !== 'ok')).toEqual([]);
@@ -112,8 +129,9 @@ test('the best version wins, not the last, and skipped research is said in the t
     [2, 58, false],
   ]);
   const { message, replies } = await rootMessage(t, plan.id);
-  expect(JSON.stringify(message.blocks)).toContain('SEO 65* (+0 after 1 revision)');
-  expect(JSON.stringify(replies[0]?.blocks)).toContain('the plan asked to skip research');
+  expect(JSON.stringify(message.blocks)).toContain('*SEO 65* · Readability');
+  expect(JSON.stringify(message.blocks)).toContain('SEO ✓ 65 · 1 pass');
+  expect(JSON.stringify(replies.at(-1)?.blocks)).toContain('the plan asked to skip research');
   // The approver is warned, and the figure the post states with no source is flagged.
   expect(JSON.stringify(message.blocks)).toContain('⚠️ *Written without research: no sources.* Skipped: the plan asked to skip research.');
   expect(JSON.stringify(message.blocks)).toContain('⚠️ 1 unsupported (“Teams with a written plan keep 82% of new hires after a year.”)');

@@ -233,10 +233,59 @@ function checkBlock(out: string[], block: Json, pointer: string): void {
       // The 12,000 characters are counted over the whole message in findBlockKitViolations.
       checkString(out, block.text, BLOCK_KIT_LIMITS.markdownText, `${pointer}/text`, { required: true });
       return;
+    case 'plan':
+      checkString(out, block.title, Number.MAX_SAFE_INTEGER, `${pointer}/title`, { required: true });
+      if (block.tasks === undefined) return;
+      if (!Array.isArray(block.tasks)) {
+        out.push(`expected array${at(`${pointer}/tasks`)}`);
+        return;
+      }
+      block.tasks.forEach((task: unknown, i) => checkTaskCard(out, task, `${pointer}/tasks/${i}`));
+      return;
+    case 'task_card':
+      checkTaskCard(out, block, pointer);
+      return;
     default:
-      // Other block types (divider, image, rich_text, table, plan...) have no limits checked here.
+      // Other block types (divider, image, rich_text, table...) have no limits checked here.
       return;
   }
+}
+
+const TASK_STATUSES = ['pending', 'in_progress', 'complete', 'error'];
+
+/** A `task_card`, alone or in a plan's tasks: its id, title and status, rich text details and output, url sources. */
+function checkTaskCard(out: string[], task: unknown, pointer: string): void {
+  if (!isObject(task)) {
+    out.push(`expected object${at(pointer)}`);
+    return;
+  }
+  if (task.type !== 'task_card') out.push(`must be "task_card"${at(`${pointer}/type`)}`);
+  checkString(out, task.task_id, Number.MAX_SAFE_INTEGER, `${pointer}/task_id`, { required: true });
+  checkString(out, task.title, Number.MAX_SAFE_INTEGER, `${pointer}/title`, { required: true });
+  if (task.status !== undefined && !TASK_STATUSES.includes(String(task.status))) {
+    out.push(`must be one of ${TASK_STATUSES.map((status) => `"${status}"`).join(', ')}${at(`${pointer}/status`)}`);
+  }
+  for (const field of ['details', 'output'] as const) {
+    const value = task[field];
+    if (value === undefined) continue;
+    if (!isObject(value) || value.type !== 'rich_text' || !Array.isArray(value.elements)) {
+      out.push(`must be a rich_text block${at(`${pointer}/${field}`)}`);
+    }
+  }
+  if (task.sources === undefined) return;
+  if (!Array.isArray(task.sources)) {
+    out.push(`expected array${at(`${pointer}/sources`)}`);
+    return;
+  }
+  task.sources.forEach((source: unknown, i) => {
+    const sourcePointer = `${pointer}/sources/${i}`;
+    if (!isObject(source) || source.type !== 'url') {
+      out.push(`must be a url source element${at(sourcePointer)}`);
+      return;
+    }
+    checkString(out, source.url, BLOCK_KIT_LIMITS.buttonUrl, `${sourcePointer}/url`, { required: true });
+    checkString(out, source.text, Number.MAX_SAFE_INTEGER, `${sourcePointer}/text`, { required: true });
+  });
 }
 
 /**
@@ -250,6 +299,8 @@ export function findBlockKitViolations(blocks: unknown, surface: BlockKitSurface
   if (blocks.length > maxBlocks) out.push(tooMany(maxBlocks, pointer));
 
   const blockIds = new Set<string>();
+  const types = new Set(blocks.map((block: unknown) => (isObject(block) ? block.type : undefined)));
+  if (types.has('plan') && types.has('task_card')) out.push(`plan and task_card blocks cannot be mixed in one message${at(pointer)}`);
   let markdownTotal = 0;
   let markdownReported = false;
   blocks.forEach((block: unknown, i) => {

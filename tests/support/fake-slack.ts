@@ -12,8 +12,9 @@
  * It answers like Slack where tests depend on it: `{ ok: false, error }` with
  * HTTP 200 for platform errors, 429 with `Retry-After` for rate limits,
  * Block Kit limits (see block-kit-limits.ts), single-use trigger ids that
- * expire after 3 s, and `files.uploadV2`'s three steps end to end. Lists
- * (`users.list`, `conversations.members`) page by cursor within Slack's limits.
+ * expire after 3 s, `files.uploadV2`'s three steps end to end, and canvases (`canvases.create`,
+ * `canvases.edit`) with the scope they need and a free workspace's one-canvas-tab-per-channel rule.
+ * Lists (`users.list`, `conversations.members`) page by cursor within Slack's limits.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -36,7 +37,20 @@ export interface FakeSlackOptions {
   triggerValidityMs?: number;
   /** JSON length of a message's blocks above which Slack answers `msg_blocks_too_long`. */
   maxMessageBlocksJsonChars?: number;
+  /** Bot scopes granted; methods that need another answer `missing_scope`. Unset grants all. */
+  scopes?: readonly string[];
+  /** A free workspace: canvases must be tabbed in a channel, one per channel. */
+  isFreeTeam?: boolean;
   port?: number;
+}
+
+export interface FakeCanvas {
+  id: string;
+  title: string | undefined;
+  markdown: string;
+  channel_id: string | undefined;
+  /** How many times canvases.edit changed it. */
+  edits: number;
 }
 
 export type FakeSlackCallOutcome = 'ok' | 'error' | 'rate_limited' | 'http_error';
@@ -185,6 +199,12 @@ export interface FakeSlack {
   files: Map<string, FakeFile>;
   users: Map<string, FakeUser>;
   channels: Map<string, FakeChannel>;
+  /** Canvases created, by canvas id (latest content). */
+  canvases: Map<string, FakeCanvas>;
+  /** Replaces the granted bot scopes (`null` grants all). */
+  setScopes(scopes: readonly string[] | null): void;
+  /** Makes the workspace a free one (canvases tabbed in a channel, one per channel) or a paid one. */
+  setFreeTeam(isFree: boolean): void;
   denyChannel(channelId: string, reason: 'not_in_channel' | 'channel_not_found'): void;
   allowChannel(channelId: string): void;
   failNext(method: string, fault: FakeSlackFault, times?: number): void;
@@ -198,9 +218,18 @@ export interface FakeSlack {
 }
 
 /** Arguments whose values web-api JSON-encodes and Slack reads as JSON. */
-const JSON_ARGUMENTS = new Set(['blocks', 'attachments', 'view', 'metadata', 'files', 'user_auth_blocks', 'chunks', 'unfurls']);
+const JSON_ARGUMENTS = new Set(['blocks', 'attachments', 'view', 'metadata', 'files', 'user_auth_blocks', 'chunks', 'unfurls', 'document_content', 'changes']);
 
 const MAX_MESSAGE_TEXT = 40_000;
+
+/** The scope each scope-checked method needs (only these are checked). */
+const METHOD_SCOPES: Readonly<Record<string, string>> = {
+  'canvases.create': 'canvases:write',
+  'canvases.edit': 'canvases:write',
+};
+
+/** A canvas's markdown may hold at most 1 MiB. */
+const MAX_CANVAS_MARKDOWN = 1_048_576;
 const RESPONSE_URL_USES = 5;
 const RESPONSE_URL_VALIDITY_MS = 30 * 60_000;
 
@@ -303,6 +332,9 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     maxMessageBlocksJsonChars = BLOCK_KIT_LIMITS.messageBlocksJson,
     port = 0,
   } = options;
+  let isFreeTeam = options.isFreeTeam ?? false;
+  let grantedScopes: Set<string> | null = options.scopes ? new Set(options.scopes) : null;
+  const canvases = new Map<string, FakeCanvas>();
 
   const calls: FakeSlackCall[] = [];
   const responses: FakeResponseUrlPost[] = [];
@@ -800,6 +832,37 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       return { ok: true, upload_url: `${origin}/upload/v1/${id}`, file_id: id };
     },
 
+    'canvases.create': (args) => {
+      const channel = str(args.channel_id);
+      if (channel === undefined && isFreeTeam) return fail('free_teams_cannot_create_non_tabbed_canvases');
+      if (channel !== undefined) {
+        const denial = channelDenial(resolveChannel(channel), ['not_in_channel', 'channel_not_found']);
+        if (denial) return denial;
+        const hasTab = [...canvases.values()].some((canvas) => canvas.channel_id === resolveChannel(channel));
+        if (isFreeTeam && hasTab) return fail('free_team_canvas_tab_already_exists');
+      }
+      const content = readDocumentContent(args.document_content);
+      if (typeof content !== 'string') return content;
+      const id = nextId('F');
+      canvases.set(id, { id, title: str(args.title), markdown: content, channel_id: channel === undefined ? undefined : resolveChannel(channel), edits: 0 });
+      return { ok: true, canvas_id: id };
+    },
+
+    'canvases.edit': (args) => {
+      const canvas = canvases.get(str(args.canvas_id) ?? '');
+      if (canvas === undefined) return fail('canvas_not_found');
+      if (!Array.isArray(args.changes) || args.changes.length === 0) return invalidArguments(['missing required field: changes']);
+      for (const change of args.changes) {
+        if (!isObject(change)) return invalidArguments(['expected object [json-pointer:/changes]']);
+        if (change.operation !== 'replace' || change.section_id !== undefined) return fail('invalid_arguments');
+        const content = readDocumentContent(change.document_content);
+        if (typeof content !== 'string') return content;
+        canvas.markdown = content;
+      }
+      canvas.edits += 1;
+      return { ok: true };
+    },
+
     'files.completeUploadExternal': (args) => {
       if (!Array.isArray(args.files) || args.files.length === 0) {
         return invalidArguments(['missing required field: files']);
@@ -835,6 +898,14 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       return { ok: true, files: found.map(fileObject) };
     },
   };
+
+  /** A canvas's `document_content` (`{ type: 'markdown', markdown }`), or Slack's answer to a bad one. */
+  function readDocumentContent(value: unknown): string | Json {
+    if (value === undefined) return '';
+    if (!isObject(value) || value.type !== 'markdown' || typeof value.markdown !== 'string') return fail('invalid_document_content');
+    if (value.markdown.length > MAX_CANVAS_MARKDOWN) return fail('canvas_too_large');
+    return value.markdown;
+  }
 
   function authenticate(token: string | undefined): Json | undefined {
     if (token === undefined || token === '') return fail('not_authed');
@@ -922,6 +993,10 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     if (method !== 'api.test' && method !== 'oauth.v2.access' && !isAppTokenCall) {
       const unauthenticated = authenticate(call.token);
       if (unauthenticated) return answer(200, unauthenticated);
+    }
+    const neededScope = METHOD_SCOPES[method];
+    if (neededScope !== undefined && grantedScopes !== null && !grantedScopes.has(neededScope)) {
+      return answer(200, fail('missing_scope', { needed: neededScope, provided: [...grantedScopes].join(',') }));
     }
     const retryAfter = checkRateLimit(method, at);
     if (retryAfter !== undefined) return answer(429, fail('ratelimited'), { 'retry-after': String(retryAfter) });
@@ -1072,6 +1147,13 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     files,
     users,
     channels,
+    canvases,
+    setScopes(scopes) {
+      grantedScopes = scopes === null ? null : new Set(scopes);
+    },
+    setFreeTeam(isFree) {
+      isFreeTeam = isFree;
+    },
     denyChannel(channelId, reason) {
       denied.set(channelId, reason);
       joined.delete(channelId);

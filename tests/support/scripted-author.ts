@@ -133,6 +133,9 @@ export function researchAnswer(prompt: string) {
   };
 }
 
+/** What the draft call returns beside the post, for the approver. */
+export const DRAFT_TAKEAWAY = 'Small teams keep new hires when onboarding is written down. A buddy, daily check-ins and a first task that ships make week one work.';
+
 export type Script = {
   /** Drafts returned by the draft call, then by each revision call, in order; the last repeats. */
   drafts?: object[];
@@ -152,7 +155,8 @@ export function scriptAuthor(openai: FakeOpenAI, { drafts = [WEAK_DRAFT, WORSE_D
     if (name === 'draft' || name === 'revision') {
       const draft = drafts[Math.min(draftIndex, drafts.length - 1)];
       draftIndex += 1;
-      return { json: draft, usage };
+      // The draft call returns a takeaway beside the post; revision calls do not.
+      return { json: name === 'draft' ? { takeaway: DRAFT_TAKEAWAY, ...draft } : draft, usage };
     }
     const variant = VARIANTS[name];
     if (variant) return { json: variant, usage };

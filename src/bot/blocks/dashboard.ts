@@ -19,7 +19,7 @@ const STAGE_LABELS: Readonly<Record<string, string>> = {
   outline: 'Outline',
   draft: 'Draft',
   optimize: 'SEO',
-  revise: 'SEO revision',
+  revise: 'SEO pass',
   variants: 'Variants',
   publish: 'Publishing',
 };
@@ -85,8 +85,8 @@ export function formatRevisionBars(rows: Dashboard['revisionsPerPlan']): string[
 }
 
 export function formatRevisionSummary(rows: Dashboard['revisionsPerPlan']): string {
-  if (!rows.some((row) => row.plans > 0)) return '*Revisions per plan*\nNo plan has been revised or finished yet.';
-  return `*Revisions per plan* (revisions ▏ plans)\n\`\`\`${formatRevisionBars(rows).join('\n')}\`\`\``;
+  if (!rows.some((row) => row.plans > 0)) return '*SEO passes per plan*\nNo plan has been optimised yet.';
+  return `*SEO passes per plan* (passes ▏ plans)\n\`\`\`${formatRevisionBars(rows).join('\n')}\`\`\``;
 }
 
 export function formatStageTimes(rows: Dashboard['stageTimes']): string {

@@ -186,7 +186,7 @@ export function summarizeSettings(settings: SettingsSummary): Record<SettingsGro
     approvers: `${approvers} · ${approvals} · ${selfApproval}${admins}`,
     defaults: `${postIn} · ${channels.length > 0 ? channels.join(', ') : 'no channels'} · ${tone} · ${formatNumber(settings.targetWords)} words`,
     brand_voice: voiceSummary,
-    quality: `SEO ${settings.seoThreshold}+ · readability ${settings.readabilityThreshold}+ · up to ${settings.maxRefinements} ${settings.maxRefinements === 1 ? 'revision' : 'revisions'}`,
+    quality: `SEO ${settings.seoThreshold}+ · readability ${settings.readabilityThreshold}+ · up to ${settings.maxRefinements} ${settings.maxRefinements === 1 ? 'SEO pass' : 'SEO passes'}`,
     prompts: overridden.length === 0 ? 'Every stage uses the default prompt.' : `Your own version for: ${overridden.join(', ')}`,
     destinations:
       destinations.length === 0

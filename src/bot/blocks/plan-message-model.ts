@@ -2,19 +2,22 @@ import type { Plan } from '../../db/plans.ts';
 import type { StageRun } from '../../db/stage-runs.ts';
 import { CHANNEL_LABELS, type ChannelId } from '../../domain/channels.ts';
 import { isPastStage, STAGE_STATUS, STAGES, type Stage } from '../../domain/plan-states.ts';
-import type { PlanMessageModel, ReviewView, StageView } from './plan-message.ts';
+import { describeSeoTask, type PlanMessageModel, type ReviewView, type StageState, type StageView } from './plan-message.ts';
 
-export type ScoreFacts = { revisions: number; words: number; sources: number; competitorWords?: number; quality?: string };
+/** What the root message shows beyond the plan row and its stage runs, read from the plan's snapshot. */
+export type MessageFacts = Pick<PlanMessageModel, 'seo' | 'article' | 'quality' | 'channelViews' | 'warnings' | 'draftLink'> & {
+  /** The pages research read, for the research task. */
+  researchSources?: readonly { url: string; title: string }[];
+};
 
 /**
  * Derives what the root message shows from the plan row and the stage runs that made what it shows
  * now: research, and each other stage's runs of the revision that last ran it (plan-view's shownRuns).
  */
-export function derivePlanMessageModel(plan: Plan, current: readonly StageRun[], facts?: ScoreFacts, review?: ReviewView): PlanMessageModel {
+export function derivePlanMessageModel(plan: Plan, current: readonly StageRun[], facts: MessageFacts = {}, review?: ReviewView): PlanMessageModel {
   const variantChannels = plan.channels.filter((channel) => channel !== 'blog');
-  const stages = STAGES.map((stage) => deriveStageView(plan, stage, current, variantChannels));
-  const hasScores = plan.seoScore !== null && plan.readabilityScore !== null && facts !== undefined;
-  const { quality, ...scoreFacts } = facts ?? {};
+  const { researchSources, ...shown } = facts;
+  const stages = STAGES.map((stage) => deriveStageView(plan, stage, current, variantChannels, facts));
   return {
     planId: plan.id,
     number: plan.number,
@@ -23,31 +26,22 @@ export function derivePlanMessageModel(plan: Plan, current: readonly StageRun[],
     keyphrase: plan.keyphrase,
     channels: plan.channels,
     status: plan.status,
-    stages,
-    ...(hasScores
-      ? {
-          scores: {
-            seo: plan.seoScore ?? 0,
-            initialSeo: plan.initialSeoScore ?? plan.seoScore ?? 0,
-            readability: plan.readabilityScore ?? 0,
-            revisions: 0,
-            words: 0,
-            sources: 0,
-            ...scoreFacts,
-          },
-        }
-      : {}),
-    ...(hasScores && quality ? { quality } : {}),
+    stages: stages.map((view) => (view.stage === 'research' && researchSources && view.state === 'done' ? { ...view, sources: researchSources } : view)),
+    ...definedOnly(shown),
     ...(plan.status === 'failed' ? { failure: { stage: plan.failedStage, message: plan.error ?? 'Something went wrong.' } } : {}),
     ...(review ? { review } : {}),
   };
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as Partial<T>;
 }
 
 function runsOf(runs: readonly StageRun[], stage: Stage): StageRun[] {
   return runs.filter((run) => (stage === 'variants' ? run.stage.startsWith('variant:') : run.stage === stage));
 }
 
-function deriveStageView(plan: Plan, stage: Stage, runs: readonly StageRun[], variantChannels: readonly ChannelId[]): StageView {
+function deriveStageView(plan: Plan, stage: Stage, runs: readonly StageRun[], variantChannels: readonly ChannelId[], facts: MessageFacts): StageView {
   const stageRuns = runsOf(runs, stage);
   const isActive = plan.status === STAGE_STATUS[stage];
   const hasFailed = plan.status === 'failed' && plan.failedStage === stage;
@@ -65,25 +59,22 @@ function deriveStageView(plan: Plan, stage: Stage, runs: readonly StageRun[], va
   }
   if (stage === 'optimize') {
     const finished = stageRuns.filter((run) => run.status === 'succeeded');
-    const last = finished.at(-1)?.output as { done?: boolean; scoreBefore?: number; scoreAfter?: number; iteration?: number } | undefined;
-    if (last?.done) {
-      const revisions = finished.filter((run) => run.iteration > 0).length;
-      return { stage, state: 'done', detail: revisions === 1 ? '1 revision' : `${revisions} revisions`, durationMs };
-    }
-    if (isActive) {
-      const iteration = (finished.at(-1)?.iteration ?? -1) + 1;
-      const detail = iteration === 0 ? 'analysing' : `revision ${iteration} · SEO ${last?.scoreAfter ?? last?.scoreBefore ?? '…'} → …`;
-      return { stage, state: 'running', detail };
-    }
+    const isDone = finished.some((run) => (run.output as { done?: boolean } | null)?.done === true) && !isActive;
+    const state: StageState = isDone ? 'done' : isActive ? 'running' : hasFailed ? 'failed' : isPastStage(plan.status, stage) ? 'done' : 'pending';
+    const detail = facts.seo ? describeSeoTask(facts.seo, state) : state === 'running' ? 'analysing the draft' : '';
+    return { stage, state, ...(detail ? { detail } : {}), ...(state === 'done' && durationMs !== undefined ? { durationMs } : {}) };
   }
   if (stage === 'variants') {
     const landed = new Set(stageRuns.filter((run) => run.status === 'succeeded').map((run) => run.stage.slice('variant:'.length)));
     const labels = variantChannels.map((channel) => CHANNEL_LABELS[channel]).join(', ');
     if (variantChannels.length === 0) return { stage, state: isPastStage(plan.status, stage) ? 'skipped' : 'pending', detail: 'no channel variants' };
     if (variantChannels.every((channel) => landed.has(channel)) && !hasFailed) {
-      return { stage, state: 'done', detail: `${variantChannels.length}`, durationMs: spanDuration(stageRuns) };
+      return { stage, state: 'done', detail: `${labels} ready`, durationMs: spanDuration(stageRuns) };
     }
-    if (isActive) return { stage, state: 'running', detail: `${landed.size} of ${variantChannels.length} · ${labels}` };
+    if (isActive) {
+      const each = variantChannels.map((channel) => `${CHANNEL_LABELS[channel]} ${landed.has(channel) ? '✓' : '…'}`).join(', ');
+      return { stage, state: 'running', detail: `${landed.size} of ${variantChannels.length}: ${each}` };
+    }
     // Variants carried into a revision by a brief edit have no run of that revision, yet are done.
     if (!hasFailed) return { stage, state: isPastStage(plan.status, stage) ? 'done' : 'pending', detail: labels };
   }

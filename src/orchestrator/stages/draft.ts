@@ -26,6 +26,20 @@ export const draftAnswerSchema = z.object({
   markdown: z.string().describe('The body in Markdown with H2/H3 sections and [n] citations; no H1.'),
 });
 
+export const TAKEAWAY_MAX_CHARS = 300;
+
+/**
+ * The draft call's answer: the post, and beside it two sentences for the approver (no extra call).
+ * A server that leaves the takeaway out still gives a usable draft.
+ */
+export const draftCallSchema = draftAnswerSchema.extend({
+  takeaway: z
+    .string()
+    .nullable()
+    .default(null)
+    .describe('Two short sentences for the approver: what the post argues and what the reader leaves with.'),
+});
+
 export type WriteDraftOptions = {
   brief: PlanBrief;
   research: Research | null;
@@ -66,21 +80,32 @@ export async function writeDraft({
   }
 
   let draft: Draft | undefined;
+  let takeaway: string | null = null;
   let attempts = 0;
   let violations: string[] = [];
   while (attempts < Math.max(1, maxAttempts)) {
     attempts += 1;
     const prompt = buildDraftPrompt({ brief, research, outline, feedback, previousDraft, violations });
-    const answer = await llm.generate({ stage: 'draft', schemaName: 'draft', schema: draftAnswerSchema, ...prompt });
+    const answer = await llm.generate({ stage: 'draft', schemaName: 'draft', schema: draftCallSchema, ...prompt });
     usage = addUsage(usage, answer.usage);
     const candidate = normalizeDraft(answer.data);
     // An empty answer never replaces one with a body.
-    if (candidate.markdown !== '' || !draft) draft = candidate;
+    if (candidate.markdown !== '' || !draft) {
+      draft = candidate;
+      takeaway = normalizeTakeaway(answer.data.takeaway) ?? takeaway;
+    }
     violations = [...findContentProblems(candidate, research), ...findDraftFormatProblems(candidate)];
     if (violations.length === 0) break;
   }
   if (!draft || draft.markdown === '') throw keptFailing('draft', attempts);
-  return { ...finishDraft(draft, research, texts), outline, attempts, usage };
+  return { ...finishDraft(draft, research, texts), takeaway, outline, attempts, usage };
+}
+
+/** One line of at most TAKEAWAY_MAX_CHARS characters, or null when the model gave none. */
+export function normalizeTakeaway(takeaway: string | null): string | null {
+  const line = takeaway?.replace(/\s+/g, ' ').trim() ?? '';
+  if (line === '') return null;
+  return countCharacters(line) > TAKEAWAY_MAX_CHARS ? trimAtWord(line, TAKEAWAY_MAX_CHARS) : line;
 }
 
 export type FinishedDraft = { draft: Draft; repairs: Repair[]; warnings: string[]; claims: ClaimCheck };

@@ -261,7 +261,7 @@ const analysis: ContentAnalysis = {
 };
 
 describe('buildSeoReply', () => {
-  test('shows both scores against the target, each check with its rating, and the revision history', () => {
+  test('shows both scores against the target, only the failing and improvable checks with the passing ones counted, and the SEO passes', () => {
     const reply = buildSeoReply({
       analysis,
       threshold: 75,
@@ -284,25 +284,26 @@ describe('buildSeoReply', () => {
         '*SEO checks* · 1 problem · 1 improvement · 1 good result',
         '❌ *Keyphrase in introduction:* Your keyphrase or its synonyms do not appear in the first paragraph.',
         '⚠️ *Meta description length:* The meta description is too short (under 120 characters).',
-        '✅ *Keyphrase length:* Good job!',
+        '✅ 1 check passes',
       ].join('\n'),
     );
+    expect(text).not.toContain('Keyphrase length');
     expect(text).toContain('*Readability checks* · 1 problem · 1 good result\n❌ *Passive voice:* 100% of the sentences');
     expect(text).toContain(
       [
-        '*Revision 1* · SEO 48 → 55 (+7)',
+        '*Pass 1* · SEO 48 → 55 (+7)',
         '• Shorten sentences.',
         '• Add a &lt;h2&gt; with the keyphrase.',
         '• Cut passive voice.',
         '• …and 2 more instructions',
-        '*Revision 2* · SEO 55 → 62 (+7)',
+        '*Pass 2* · SEO 55 → 62 (+7)',
         '• Use the keyphrase in the first paragraph.',
       ].join('\n'),
     );
-    expect(reply.text).toBe('SEO report: SEO 62 (target 75), readability 60, 2 revisions');
+    expect(reply.text).toBe('SEO report: SEO 62 (target 75), readability 60, 2 SEO passes');
   });
 
-  test('says when no revision was needed', () => {
+  test('says when no SEO pass was needed', () => {
     const reply = buildSeoReply({ analysis: { ...analysis, seoScore: 84, readabilityScore: 90 }, threshold: 75, refinements: [] });
     expectPostable(reply);
     const text = allText(reply);
@@ -325,8 +326,9 @@ describe('buildSeoReply', () => {
     expectPostable(reply);
     const text = allText(reply);
     expect(text).toMatch(/…and \d+ more checks/);
-    expect(text).toMatch(/…and \d+ later revisions/);
-    expect(text).toContain('*Revision 1* · SEO 0 → 1 (+1)');
+    expect(text).toMatch(/…and \d+ later passes/);
+    expect(text).toContain('*Pass 1* · SEO 0 → 1 (+1)');
+    expect(text).not.toMatch(/revision/i);
   });
 });
 

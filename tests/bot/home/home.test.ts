@@ -132,7 +132,7 @@ describe('buildHomeView', () => {
       approvers: 'Approvers <@U0AVERY>, <@U0SAM> · 2 approvals per plan · no self-approval · also admins: <@U0ADA>',
       defaults: 'Posts in <#C0MARKETING> · Blog, LinkedIn · tone Friendly · 1,200 words',
       brand_voice: '"Plain-spoken and practical." · 1 do rule · 2 don\'t rules · 0 examples',
-      quality: 'SEO 75+ · readability 60+ · up to 3 revisions',
+      quality: 'SEO 75+ · readability 60+ · up to 3 SEO passes',
       prompts: 'Your own version for: draft',
       destinations: 'CMS',
     });

@@ -3,7 +3,7 @@ import { teaBrief } from '../fixtures/tea-brief.ts';
 import { useFakeLlmGateway, userPromptOf } from '../../support/fake-llm-gateway.ts';
 import { describe, expect, test } from 'vitest';
 import { AppError } from '../../../src/errors.ts';
-import { findDraftFormatProblems, normalizeDraft, toSlug, writeDraft } from '../../../src/orchestrator/stages/draft.ts';
+import { findDraftFormatProblems, normalizeDraft, toSlug, writeDraft, TAKEAWAY_MAX_CHARS } from '../../../src/orchestrator/stages/draft.ts';
 import type { Draft } from '../../../src/orchestrator/types.ts';
 import { makeResearch, SOURCE_TEXTS } from '../fixtures/scraped-pages.ts';
 
@@ -48,6 +48,8 @@ describe('writeDraft', () => {
 
     expect(outcome).toEqual({
       draft: good,
+      // A server that leaves the takeaway out still gives a draft.
+      takeaway: null,
       outline: ['## Water', '### Temperature'],
       warnings: [],
       repairs: [],
@@ -65,6 +67,18 @@ describe('writeDraft', () => {
     expect(userOf(gateway.fake.requests[1])).toContain(
       '<untrusted_source id="1" url="https://a.test/tea">\n- E1 (statistic: common mistake): "74% of first-time brewers use boiling water."',
     );
+  });
+
+  test('the draft call returns a takeaway beside the meta description, with no extra call', async () => {
+    const takeaway = `  Brew green tea below boiling.\n It keeps the sweetness. ${'And more. '.repeat(60)}`;
+    script({ outline: [outline], draft: [{ ...good, takeaway }] });
+    const outcome = await writeDraft({ brief, research, texts, llm: gateway.llm, feedback: [], previousDraft: null });
+    expect(outcome.takeaway?.startsWith('Brew green tea below boiling. It keeps the sweetness. And more.')).toBe(true);
+    expect([...(outcome.takeaway ?? '')].length).toBeLessThanOrEqual(TAKEAWAY_MAX_CHARS);
+    expect(gateway.fake.requests.map(schemaName)).toEqual(['outline', 'draft']);
+    const format = gateway.fake.requests[1]?.body.response_format as { json_schema: { schema: { required: string[] } } };
+    expect(format.json_schema.schema.required).toContain('takeaway');
+    expect(gateway.fake.requests[1]?.body.messages?.[0]?.content).toContain('takeaway: exactly two short sentences for the approver');
   });
 
   test('an unknown citation is made again with the violation named', async () => {

@@ -87,6 +87,27 @@ function draftFile(draft: Draft, sources: ResearchSource[]): string {
   return `${parts.join('\n\n')}\n`;
 }
 
+/**
+ * The draft as a canvas: the title, the meta description, the post and its numbered sources.
+ * Canvas mentions (`![](@U…)`, `![](#C…)`) in the model's text are shown as text, so the canvas notifies nobody.
+ */
+export function buildDraftCanvas({ draft, sources, version }: { draft: Draft; sources: readonly ResearchSource[]; version?: string }): {
+  title: string;
+  markdown: string;
+} {
+  const defuse = (text: string) => text.replace(/!\[([^\]]*)\]\(([@#])/g, '!\\[$1\\]($2');
+  const parts = [
+    `# ${oneLine(draft.title)}`,
+    `> ${oneLine(draft.metaDescription)}`,
+    `*Slug:* \`${draft.slug.replace(/`/g, "'")}\`${version ? ` · ${oneLine(version)}` : ''}`,
+    defuse(draft.markdown.trim()),
+  ];
+  if (sources.length > 0) {
+    parts.push(`## Sources\n\n${sources.map((source) => markdownSourceLine(source).replace(/\(<([^>]*)>\)$/, '($1)')).join('\n')}`);
+  }
+  return { title: truncate(`Draft: ${oneLine(draft.title)}`, 250), markdown: `${parts.join('\n\n')}\n` };
+}
+
 function markdownSourceLine(source: ResearchSource): string {
   const label = (oneLine(source.title) || source.url).replace(/([\\[\]])/g, '\\$1');
   let href: string | null = null;

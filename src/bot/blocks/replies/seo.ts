@@ -10,7 +10,10 @@ const RATING_ICONS: Record<CheckRating, string> = { good: '✅', ok: '⚠️', b
 
 const RATING_ORDER: Record<CheckRating, number> = { bad: 0, ok: 1, good: 2 };
 
-/** The SEO report: both scores against the target, every check with Yoast's sentence, and the revision history. */
+/**
+ * The SEO report: both scores against the target, the failing and improvable checks with Yoast's
+ * sentence (the passing ones counted), and the SEO passes (rewrites aimed at the failing checks).
+ */
 export function buildSeoReply({
   analysis,
   threshold,
@@ -43,23 +46,26 @@ export function buildSeoReply({
   ] as const) {
     const checks = analysis.checks.filter((check) => check.kind === kind).sort((a, b) => RATING_ORDER[a.rating] - RATING_ORDER[b.rating]);
     if (checks.length === 0) continue;
+    const toImprove = checks.filter((check) => check.rating !== 'good');
+    const passing = checks.length - toImprove.length;
+    const passed = `${RATING_ICONS.good} ${pluralize(passing, 'check')} ${passing === 1 ? 'passes' : 'pass'}`;
     parts.push({
       head: `*${label} checks* · ${describeRatings(checks)}\n`,
-      lines: checks.map((check) => `${RATING_ICONS[check.rating]} ${formatCheckText(check.text)}`),
+      lines: [...toImprove.map((check) => `${RATING_ICONS[check.rating]} ${formatCheckText(check.text)}`), ...(passing > 0 ? [passed] : [])],
       more: (hidden) => `…and ${pluralize(hidden, 'more check')}`,
     });
   }
 
   const history = [...refinements].sort((a, b) => a.iteration - b.iteration);
-  const noRevisions = meetsTarget ? `None needed: the first draft met the target of ${threshold}.` : 'None yet.';
+  const noPasses = meetsTarget ? `None needed: the first draft met the target of ${threshold}.` : 'None yet.';
   parts.push({
-    head: '*Revisions* · score before → after, and what the writer was asked\n',
-    lines: history.length === 0 ? [noRevisions] : history.map(describeRefinement),
-    more: (hidden) => `…and ${pluralize(hidden, 'later revision')}`,
+    head: '*SEO passes* · score before → after, and what the writer was asked\n',
+    lines: history.length === 0 ? [noPasses] : history.map(describeRefinement),
+    more: (hidden) => `…and ${pluralize(hidden, 'later pass', 'later passes')}`,
   });
 
-  const revisions = pluralize(history.length, 'revision');
-  const text = `SEO report: SEO ${analysis.seoScore} (target ${threshold}), readability ${analysis.readabilityScore}, ${revisions}`;
+  const passes = pluralize(history.length, 'SEO pass', 'SEO passes');
+  const text = `SEO report: SEO ${analysis.seoScore} (target ${threshold}), readability ${analysis.readabilityScore}, ${passes}`;
   return { text, blocks: withParts(fixed, parts) };
 }
 
@@ -90,7 +96,7 @@ function describeRefinement(refinement: Refinement): string {
     ? `❌ rejected: ${escapeMrkdwn(truncate(oneLine(refinement.rejectedReason), 200))}`
     : `SEO ${refinement.scoreBefore} → ${refinement.scoreAfter} (${gain >= 0 ? '+' : ''}${gain})`;
   const lines = [
-    `*Revision ${refinement.iteration}* · ${outcome}`,
+    `*Pass ${refinement.iteration}* · ${outcome}`,
     ...refinement.instructions.slice(0, 3).map((instruction) => `• ${escapeMrkdwn(truncate(oneLine(instruction), 160))}`),
   ];
   const unshown = refinement.instructions.length - 3;

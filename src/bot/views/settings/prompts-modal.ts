@@ -19,7 +19,7 @@ export const PROMPT_LABELS: Record<PromptName, string> = {
   research: 'Research',
   outline: 'Outline',
   draft: 'Draft',
-  revise: 'SEO revision',
+  revise: 'SEO pass',
   variant: 'Channel variants',
 };
 

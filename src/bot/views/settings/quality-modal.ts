@@ -14,7 +14,7 @@ export const QUALITY_RANGES = {
 
 export type QualitySettings = Pick<WorkspaceSettings, 'seoThreshold' | 'readabilityThreshold' | 'maxRefinements'>;
 
-/** "Quality": the scores the optimisation loop aims for and how many revisions it may spend. */
+/** "Quality": the scores the optimisation loop aims for and how many SEO passes it may spend. */
 export function buildQualityModal(current: QualitySettings): ModalView {
   const numberInput = (value: number, { min, max }: { min: number; max: number }) => ({
     type: 'number_input' as const,
@@ -37,8 +37,8 @@ export function buildQualityModal(current: QualitySettings): ModalView {
         numberInput(current.readabilityThreshold, QUALITY_RANGES.readabilityThreshold),
         { hint: 'From 0 to 100 (Flesch reading ease; 60 and up reads easily).' },
       ),
-      inputBlock(B.maxRevisions, 'Most revisions per draft', numberInput(current.maxRefinements, QUALITY_RANGES.maxRefinements), {
-        hint: 'From 0 to 10. Each revision is one more call to the model.',
+      inputBlock(B.maxRevisions, 'Most SEO passes per draft', numberInput(current.maxRefinements, QUALITY_RANGES.maxRefinements), {
+        hint: 'From 0 to 10. Each SEO pass rewrites the draft with one more call to the model.',
       }),
       context('Changes apply to plans created from now on.'),
     ],
