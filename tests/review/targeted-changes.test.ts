@@ -102,7 +102,7 @@ describe('targeted Request changes', () => {
 
     // The message shows the kept stages as done, and the thread says what changed.
     const { replies, message } = await rootMessage(t, plan.id);
-    expect(JSON.stringify(message.blocks)).toMatch(/✅ \*Draft\*.*✅ \*SEO\*.*✅ \*Variants\*/);
+    expect(JSON.stringify(message.blocks)).toMatch(/Progress: Research ✓.*Draft ✓.*SEO ✓.*Variants ✓/);
     const reply = changesReply(replies);
     const shown = JSON.stringify(reply?.blocks);
     expect(shown).toContain('the LinkedIn variant only');
