@@ -64,6 +64,20 @@ export function parseDecisionButtonValue(value: string | undefined): { planId: s
 }
 
 /** Modals that carry a decision; each keeps the plan id and revision in private_metadata. */
+/**
+ * The content calendar. Reschedule on it is the plan message's Schedule button (ACTIONS.schedule, with
+ * decisionButtonValue), so it opens the same schedule modal under the same checks.
+ */
+export const CALENDAR_ACTIONS = {
+  /**
+   * Previous, this or next week or month of `/content calendar`: action ids `calendar_page_previous`,
+   * `_current`, `_next`; value `<week|month>:<offset>` (see parseCalendarPageValue).
+   */
+  page: 'calendar_page',
+  /** The same on the Home's Calendar section; the page is kept in the Home's private_metadata. */
+  homePage: 'home_calendar_page',
+} as const;
+
 export const DECISION_MODALS = {
   requestChanges: { callbackId: 'request_changes_modal', block: 'feedback', scopeBlock: 'scope', action: 'value' },
   reject: { callbackId: 'reject_modal', block: 'reason', action: 'value' },

@@ -5,9 +5,11 @@ import type { WorkspaceSettings } from '../../db/settings.ts';
 import { CHANNEL_LABELS, isChannelId } from '../../domain/channels.ts';
 import { STATUS_LABELS, type PlanStatus } from '../../domain/plan-states.ts';
 import { isPromptName } from '../../orchestrator/prompts.ts';
-import { ACTIONS, decisionButtonValue, HOME_ACTIONS, HOME_LISTS, type HomeList, SETTINGS_GROUP_LABELS, SETTINGS_GROUPS, type SettingsGroup } from '../ids.ts';
+import { ACTIONS, CALENDAR_ACTIONS, decisionButtonValue, HOME_ACTIONS, HOME_LISTS, type HomeList, SETTINGS_GROUP_LABELS, SETTINGS_GROUPS, type SettingsGroup } from '../ids.ts';
 import { buildConnectedAccountsBlocks, CONNECTED_ACCOUNTS_MAX_BLOCKS, type ConnectedAccountsModel } from './connected-accounts.ts';
 import { buildDashboardBlocks, DASHBOARD_MAX_BLOCKS, type Dashboard } from './dashboard.ts';
+import { buildCalendarBlocks, CALENDAR_HOME_MAX_BLOCKS, type CalendarModel } from './calendar.ts';
+import { clampCalendarPage, isCalendarPeriod, type CalendarPage } from '../../domain/calendar.ts';
 import { buildTeamViewBlocks, TEAM_VIEW_MAX_BLOCKS, type TeamView } from './team-view.ts';
 import { button, context, escapeMrkdwn, formatNumber, plain, section, truncate } from './format.ts';
 
@@ -17,10 +19,10 @@ const MAX_PAGE = 1000;
 
 /**
  * The most blocks buildHomeView returns (Slack allows 100): the top, both full lists with pagers
- * (a waiting plan takes two blocks), the settings and the dashboard, each after a divider.
+ * (a waiting plan takes two blocks), the calendar, the settings and the dashboard, each after a divider.
  */
 export const HOME_MAX_BLOCKS =
-  2 + (2 + HOME_PAGE_SIZE) + (3 + 2 * HOME_PAGE_SIZE) + (1 + TEAM_VIEW_MAX_BLOCKS) + (2 + 6 + 1) + (1 + CONNECTED_ACCOUNTS_MAX_BLOCKS) + (1 + DASHBOARD_MAX_BLOCKS);
+  2 + (2 + HOME_PAGE_SIZE) + (3 + 2 * HOME_PAGE_SIZE) + (1 + CALENDAR_HOME_MAX_BLOCKS) + (1 + TEAM_VIEW_MAX_BLOCKS) + (2 + 6 + 1) + (1 + CONNECTED_ACCOUNTS_MAX_BLOCKS) + (1 + DASHBOARD_MAX_BLOCKS);
 
 export type HomePlan = { id: string; number: number; revision: number; topic: string; status: PlanStatus; seoScore: number | null; permalink: string | null };
 
@@ -57,12 +59,14 @@ export type HomeModel = {
   dashboard: Dashboard | null;
   /** X and LinkedIn accounts, shown only to admins; left out where the app builds no connect links. */
   accounts?: ConnectedAccountsModel;
+  /** What is scheduled and published this week (or the page chosen), as this person may see it; null when not loaded. */
+  calendar?: CalendarModel | null;
   /** The content team's figures, for approvers and admins; null when not shown or not loaded. */
   teamView?: TeamView | null;
 };
 
 /** The pages the Home shows, kept in its private_metadata so paging one list keeps the other's page. */
-export type HomePages = { myPlans: number; waiting: number };
+export type HomePages = { myPlans: number; waiting: number; calendar?: CalendarPage };
 
 /**
  * The App Home for one person. Everyone: New plan and their plans. Approvers: what waits for them.
@@ -79,6 +83,7 @@ export function buildHomeView(model: HomeModel): HomeView {
     ...buildMyPlans(model.myPlans),
   ];
   if (model.isApprover && model.waiting !== null) blocks.push({ type: 'divider' }, ...buildWaiting(model.waiting));
+  if (model.calendar !== undefined) blocks.push({ type: 'divider' }, ...buildHomeCalendar(model.calendar));
   if ((model.isApprover || model.isAdmin) && model.teamView) blocks.push({ type: 'divider' }, ...buildTeamViewBlocks(model.teamView));
   if (model.isAdmin) {
     blocks.push({ type: 'divider' }, ...buildSettingsSection(model.settings));
@@ -90,8 +95,17 @@ export function buildHomeView(model: HomeModel): HomeView {
       blocks.push(...buildDashboardBlocks(model.dashboard));
     }
   }
-  const pages: HomePages = { myPlans: pageOf(model.myPlans), waiting: model.waiting === null ? 1 : pageOf(model.waiting) };
+  const pages: HomePages = {
+    myPlans: pageOf(model.myPlans),
+    waiting: model.waiting === null ? 1 : pageOf(model.waiting),
+    ...(model.calendar ? { calendar: { period: model.calendar.range.period, offset: model.calendar.range.offset } } : {}),
+  };
   return { type: 'home', private_metadata: JSON.stringify(pages), blocks };
+}
+
+function buildHomeCalendar(calendar: CalendarModel | null): KnownBlock[] {
+  if (calendar === null) return [{ type: 'header', text: plain('Calendar') }, context('The calendar could not be loaded just now. Open the Home tab again in a minute.')];
+  return buildCalendarBlocks(calendar, { maxBlocks: CALENDAR_HOME_MAX_BLOCKS, pageActionId: CALENDAR_ACTIONS.homePage });
 }
 
 function buildMyPlans(list: HomePlanPage): KnownBlock[] {
@@ -240,9 +254,14 @@ export function parseHomePage(value: unknown): { list: HomeList; page: number } 
   return result.success ? result.data : null;
 }
 
+const calendarPageSchema = z
+  .object({ period: z.string().refine(isCalendarPeriod), offset: z.number().int() })
+  .transform((page) => clampCalendarPage({ period: isCalendarPeriod(page.period) ? page.period : 'week', offset: page.offset }));
+
 const pagesSchema = z.object({
   myPlans: z.number().int().min(1).max(MAX_PAGE).catch(1),
   waiting: z.number().int().min(1).max(MAX_PAGE).catch(1),
+  calendar: calendarPageSchema.optional().catch(undefined),
 });
 
 /** The pages a published Home showed (`body.view.private_metadata`); page 1 of each when unknown. */

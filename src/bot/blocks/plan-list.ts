@@ -83,11 +83,12 @@ export function buildPlanStatus(plan: PlanDetails): EphemeralReply {
 }
 
 /** A clear answer to arguments the command does not take. */
-export function buildUsage(command: 'list' | 'status', problem: string): EphemeralReply {
-  const usage =
-    command === 'list'
-      ? `\`${COMMAND} list [mine|review|scheduled|published|failed] [page]\`, for example \`${COMMAND} list review 2\``
-      : `\`${COMMAND} status N\`, for example \`${COMMAND} status 12\``;
+export function buildUsage(command: 'list' | 'status' | 'calendar', problem: string): EphemeralReply {
+  const usage = {
+    list: `\`${COMMAND} list [mine|review|scheduled|published|failed] [page]\`, for example \`${COMMAND} list review 2\``,
+    status: `\`${COMMAND} status N\`, for example \`${COMMAND} status 12\``,
+    calendar: `\`${COMMAND} calendar [week|month]\`, for example \`${COMMAND} calendar month\``,
+  }[command];
   const text = `${problem} Usage: ${usage}`;
   return ephemeral(text, [section(`${escapeMrkdwn(problem)}\nUsage: ${usage}`)]);
 }
@@ -105,6 +106,7 @@ export function buildHelp(unknownSubcommand?: string): EphemeralReply {
     `\`${COMMAND}\` or \`${COMMAND} new [topic]\`: start a content plan`,
     `\`${COMMAND} list [mine|review|scheduled|published|failed] [page]\`: plans in this workspace, filtered and paged`,
     `\`${COMMAND} status N\`: one plan, by its number`,
+    `\`${COMMAND} calendar [week|month]\`: what is scheduled and what was published, by day and destination`,
     `\`${COMMAND} help\`: this help`,
   ];
   return ephemeral(intro, [section(intro), section(commands.join('\n'))]);

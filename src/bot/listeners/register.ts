@@ -5,7 +5,7 @@ import { registerPostElsewhere } from './actions/post-elsewhere.ts';
 import { registerRetryPlan } from './actions/retry-plan.ts';
 import { registerRetryDestination } from './actions/retry-destination.ts';
 import { registerReviewActions } from './actions/review-actions.ts';
-import { registerContentCommand } from './commands/content-command.ts';
+import { registerCalendarPager, registerContentCommand } from './commands/content-command.ts';
 import type { BotDeps } from '../deps.ts';
 import { registerAppHomeOpened } from './events/app-home-opened.ts';
 import { registerUninstall, UNINSTALL_EVENTS } from './events/uninstall.ts';
@@ -22,6 +22,7 @@ export const USES_HOME_TAB = true;
 
 export function registerListeners(app: App, deps: BotDeps): void {
   registerContentCommand(app, deps);
+  registerCalendarPager(app, deps);
   registerPlanModalSubmission(app, deps);
   registerPostElsewhere(app, deps);
   registerHomeActions(app, deps);

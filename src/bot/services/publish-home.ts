@@ -17,6 +17,7 @@ import { connectLink, missingConnectSetup } from '../../server/connect.ts';
 import type { ConnectedAccountsModel } from '../blocks/connected-accounts.ts';
 import { buildHomeView, HOME_PAGE_SIZE, type HomePages, type HomePlan } from '../blocks/home.ts';
 import { isAppAdminOrNot } from './permissions.ts';
+import { loadCalendar } from './calendar.ts';
 
 export type HomeDeps = {
   db: Database;
@@ -68,6 +69,13 @@ export async function publishHome({
         })
       : null;
 
+  const calendar = await loadCalendar({ deps, client, teamId, userId, page: pages.calendar ?? { period: 'week', offset: 0 }, now: deps.now(), isAdmin }).catch(
+    (error: unknown) => {
+      deps.logger.error({ err: error, teamId }, 'could not load the calendar');
+      return null;
+    },
+  );
+
   const view = buildHomeView({
     isAdmin,
     isApprover,
@@ -76,6 +84,7 @@ export async function publishHome({
     settings: isAdmin ? { ...settings, destinations: destinations.map((destination) => ({ kind: destination.kind, name: destination.name })) } : null,
     dashboard,
     teamView,
+    calendar,
     ...(isAdmin && deps.networks ? { accounts: await loadConnectedAccounts({ ...deps, networks: deps.networks }, teamId, userId) } : {}),
   });
   await client.views.publish({ user_id: userId, view });

@@ -8,13 +8,14 @@ import { findInstallation } from '../../../db/installations.ts';
 import { getWorkspaceSettings } from '../../../db/settings.ts';
 import { loadDefaultPrompt, PROMPT_NAMES, type PromptName } from '../../../orchestrator/prompts.ts';
 import { parseHomePage, parseHomePages, parseSettingsGroup } from '../../blocks/home.ts';
+import { calendarPagerPattern, parseCalendarPageValue } from '../../blocks/calendar.ts';
 import { openPlanModal } from '../commands/content-command.ts';
 import type { BotDeps } from '../../deps.ts';
 import { listDestinationItems, removeDestination, testDestination } from '../../services/destinations-service.ts';
 import { publishHome } from '../../services/publish-home.ts';
 import { disconnectAccount } from '../../services/destinations-service.ts';
 import { isAdminCheckUnavailable, isAppAdmin } from '../../services/permissions.ts';
-import { ACTIONS, DESTINATION_ADD_ACTION_PATTERN, HOME_ACTIONS, SETTINGS_MODALS, type SettingsGroup } from '../../ids.ts';
+import { ACTIONS, CALENDAR_ACTIONS, DESTINATION_ADD_ACTION_PATTERN, HOME_ACTIONS, SETTINGS_MODALS, type SettingsGroup } from '../../ids.ts';
 import {
   buildApproversModal,
   buildBrandVoiceModal,
@@ -75,6 +76,14 @@ export function registerHomeActions(app: App, deps: BotDeps): void {
       await publishHome({ deps, client, teamId, userId: body.user.id, pages: next });
     });
   }
+
+  app.action<BlockAction<ButtonAction>>(calendarPagerPattern(CALENDAR_ACTIONS.homePage), async ({ ack, action, body, client, context }) => {
+    await ack();
+    const calendar = parseCalendarPageValue(action.value);
+    const teamId = context.teamId ?? body.team?.id;
+    if (!calendar || !teamId) return;
+    await publishHome({ deps, client, teamId, userId: body.user.id, pages: { ...parseHomePages(body.view?.private_metadata), calendar } });
+  });
 
   app.action<BlockAction<ButtonAction>>('home_open_settings', async ({ ack, action, body, client, context }) => {
     await ack();

@@ -7,6 +7,7 @@ import type { Actor, Decision } from '../../../domain/review-policy.ts';
 import type { Plan } from '../../../db/plans.ts';
 import type { BotDeps } from '../../deps.ts';
 import { publishHome } from '../../services/publish-home.ts';
+import { parseHomePages } from '../../blocks/home.ts';
 import { ACTIONS, parseDecisionButtonValue, UNKNOWN_REVISION } from '../../ids.ts';
 import { isAdminCheckUnavailable } from '../../services/permissions.ts';
 import { replyTo } from '../../services/reply.ts';
@@ -48,7 +49,10 @@ export function registerReviewActions(app: App, deps: BotDeps): void {
         if (!isAppError(error, 'CONFLICT') && !isAppError(error, 'NOT_FOUND') && !isAppError(error, 'FORBIDDEN') && !isAdminCheckUnavailable(error)) throw error;
         await tell(error.message);
       }
-      if (!body.response_url) await publishHome({ deps, client, teamId: plan.teamId, userId: body.user.id }).catch(() => undefined);
+      // Pressed on the Home (a decision, or Reschedule on its calendar): the Home keeps the pages it showed.
+      if (!body.response_url) {
+        await publishHome({ deps, client, teamId: plan.teamId, userId: body.user.id, pages: parseHomePages(body.view?.private_metadata) }).catch(() => undefined);
+      }
     });
   };
 

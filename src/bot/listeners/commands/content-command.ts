@@ -1,4 +1,4 @@
-import type { App, RespondFn } from '@slack/bolt';
+import type { App, BlockAction, ButtonAction, RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { findPlanByNumber, listPlansFiltered, type Plan } from '../../../db/plans.ts';
 import { getWorkspaceSettings } from '../../../db/settings.ts';
@@ -14,8 +14,10 @@ import {
   type PlanSummary,
 } from '../../blocks/plan-list.ts';
 import type { BotDeps } from '../../deps.ts';
-import { COMMAND } from '../../ids.ts';
+import { CALENDAR_ACTIONS, COMMAND } from '../../ids.ts';
 import { filterVisiblePlans } from '../../services/plan-visibility.ts';
+import { loadCalendar } from '../../services/calendar.ts';
+import { buildCalendarReply, calendarPagerPattern, parseCalendarPageValue } from '../../blocks/calendar.ts';
 import { buildPlanModal } from '../../views/plan-modal.ts';
 import { parseContentCommand } from './parse-command.ts';
 
@@ -46,10 +48,26 @@ export function registerContentCommand(app: App, deps: BotDeps): void {
         const [plan] = found && !found.deletedAt ? await filterVisiblePlans({ deps, client, teamId, userId: command.user_id, plans: [found] }) : [];
         return ack(plan ? buildPlanStatus(toDetails(plan)) : buildPlanNotFound(String(parsed.number)));
       }
+      case 'calendar': {
+        const model = await loadCalendar({ deps, client, teamId, userId: command.user_id, page: { period: parsed.period, offset: 0 }, now: deps.now() });
+        return ack(buildCalendarReply(model));
+      }
       case 'new':
         await ack();
         await openPlanModal({ client, deps, teamId, triggerId: command.trigger_id, topic: parsed.topic, channelId: command.channel_id, respond });
     }
+  });
+}
+
+/** Previous / This / Next on a `/content calendar` answer: the answer is replaced by that page. */
+export function registerCalendarPager(app: App, deps: BotDeps): void {
+  app.action<BlockAction<ButtonAction>>(calendarPagerPattern(CALENDAR_ACTIONS.page), async ({ ack, action, body, client, context, respond }) => {
+    await ack();
+    const page = parseCalendarPageValue(action.value);
+    const teamId = context.teamId ?? body.team?.id;
+    if (!page || !teamId) return;
+    const model = await loadCalendar({ deps, client, teamId, userId: body.user.id, page, now: deps.now() });
+    await respond({ ...buildCalendarReply(model), replace_original: true });
   });
 }
 

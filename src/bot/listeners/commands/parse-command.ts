@@ -1,10 +1,12 @@
 import { PLAN_LIST_FILTERS, type PlanListFilter } from '../../../db/plans.ts';
+import { CALENDAR_PERIODS, isCalendarPeriod, type CalendarPeriod } from '../../../domain/calendar.ts';
 
 export type ContentCommand =
   | { kind: 'new'; topic: string | undefined }
   | { kind: 'list'; filter: PlanListFilter | null; page: number }
   | { kind: 'status'; number: number }
-  | { kind: 'usage'; command: 'list' | 'status'; problem: string }
+  | { kind: 'calendar'; period: CalendarPeriod }
+  | { kind: 'usage'; command: 'list' | 'status' | 'calendar'; problem: string }
   | { kind: 'help'; unknown?: string };
 
 const MAX_PAGE = 1000;
@@ -28,6 +30,8 @@ export function parseContentCommand(text: string): ContentCommand {
       }
       return { kind: 'status', number };
     }
+    case 'calendar':
+      return parseCalendar(rest);
     case 'help':
       return { kind: 'help' };
     default:
@@ -58,6 +62,16 @@ function parseList(words: readonly string[]): ContentCommand {
     return { kind: 'usage', command: 'list', problem };
   }
   return { kind: 'list', filter, page: page ?? 1 };
+}
+
+function parseCalendar(words: readonly string[]): ContentCommand {
+  if (words.length === 0) return { kind: 'calendar', period: 'week' };
+  const [word = ''] = words;
+  const lower = word.toLowerCase();
+  if (words.length === 1 && isCalendarPeriod(lower)) return { kind: 'calendar', period: lower };
+  const problem =
+    words.length > 1 ? `Give one of ${CALENDAR_PERIODS.join(' or ')}, nothing else.` : `I don't know the period “${word.slice(0, 40)}”.`;
+  return { kind: 'usage', command: 'calendar', problem };
 }
 
 function parsePositive(value: string): number | null {
