@@ -1,3 +1,4 @@
+import { calendarRange } from '../../../src/domain/calendar.ts';
 import { describe, expect, test } from 'vitest';
 import type { Dashboard } from '../../../src/bot/blocks/dashboard.ts';
 import {
@@ -178,6 +179,17 @@ describe('buildHomeView', () => {
         destinations: Array.from({ length: 45 }, () => ({ kind: 'wordpress' as const, name: long })),
       },
       dashboard,
+      calendar: {
+        range: calendarRange({ period: 'month', offset: 3 }, at),
+        items: Array.from({ length: 100 }, (_, i) => ({
+          plan: { id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, number: 100_000 + i, revision: 9, title: long, status: 'scheduled' as const, permalink: `https://fake.slack.test/${'p'.repeat(900)}` },
+          kind: 'scheduled' as const,
+          destinationName: long,
+          at: new Date(at.getTime() + (i % 3) * 86_400_000),
+          url: null,
+          canReschedule: true,
+        })),
+      },
       accounts: {
         now: new Date('2026-12-01T00:00:00Z'),
         providers: (['x', 'linkedin'] as const).map((provider) => ({
