@@ -21,6 +21,7 @@ export type VariantJobPayload = z.infer<typeof variantJobPayload>;
 export const optimizeJobPayload = revisionJobPayload.extend({ iteration: z.number().int().min(0) });
 export type OptimizeJobPayload = z.infer<typeof optimizeJobPayload>;
 
+export const postMessageJobPayload = planJobPayload.extend({ channelId: z.string().min(1), fallbackChannelId: z.string().min(1).nullable() });
 export const moveJobPayload = planJobPayload.extend({ channelId: z.string().min(1), actorId: z.string().min(1) });
 
 /** Payloads arrive as unknown JSON and are checked at the door. */

@@ -17,6 +17,7 @@ export const TASKS = {
   refreshHome: 'refresh_home',
   collectReactions: 'collect_reactions',
   movePlanMessage: 'move_plan_message',
+  postPlanMessage: 'post_plan_message',
   notices: 'send_plan_notices',
   reviewReminder: 'remind_reviewers',
 } as const;
@@ -38,6 +39,7 @@ export const jobKeys = {
   publishTo: (planId: string, destinationKey: string) => `plan:${planId}:publish:${destinationKey}`,
   render: (planId: string) => `plan:${planId}:render`,
   move: (planId: string) => `plan:${planId}:move`,
+  post: (planId: string) => `plan:${planId}:post`,
   home: (teamId: string, userId: string) => `home:${teamId}:${userId}`,
   notices: (planId: string) => `plan:${planId}:notices`,
   reviewReminder: (planId: string, revision: number) => `plan:${planId}:review-reminder:${revision}`,
@@ -67,6 +69,19 @@ export function researchJobSql(plan: Pick<Plan, 'id' | 'teamId'> & { revision?: 
   // Research of a later revision (after the brief was edited) says which revision it is for.
   const payload = revision === 0 ? { teamId: plan.teamId, planId: plan.id } : { teamId: plan.teamId, planId: plan.id, revision };
   return addJobSql(TASKS.research, payload, { jobKey: jobKeys.research(plan.id, retry, revision), maxAttempts });
+}
+
+/**
+ * The SQL that enqueues posting a new plan's root message. Web processes only save the plan and answer
+ * Slack; a worker posts the message, in the plan's render queue so no render overlaps it, and a crash
+ * before the post leaves a job to retry instead of a plan without a message.
+ */
+export function postPlanMessageJobSql(plan: Pick<Plan, 'id' | 'teamId'>, { channelId, fallbackChannelId }: { channelId: string; fallbackChannelId: string | null }): SQL {
+  return addJobSql(
+    TASKS.postPlanMessage,
+    { teamId: plan.teamId, planId: plan.id, channelId, fallbackChannelId },
+    { jobKey: jobKeys.post(plan.id), queueName: jobKeys.render(plan.id), maxAttempts: 5 },
+  );
 }
 
 export async function enqueueResearch(tx: Executor, plan: PlanRef, maxAttempts: number, retry = 0) {

@@ -4,6 +4,7 @@ import type { JobDeps } from './deps.ts';
 import { makeDraftPlan } from './draft-plan.ts';
 import { makeGenerateVariant } from './generate-variant.ts';
 import { makeMovePlanMessage } from './move-plan-message.ts';
+import { makePostPlanMessage } from './post-plan-message.ts';
 import { makeOptimizePlan } from './optimize-plan.ts';
 import { makeSendPlanNotices } from './plan-notices.ts';
 import { makePublishPlan } from './publish-plan.ts';
@@ -26,6 +27,7 @@ export function makeTaskList(deps: JobDeps): TaskList {
     [TASKS.collectReactions]: makeCollectReactions(deps),
     [TASKS.refreshHome]: makeRefreshHome(deps),
     [TASKS.movePlanMessage]: makeMovePlanMessage(deps),
+    [TASKS.postPlanMessage]: makePostPlanMessage(deps),
     [TASKS.notices]: makeSendPlanNotices(deps),
     [TASKS.reviewReminder]: makeRemindReviewers(deps),
   };

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import { ACTIONS, PLAN_MODAL } from '../../src/bot/ids.ts';
 import { planModalSubmissionView } from '../support/plan-modal-values.ts';
 import { blockActionsBody, slashCommandBody, urlVerificationBody, viewSubmissionBody } from '../support/slack-requests.ts';
+import { runPostMessageJobs } from '../support/post-message-jobs.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
 const TEAM = 'T0FAKE0001';
@@ -22,6 +23,11 @@ async function countRows() {
     select count(*)::int as count from graphile_worker.jobs where task_identifier = 'research_plan'`;
   const [audits] = await t.database.sql<{ count: number }[]>`select count(*)::int as count from audit_log`;
   return { plans: plans?.count, jobs: jobs?.count, audits: audits?.count };
+}
+
+async function countPostJobs() {
+  const [row] = await t.database.sql<{ count: number }[]>`select count(*)::int as count from graphile_worker.jobs where task_identifier = 'post_plan_message'`;
+  return row?.count;
 }
 
 function submit(answers: Parameters<typeof planModalSubmissionView>[0], viewOptions?: Parameters<typeof planModalSubmissionView>[1]) {
@@ -107,6 +113,11 @@ describe('plan submission', () => {
     const response = await t.send(submit({}, { viewId: 'V0GOOD1' }));
     expect(response.status).toBe(200);
     expect(await response.text()).toBe('');
+    // The web process only saves the plan; its message is a job of its own, queued with the research.
+    expect(t.slack.callsTo('chat.postMessage').length).toBe(posts);
+    expect(await countPostJobs()).toBe(1);
+    await runPostMessageJobs(t);
+    expect(await countPostJobs()).toBe(0);
 
     const [post] = await t.slack.waitFor((c) => c.method === 'chat.postMessage' && c.outcome === 'ok', 5000, posts + 1).then((calls) => calls.slice(posts));
     expect(post?.args['channel']).toBe('C0MARKETING');
@@ -132,6 +143,8 @@ describe('plan submission', () => {
       t.send(submit({}, { viewId: 'V0DUP1' })),
     ]);
     expect([retry.status, duplicate.status]).toEqual([200, 200]);
+    expect(await countPostJobs()).toBe(1);
+    await runPostMessageJobs(t);
     await t.slack.waitFor((c) => c.method === 'chat.postMessage', 5000, posts + 1);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(t.slack.callsTo('chat.postMessage').length).toBe(posts + 1);
@@ -171,6 +184,7 @@ describe('plan submission', () => {
     t.slack.denyChannel('C0PRIVATE', 'not_in_channel');
     const response = await t.send(submit({ postChannel: 'C0PRIVATE' }, { viewId: 'V0DENIED', originChannelId: 'C0ORIGIN' }));
     expect(response.status).toBe(200);
+    await runPostMessageJobs(t);
     const [ephemeral] = await t.slack.waitFor((c) => c.method === 'chat.postEphemeral' && c.args['user'] === AUTHOR);
     expect(ephemeral?.args['channel']).toBe('C0ORIGIN');
     expect(String(ephemeral?.args['text'])).toContain('/invite @Content Broadcaster');

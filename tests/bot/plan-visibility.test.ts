@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { AUTHOR, submitPlan, TEAM } from '../support/pipeline.ts';
 import { setReviewSettings } from '../support/review.ts';
 import { slashCommandBody } from '../support/slack-requests.ts';
+import { runPostMessageJobs } from '../support/post-message-jobs.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
 const PUBLIC = 'C0PUBLIC';
@@ -22,6 +23,8 @@ beforeAll(async () => {
   await setReviewSettings(t, { approvers: [APPROVER] });
   publicPlan = await submitPlan(t, { topic: 'Public topic for everyone', postChannel: PUBLIC });
   privatePlan = await submitPlan(t, { topic: 'Secret launch plan', postChannel: PRIVATE });
+  // The web role leaves the plans' messages to a worker.
+  await runPostMessageJobs(t);
 });
 afterAll(async () => t?.close());
 

@@ -3,16 +3,16 @@ import { createPlan } from '../../../db/plans.ts';
 import { isAppError } from '../../../errors.ts';
 import { getWorkspaceSettings } from '../../../db/settings.ts';
 import { makePlanSettings } from '../../../domain/settings.ts';
-import { researchJobSql } from '../../../jobs/queue.ts';
+import { sql } from 'drizzle-orm';
+import { postPlanMessageJobSql, researchJobSql } from '../../../jobs/queue.ts';
 import type { BotDeps } from '../../deps.ts';
 import { PLAN_MODAL } from '../../ids.ts';
-import { postPlanRootMessage } from '../../services/post-plan-message.ts';
 import { parsePlanSubmission } from '../../views/plan-modal.ts';
 
 const SAVE_FAILED = "I couldn't save the plan just now. Your answers are still here: press Create again in a moment.";
 
 export function registerPlanModalSubmission(app: App, deps: BotDeps): void {
-  app.view(PLAN_MODAL.callbackId, async ({ ack, body, view, client, context }) => {
+  app.view(PLAN_MODAL.callbackId, async ({ ack, body, view, context }) => {
     const submission = parsePlanSubmission(view);
     if (!submission.ok) {
       await ack({ response_action: 'errors', errors: submission.errors as Record<string, string> });
@@ -25,10 +25,9 @@ export function registerPlanModalSubmission(app: App, deps: BotDeps): void {
     }
     const { input, metadata } = submission;
 
-    let created: Awaited<ReturnType<typeof createPlan>>;
     try {
       const settings = await getWorkspaceSettings(deps.db, teamId);
-      created = await createPlan(deps.db, {
+      await createPlan(deps.db, {
         teamId,
         // A retried or duplicated submission of the same modal carries the same view id.
         sourceKey: `view:${view.id}`,
@@ -46,7 +45,9 @@ export function registerPlanModalSubmission(app: App, deps: BotDeps): void {
           postChannelId: input.postChannelId,
           settings: makePlanSettings(settings, deps.envApprovers),
         },
-        firstJob: (plan) => researchJobSql(plan, deps.maxAttempts),
+        // Both jobs in the statement that saves the plan: a worker posts its message and starts its research.
+        firstJob: (plan) =>
+          sql`select array[(${researchJobSql(plan, deps.maxAttempts)}), (${postPlanMessageJobSql(plan, { channelId: input.postChannelId, fallbackChannelId: metadata.originChannelId })})]::text`,
         hourlyLimit: deps.planRateLimitPerHour,
         now: deps.now(),
       });
@@ -61,13 +62,5 @@ export function registerPlanModalSubmission(app: App, deps: BotDeps): void {
       return;
     }
     await ack();
-    if (!created.isNew) return;
-    await postPlanRootMessage({
-      client,
-      deps,
-      plan: created.plan,
-      channelId: input.postChannelId,
-      fallbackChannelId: metadata.originChannelId,
-    });
   });
 }
