@@ -1,6 +1,7 @@
 import { relations, sql } from 'drizzle-orm';
 import {
   type AnyPgColumn,
+  bigint,
   bigserial,
   boolean,
   integer,
@@ -18,6 +19,7 @@ import type { ChannelId } from '../domain/channels.ts';
 import { INITIAL_PLAN_STATUS, type ChangeScope, type FailedStage, type PlanStatus } from '../domain/plan-states.ts';
 import { DEFAULT_SETTINGS as D, type BrandVoice } from '../domain/settings.ts';
 import type { DestinationKind } from '../domain/destinations.ts';
+import type { MetricValues } from '../domain/metrics.ts';
 import type { DestinationTime } from '../domain/publish-schedule.ts';
 import type { Repair } from '../orchestrator/citations.ts';
 import type { ClaimCheck } from '../orchestrator/claims.ts';
@@ -443,4 +445,22 @@ export const planNotices = pgTable(
     createdAt: createdAt(),
   },
   (table) => [primaryKey({ columns: [table.teamId, table.planId, table.key] })],
+);
+
+/** What a published item earned at one collection: one row per collection, the latest one is shown. */
+export const metricSnapshots = pgTable(
+  'metric_snapshots',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    teamId: text('team_id').notNull(),
+    planId: planIdColumn(),
+    attemptId: bigint('attempt_id', { mode: 'number' })
+      .notNull()
+      .references(() => publishAttempts.id, { onDelete: 'cascade' }),
+    values: jsonb('values').$type<MetricValues>().notNull(),
+    /** Why some or all metrics could not be read this time (an error, a missing scope). */
+    note: text('note'),
+    collectedAt: timestamp('collected_at', { withTimezone: true }).notNull(),
+  },
+  (table) => [index('metric_snapshots_attempt').on(table.teamId, table.attemptId, table.collectedAt)],
 );

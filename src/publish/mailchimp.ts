@@ -269,3 +269,23 @@ export async function sendMailchimpTest(config: MailchimpConfig, call: Mailchimp
     await request(config, call, 'DELETE', path);
   }
 }
+
+const reportSchema = z.object({
+  opens: z.object({ unique_opens: z.number() }),
+  clicks: z.object({ unique_subscriber_clicks: z.number() }),
+});
+
+export type CampaignReport = { ok: true; opens: number; clicks: number } | { ok: false; isNotSent: boolean; reason: string };
+
+/** A campaign's unique opens and the subscribers who clicked, from its report (GET /reports/{id}); a campaign not sent yet has none. */
+export async function readCampaignReport(config: MailchimpConfig, call: MailchimpCall, campaignId: string): Promise<CampaignReport> {
+  const exchange = await request(config, call, 'GET', `/reports/${encodeURIComponent(campaignId)}`, undefined, { fields: 'opens.unique_opens,clicks.unique_subscriber_clicks' });
+  if (exchange.kind === 'answered' && exchange.status === 404) return { ok: false, isNotSent: true, reason: 'Mailchimp has no report until the campaign is sent.' };
+  if (exchange.kind !== 'answered' || exchange.status !== 200) {
+    const failure = describeFailure(exchange, { timeoutMs: call.timeoutMs, mayHaveActed: false, step: 'reading the campaign report' });
+    return { ok: false, isNotSent: false, reason: failure.reason ?? 'Mailchimp did not return the campaign report.' };
+  }
+  const report = reportSchema.safeParse(parseJson(exchange.body));
+  if (!report.success) return { ok: false, isNotSent: false, reason: 'Mailchimp returned a campaign report this app cannot read.' };
+  return { ok: true, opens: report.data.opens.unique_opens, clicks: report.data.clicks.unique_subscriber_clicks };
+}

@@ -30,7 +30,10 @@ export type FakeLinkedin = {
   posts: FakeLinkedinPost[];
   requests: FakeLinkedinRequest[];
   faultPost(n: number, fault: PostFault): void;
-  issueToken(expiresInSeconds?: number): string;
+  /** A token for the member; reading likes and comments needs `r_member_social` among its scopes. */
+  issueToken(expiresInSeconds?: number, scopes?: string[]): string;
+  /** Sets a post's likes and comments, served at /rest/socialActions/{urn}. */
+  setSocialActions(urn: string, counts: { likes: number; comments: number }): void;
   revokeAll(): void;
   close(): Promise<void>;
 };
@@ -55,16 +58,17 @@ export function readLittleText(commentary: string): string {
 
 export async function startFakeLinkedin({ clientId = 'li-client-id', clientSecret = 'li-client-secret', version = '202601' } = {}): Promise<FakeLinkedin> {
   const member = { sub: 'aBcD123', name: 'Jane Doe' };
-  const tokens = new Map<string, { expiresAt: number }>();
+  const tokens = new Map<string, { expiresAt: number; scopes: string[] }>();
+  const socialActions = new Map<string, { likes: number; comments: number }>();
   const codes = new Map<string, { redirectUri: string }>();
   const faults = new Map<number, PostFault>();
   const hanging = new Set<ServerResponse>();
   let postCalls = 0;
   let nextShare = 7_100_000_000_000_000_000n;
 
-  const issueToken = (expiresInSeconds = 5_184_000) => {
+  const issueToken = (expiresInSeconds = 5_184_000, scopes = ['openid', 'profile', 'w_member_social']) => {
     const token = `li-${randomBytes(12).toString('hex')}`;
-    tokens.set(token, { expiresAt: Date.now() + expiresInSeconds * 1000 });
+    tokens.set(token, { expiresAt: Date.now() + expiresInSeconds * 1000, scopes });
     return token;
   };
   const fake: FakeLinkedin = {
@@ -78,6 +82,7 @@ export async function startFakeLinkedin({ clientId = 'li-client-id', clientSecre
     requests: [],
     faultPost: (n, fault) => void faults.set(postCalls + n, fault),
     issueToken,
+    setSocialActions: (urn, counts) => void socialActions.set(urn, counts),
     revokeAll: () => tokens.clear(),
     close: async () => {
       for (const response of hanging) response.destroy();
@@ -152,6 +157,20 @@ export async function startFakeLinkedin({ clientId = 'li-client-id', clientSecre
       if (fault === 'hang_after_store') return void hanging.add(response);
       response.writeHead(201, { 'x-restli-id': encodeURIComponent(urn), 'x-linkedin-id': urn });
       return response.end();
+    }
+    const social = url.pathname.match(/^\/rest\/socialActions\/([^/]+)$/);
+    if (request.method === 'GET' && social) {
+      if (request.headers['linkedin-version'] !== version) return error(response, 426, `Requested version ${String(request.headers['linkedin-version'])} is not active`, { code: 'NONEXISTENT_VERSION' });
+      // Member social actions are a restricted permission: a token without it is refused.
+      if (!grant.scopes.includes('r_member_social')) return error(response, 403, 'Not enough permissions to access: socialActions.GET.20260101', { code: 'ACCESS_DENIED', serviceErrorCode: 100 });
+      const urn = decodeURIComponent(social[1]!);
+      if (!fake.posts.some((post) => post.urn === urn)) return error(response, 404, `Not found: ${urn}`);
+      const counts = socialActions.get(urn) ?? { likes: 0, comments: 0 };
+      return json(response, 200, {
+        target: urn,
+        likesSummary: { totalLikes: counts.likes, likedByCurrentUser: false },
+        commentsSummary: { aggregatedTotalComments: counts.comments, totalFirstLevelComments: counts.comments },
+      });
     }
     return error(response, 404, `no route ${request.method} ${url.pathname}`);
   });

@@ -38,6 +38,8 @@ export type FakeMailchimp = {
   tests: { campaignId: string; emails: string[] }[];
   deleted: string[];
   requests: FakeMailchimpRequest[];
+  /** Sets a sent campaign's report (unique opens and subscribers who clicked), served at /3.0/reports/{id}. */
+  setReport(campaignId: string, counts: { opens: number; clicks: number }): void;
   failNext(status: number, times?: number, filter?: RequestFilter): void;
   hangNext(times?: number, filter?: RequestFilter): void;
   close(): Promise<void>;
@@ -76,6 +78,7 @@ export async function startFakeMailchimp({ apiKey, listIds, now = () => new Date
   const campaigns: FakeCampaign[] = [];
   const tests: { campaignId: string; emails: string[] }[] = [];
   const deleted: string[] = [];
+  const reports = new Map<string, { opens: number; clicks: number }>();
   const requests: FakeMailchimpRequest[] = [];
   const faults: { status: number | 'hang'; filter: RequestFilter }[] = [];
   let nextWebId = 5000;
@@ -166,6 +169,24 @@ export async function startFakeMailchimp({ apiKey, listIds, now = () => new Date
       return { status: 200, body: { campaigns: found.slice(0, count).map(campaignJson), total_items: found.length } };
     }
     if (path === '/3.0/campaigns' && method === 'POST') return createCampaign(body);
+    const report = /^\/3\.0\/reports\/([^/]+)$/.exec(path);
+    if (report && method === 'GET') {
+      const reported = campaigns.find((candidate) => candidate.id === report[1]);
+      // Mailchimp has a report only for a campaign that went out.
+      if (!reported || (reported.status !== 'sent' && reported.status !== 'sending')) return problem(404, 'Resource Not Found', 'The requested resource could not be found.');
+      const counts = reports.get(reported.id) ?? { opens: 0, clicks: 0 };
+      return {
+        status: 200,
+        body: {
+          id: reported.id,
+          campaign_title: reported.settings.title,
+          list_id: reported.recipients.list_id,
+          emails_sent: 100,
+          opens: { opens_total: counts.opens * 2, unique_opens: counts.opens, open_rate: counts.opens / 100 },
+          clicks: { clicks_total: counts.clicks * 3, unique_clicks: counts.clicks * 2, unique_subscriber_clicks: counts.clicks, click_rate: counts.clicks / 100 },
+        },
+      };
+    }
     const match = /^\/3\.0\/campaigns\/([^/]+)(\/content|\/actions\/(schedule|send|test))?$/.exec(path);
     const campaign = match ? campaigns.find((candidate) => candidate.id === match[1]) : undefined;
     if (!match || !campaign) return problem(404, 'Resource Not Found', 'The requested resource could not be found.');
@@ -232,6 +253,7 @@ export async function startFakeMailchimp({ apiKey, listIds, now = () => new Date
     campaigns,
     tests,
     deleted,
+    setReport: (campaignId, counts) => void reports.set(campaignId, counts),
     requests,
     failNext(status, times = 1, filter = {}) {
       for (let i = 0; i < times; i += 1) faults.push({ status, filter });

@@ -16,6 +16,8 @@ import type { AddressInfo } from 'node:net';
  * Faults for the Nth `POST /2/tweets`: 429 with `x-rate-limit-reset`, 503, or store-then-hang.
  */
 export type FakeTweet = { id: string; authorId: string; text: string; inReplyTo: string | undefined; createdAt: Date };
+/** The counts X serves as a tweet's `public_metrics`. */
+export type FakeTweetMetrics = { impression_count: number; like_count: number; retweet_count: number; reply_count: number; quote_count: number; bookmark_count: number };
 export type FakeXRequest = { method: string; path: string; headers: IncomingHttpHeaders; body: unknown };
 export type TweetFault = 'rate_limited' | 'server_error' | 'hang_after_store' | 'server_error_after_store';
 
@@ -28,6 +30,8 @@ export type FakeX = {
   account: Account;
   tweets: FakeTweet[];
   requests: FakeXRequest[];
+  /** Sets a tweet's public metrics (zero until set). */
+  setMetrics(tweetId: string, metrics: Partial<FakeTweetMetrics>): void;
   /** How many refresh grants X accepted. */
   refreshes: number;
   /** The `n`th POST /2/tweets from now on (1 = the next) gets this fault. */
@@ -48,6 +52,8 @@ export async function startFakeX({ clientId = 'x-client-id', clientSecret = 'x-c
   const codes = new Map<string, { challenge: string; redirectUri: string }>();
   const faults = new Map<number, TweetFault>();
   const hanging = new Set<ServerResponse>();
+  const metrics = new Map<string, FakeTweetMetrics>();
+  const NO_METRICS: FakeTweetMetrics = { impression_count: 0, like_count: 0, retweet_count: 0, reply_count: 0, quote_count: 0, bookmark_count: 0 };
   let tweetCalls = 0;
   let nextId = 1_900_000_000_000_000_000n;
 
@@ -68,6 +74,7 @@ export async function startFakeX({ clientId = 'x-client-id', clientSecret = 'x-c
     requests: [],
     refreshes: 0,
     refreshDelayMs: 0,
+    setMetrics: (tweetId, values) => void metrics.set(tweetId, { ...NO_METRICS, ...metrics.get(tweetId), ...values }),
     faultTweet: (n, fault) => void faults.set(tweetCalls + n, fault),
     issueTokens,
     revokeAll: () => {
@@ -178,6 +185,21 @@ export async function startFakeX({ clientId = 'x-client-id', clientSecret = 'x-c
       if (fault === 'hang_after_store') return void hanging.add(response);
       if (fault === 'server_error_after_store') return problem(response, 503, 'Service Unavailable', 'Service Unavailable');
       return json(response, 201, { data: { id: tweet.id, text: tweet.text, edit_history_tweet_ids: [tweet.id] } });
+    }
+
+    if (request.method === 'GET' && url.pathname === '/2/tweets') {
+      const ids = (url.searchParams.get('ids') ?? '').split(',').filter(Boolean);
+      if (ids.length === 0 || ids.length > 100) return problem(response, 400, 'Invalid Request', 'ids must name 1 to 100 tweets');
+      const fields = (url.searchParams.get('tweet.fields') ?? '').split(',');
+      const found = ids.map((id) => fake.tweets.find((tweet) => tweet.id === id)).filter((tweet): tweet is FakeTweet => tweet !== undefined);
+      const data = found.map((tweet) => ({
+        id: tweet.id,
+        text: tweet.text,
+        edit_history_tweet_ids: [tweet.id],
+        ...(fields.includes('public_metrics') ? { public_metrics: metrics.get(tweet.id) ?? NO_METRICS } : {}),
+      }));
+      const missing = ids.filter((id) => !found.some((tweet) => tweet.id === id)).map((id) => ({ value: id, detail: `Could not find tweet with ids: [${id}].`, title: 'Not Found Error', type: 'https://api.twitter.com/2/problems/resource-not-found' }));
+      return json(response, 200, { ...(data.length > 0 ? { data } : {}), ...(missing.length > 0 ? { errors: missing } : {}) });
     }
 
     const timeline = url.pathname.match(/^\/2\/users\/(\d+)\/tweets$/);
