@@ -143,6 +143,7 @@ export async function startApp({
           envApprovers: config.slack.approvers,
           tokenPricePer1k: config.tokenPricePer1k,
           networks: config.networks,
+          mailchimpApiUrl: config.mailchimpApiUrl,
           reviewReminderHours: config.reviewReminderHours,
           adminDirectory: makeAdminDirectory(),
         }),

@@ -65,3 +65,14 @@ export async function latestPlanMetrics(db: Executor, teamId: string, planId: st
     .orderBy(metricSnapshots.attemptId, desc(metricSnapshots.collectedAt), desc(metricSnapshots.id));
   return rows.sort((a, b) => a.attempt.destinationName.localeCompare(b.attempt.destinationName));
 }
+
+/** When the item's metrics were last read; null before the first collection. */
+export async function lastCollectedAt(db: Executor, teamId: string, attemptId: number): Promise<Date | null> {
+  const [row] = await db
+    .select({ at: metricSnapshots.collectedAt })
+    .from(metricSnapshots)
+    .where(and(eq(metricSnapshots.teamId, teamId), eq(metricSnapshots.attemptId, attemptId)))
+    .orderBy(desc(metricSnapshots.collectedAt))
+    .limit(1);
+  return row?.at ?? null;
+}

@@ -23,3 +23,11 @@ export async function saveThreadReply(db: Executor, { teamId, planId, key, ts, c
 export async function forgetThreadReplies(db: Executor, { teamId, planId }: { teamId: string; planId: string }): Promise<void> {
   await db.delete(threadReplies).where(and(eq(threadReplies.teamId, teamId), eq(threadReplies.planId, planId)));
 }
+
+export async function findThreadReply(db: Executor, { teamId, planId, key }: { teamId: string; planId: string; key: string }): Promise<ThreadReply | undefined> {
+  const [row] = await db
+    .select()
+    .from(threadReplies)
+    .where(and(eq(threadReplies.teamId, teamId), eq(threadReplies.planId, planId), eq(threadReplies.key, key)));
+  return row;
+}

@@ -39,4 +39,6 @@ export type JobDeps = {
   now: () => Date;
   /** X and LinkedIn endpoints and OAuth clients: the App Home's connected accounts. */
   networks?: NetworksConfig;
+  /** MAILCHIMP_API_URL, for reading campaign reports. */
+  mailchimpApiUrl?: string | undefined;
 };

@@ -20,12 +20,18 @@ export const TASKS = {
   postPlanMessage: 'post_plan_message',
   notices: 'send_plan_notices',
   reviewReminder: 'remind_reviewers',
+  enqueueMetrics: 'enqueue_metric_collections',
+  collectMetrics: 'collect_metrics',
+  performanceReply: 'update_performance_reply',
 } as const;
 
 export type TaskName = (typeof TASKS)[keyof typeof TASKS];
 
-/** graphile-worker crontab: reactions every hour, for posts published in the last 7 days. */
-export const CRONTAB = `0 * * * * ${TASKS.collectReactions}`;
+/**
+ * graphile-worker crontab: reactions every hour, for posts published in the last 7 days; every ten
+ * minutes, a collection for each published item whose metrics are due (hourly, then daily).
+ */
+export const CRONTAB = [`0 * * * * ${TASKS.collectReactions}`, `*/10 * * * * ${TASKS.enqueueMetrics}`].join('\n');
 
 /** Job keys make a repeated enqueue harmless; a retry number gives a retried stage a fresh key. */
 export const jobKeys = {
@@ -43,6 +49,8 @@ export const jobKeys = {
   home: (teamId: string, userId: string) => `home:${teamId}:${userId}`,
   notices: (planId: string) => `plan:${planId}:notices`,
   reviewReminder: (planId: string, revision: number) => `plan:${planId}:review-reminder:${revision}`,
+  metrics: (teamId: string, attemptId: number) => `metrics:${teamId}:${attemptId}`,
+  performance: (planId: string) => `plan:${planId}:performance`,
 };
 
 /** Enqueues inside a transaction: the job exists only if the transaction that caused it commits. */
@@ -254,5 +262,22 @@ export function scheduleReviewReminder(deps: Requester, { teamId, planId, revisi
     TASKS.reviewReminder,
     { teamId, planId, revision },
     { jobKey: jobKeys.reviewReminder(planId, revision), jobKeyMode: 'preserve_run_at', runAt, maxAttempts: 5 },
+  );
+}
+
+/** One pending collection per published item: enqueuing it again while it waits changes nothing. */
+export function requestMetricsCollection(deps: Requester, { teamId, attemptId }: { teamId: string; attemptId: number }) {
+  return deps.enqueue(TASKS.collectMetrics, { teamId, attemptId }, { jobKey: jobKeys.metrics(teamId, attemptId), jobKeyMode: 'preserve_run_at', runAt: deps.now(), maxAttempts: 3 });
+}
+
+/**
+ * Rewrites the plan's Performance reply; one queue per plan, so two collections finishing together
+ * never post the reply twice.
+ */
+export function requestPerformanceReply(deps: Requester, { teamId, planId }: { teamId: string; planId: string }) {
+  return deps.enqueue(
+    TASKS.performanceReply,
+    { teamId, planId },
+    { jobKey: jobKeys.performance(planId), jobKeyMode: 'preserve_run_at', runAt: new Date(deps.now().getTime() + RENDER_DELAY_MS), queueName: jobKeys.render(planId), maxAttempts: 10 },
   );
 }

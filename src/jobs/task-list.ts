@@ -1,4 +1,5 @@
 import type { TaskList } from 'graphile-worker';
+import { makeCollectMetrics, makeEnqueueMetricCollections, makeUpdatePerformanceReply } from './collect-metrics.ts';
 import { makeCollectReactions } from './collect-reactions.ts';
 import type { JobDeps } from './deps.ts';
 import { makeDraftPlan } from './draft-plan.ts';
@@ -30,5 +31,8 @@ export function makeTaskList(deps: JobDeps): TaskList {
     [TASKS.postPlanMessage]: makePostPlanMessage(deps),
     [TASKS.notices]: makeSendPlanNotices(deps),
     [TASKS.reviewReminder]: makeRemindReviewers(deps),
+    [TASKS.enqueueMetrics]: makeEnqueueMetricCollections(deps),
+    [TASKS.collectMetrics]: makeCollectMetrics(deps),
+    [TASKS.performanceReply]: makeUpdatePerformanceReply(deps),
   };
 }
