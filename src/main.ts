@@ -51,6 +51,8 @@ export type StartOptions = {
   signal?: AbortSignal;
   /** The resolver destination URLs are checked with; the system's unless a test maps names itself. */
   resolveDestinationHost?: ResolveHost;
+  /** The clock of jobs and listeners; tests move it to make scheduled work due. */
+  now?: () => Date;
 };
 
 /** The composition root: config, database, Slack app, HTTP server and worker. */
@@ -62,6 +64,7 @@ export async function startApp({
   destinations: givenDestinations,
   signal,
   resolveDestinationHost,
+  now: givenNow,
 }: StartOptions): Promise<RunningApp> {
   const config = loadConfig(env, argv);
   const logger = makeLogger({ level: config.logLevel, destination: logDestination });
@@ -89,7 +92,7 @@ export async function startApp({
     stops.push(() => database.close());
 
     const enqueue = makeEnqueue(database.db);
-    const now = () => new Date();
+    const now = givenNow ?? (() => new Date());
     const networkDeps = { db: database.db, encryptionKey: config.encryptionKey, networks: config.networks, logger, now };
     const destinations = givenDestinations ?? makeDestinationRegistry([...makeBuiltInDestinationAdapters({ mailchimpApiUrl: config.mailchimpApiUrl }), ...makeNetworkDestinationAdapters(networkDeps)]);
     const destinationNetwork = { allowPrivate: config.allowPrivateDestinations, ...(resolveDestinationHost ? { resolve: resolveDestinationHost } : {}) };

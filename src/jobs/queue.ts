@@ -265,19 +265,22 @@ export function scheduleReviewReminder(deps: Requester, { teamId, planId, revisi
   );
 }
 
-/** One pending collection per published item: enqueuing it again while it waits changes nothing. */
-export function requestMetricsCollection(deps: Requester, { teamId, attemptId }: { teamId: string; attemptId: number }) {
-  return deps.enqueue(TASKS.collectMetrics, { teamId, attemptId }, { jobKey: jobKeys.metrics(teamId, attemptId), jobKeyMode: 'preserve_run_at', runAt: deps.now(), maxAttempts: 3 });
+/**
+ * One pending collection per published item: enqueuing it again while it waits changes nothing. It
+ * runs at once (the database's clock), since the cron already decided it is due.
+ */
+export function requestMetricsCollection(deps: Pick<Requester, 'enqueue'>, { teamId, attemptId }: { teamId: string; attemptId: number }) {
+  return deps.enqueue(TASKS.collectMetrics, { teamId, attemptId }, { jobKey: jobKeys.metrics(teamId, attemptId), jobKeyMode: 'preserve_run_at', maxAttempts: 3 });
 }
 
 /**
  * Rewrites the plan's Performance reply; one queue per plan, so two collections finishing together
  * never post the reply twice.
  */
-export function requestPerformanceReply(deps: Requester, { teamId, planId }: { teamId: string; planId: string }) {
+export function requestPerformanceReply(deps: Pick<Requester, 'enqueue'>, { teamId, planId }: { teamId: string; planId: string }) {
   return deps.enqueue(
     TASKS.performanceReply,
     { teamId, planId },
-    { jobKey: jobKeys.performance(planId), jobKeyMode: 'preserve_run_at', runAt: new Date(deps.now().getTime() + RENDER_DELAY_MS), queueName: jobKeys.render(planId), maxAttempts: 10 },
+    { jobKey: jobKeys.performance(planId), jobKeyMode: 'preserve_run_at', queueName: jobKeys.render(planId), maxAttempts: 10 },
   );
 }

@@ -34,6 +34,7 @@ export async function startTestApp({
   openaiLatencyMs = 0,
   beforeStart,
   destinations,
+  now,
 }: {
   role?: 'all' | 'web' | 'worker';
   env?: Record<string, string>;
@@ -42,6 +43,8 @@ export async function startTestApp({
   beforeStart?: (slack: FakeSlack) => Promise<void>;
   /** Destination kinds to use instead of the built-in ones (e.g. with a test kind added). */
   destinations?: DestinationRegistry;
+  /** The app's clock (jobs and listeners), for tests that make scheduled work due. */
+  now?: () => Date;
 } = {}): Promise<TestApp> {
   const [slack, openai, firecrawl, database] = await Promise.all([
     startFakeSlack(),
@@ -64,7 +67,7 @@ export async function startTestApp({
     ALLOW_PRIVATE_DESTINATIONS: 'true',
   };
   const boot = (currentRole: string, extraEnv: Record<string, string>) =>
-    startApp({ env: { ...baseEnv, ...env, ...extraEnv }, argv: ['--role', currentRole], logDestination, workerPollInterval: 200, ...(destinations ? { destinations } : {}) });
+    startApp({ env: { ...baseEnv, ...env, ...extraEnv }, argv: ['--role', currentRole], logDestination, workerPollInterval: 200, ...(destinations ? { destinations } : {}), ...(now ? { now } : {}) });
 
   const testApp: TestApp = {
     app: await boot(role, {}),
