@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { summarizeEngagement, type EngagementSummary, type MetricValues } from '../domain/metrics.ts';
 import type { VisiblePlanFacts } from '../domain/plan-visibility.ts';
 import type { Executor } from './client.ts';
 
@@ -14,6 +15,8 @@ export type TeamView = {
   publishedPerChannel: { channel: string; plans: number }[];
   /** Scheduled plans in the next 7 days, per UTC day (`YYYY-MM-DD`), with the first few of each day. */
   scheduled: { day: string; plans: { number: number; topic: string; at: Date }[] }[];
+  /** What items delivered in the window earned at their latest collection: per destination kind, and the top 5 plans. */
+  engagement: EngagementSummary;
 };
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -87,7 +90,17 @@ export async function getTeamView(
     where ${visible} and p.status = 'scheduled' and p.scheduled_at >= ${start} and p.scheduled_at < ${weekEnd}
     order by p.scheduled_at, p.number`);
 
+  const engagement = await db.execute<{ number: number; topic: string; kind: string; values: MetricValues }>(sql`
+    select p.number, p.topic, a.destination_kind as kind, latest.values
+    from publish_attempts a
+    join content_plans p on p.team_id = a.team_id and p.id = a.plan_id
+    cross join lateral (
+      select s.values from metric_snapshots s where s.team_id = a.team_id and s.attempt_id = a.id order by s.collected_at desc, s.id desc limit 1
+    ) latest
+    where ${visible} and a.state = 'delivered' and a.delivered_at >= ${since}`);
+
   return {
+    engagement: summarizeEngagement(engagement.map((row) => ({ planNumber: row.number, topic: row.topic, kind: row.kind, values: row.values }))),
     approvalTime: { plans: approval?.plans ?? 0, medianMs: roundOrNull(approval?.median_ms), p90Ms: roundOrNull(approval?.p90_ms) },
     firstPass: { decided: firstPass?.decided ?? 0, approvedFirstTime: firstPass?.approved_first_time ?? 0 },
     revisions: { plans: revisions?.plans ?? 0, average: revisions?.average === null || revisions?.average === undefined ? null : Number(revisions.average) },

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { auditLog, contentPlans, publishAttempts } from '../../src/db/schema.ts';
+import { and, eq } from 'drizzle-orm';
+import { auditLog, contentPlans, metricSnapshots, publishAttempts } from '../../src/db/schema.ts';
+import type { MetricValues } from '../../src/domain/metrics.ts';
 import { getTeamView } from '../../src/db/team-view.ts';
 import { canSeePlan } from '../../src/domain/plan-visibility.ts';
 import type { ChannelId } from '../../src/domain/channels.ts';
@@ -68,6 +70,18 @@ async function seed(plan: Seed): Promise<void> {
   }
 }
 
+/** A delivered item of plan `number` and its metric snapshots, oldest first (the last one is the latest). */
+async function seedItem(number: number, kind: string, snapshots: MetricValues[], teamId = TEAM): Promise<void> {
+  const [plan] = await database.db.select({ id: contentPlans.id }).from(contentPlans).where(and(eq(contentPlans.teamId, teamId), eq(contentPlans.number, number)));
+  const [attempt] = await database.db
+    .insert(publishAttempts)
+    .values({ teamId, planId: plan!.id, revision: 0, destinationKey: `dest:${kind}`, destinationName: kind, destinationKind: kind, state: 'delivered', deliveredAt: at(-2 * DAY) })
+    .returning({ id: publishAttempts.id });
+  for (const [index, values] of snapshots.entries()) {
+    await database.db.insert(metricSnapshots).values({ teamId, planId: plan!.id, attemptId: attempt!.id, values, collectedAt: at(-DAY + index * HOUR) });
+  }
+}
+
 beforeAll(async () => {
   database = await createTestDatabase();
   await seed({ number: 1, status: 'published', createdAt: at(-10 * DAY), approvedAt: at(-10 * DAY + 2 * HOUR), channels: ['blog', 'linkedin'], deliveredAt: at(-9 * DAY) });
@@ -86,6 +100,14 @@ beforeAll(async () => {
   await seed({ number: 10, status: 'scheduled', createdAt: at(-DAY), scheduledAt: at(8 * DAY) });
   await seed({ number: 11, status: 'scheduled', createdAt: at(-40 * DAY), approvedAt: at(-39 * DAY), scheduledAt: at(3 * DAY) });
   await seed({ number: 1, teamId: OTHER_TEAM, status: 'published', createdAt: at(-DAY), approvedAt: at(-DAY + HOUR), deliveredAt: at(-DAY + 2 * HOUR) });
+  await seedItem(1, 'x_thread', [
+    { impressions: 10, likes: 1, reposts: 0, replies: 0 },
+    { impressions: 900, likes: 40, reposts: 3, replies: 2 },
+  ]);
+  await seedItem(1, 'linkedin', [{ likes: null, comments: null }]);
+  await seedItem(1, 'slack_channel', [{ reactions: 4 }]);
+  await seedItem(6, 'mailchimp', [{}, { opens: 50, clicks: 7 }]);
+  await seedItem(1, 'x_thread', [{ impressions: 99_999, likes: 999, reposts: 0, replies: 0 }], OTHER_TEAM);
 });
 afterAll(async () => database?.drop());
 
@@ -106,6 +128,19 @@ test('an admin sees every plan of the workspace but the deleted one', async () =
     { day: '2025-07-02', plans: [3, 9] },
     { day: '2025-07-03', plans: [11] },
   ]);
+  // Each item's latest snapshot; LinkedIn's unreadable numbers stay null, never 0.
+  expect(view.engagement).toEqual({
+    perChannel: [
+      { kind: 'x_thread', items: 1, totals: { impressions: 900, likes: 40, reposts: 3, replies: 2 } },
+      { kind: 'linkedin', items: 1, totals: { likes: null, comments: null } },
+      { kind: 'mailchimp', items: 1, totals: { opens: 50, clicks: 7 } },
+      { kind: 'slack_channel', items: 1, totals: { reactions: 4 } },
+    ],
+    topPosts: [
+      { planNumber: 1, topic: 'Plan 1', interactions: 49 },
+      { planNumber: 6, topic: 'Plan 6', interactions: 7 },
+    ],
+  });
 });
 
 test('an approver who is not an admin does not count the private channel’s plan', async () => {
@@ -119,6 +154,8 @@ test('an approver who is not an admin does not count the private channel’s pla
     { channel: 'blog', plans: 1 },
     { channel: 'linkedin', plans: 1 },
   ]);
+  expect(view.engagement.perChannel.map((row) => row.kind)).toEqual(['x_thread', 'linkedin', 'slack_channel']);
+  expect(view.engagement.topPosts).toEqual([{ planNumber: 1, topic: 'Plan 1', interactions: 49 }]);
 });
 
 test('nothing visible gives empty figures, not errors', async () => {
@@ -129,5 +166,6 @@ test('nothing visible gives empty figures, not errors', async () => {
     revisions: { plans: 0, average: null },
     publishedPerChannel: [],
     scheduled: [],
+    engagement: { perChannel: [], topPosts: [] },
   });
 });

@@ -1,12 +1,13 @@
 import type { KnownBlock } from '@slack/types';
 import type { TeamView } from '../../db/team-view.ts';
 import { CHANNEL_LABELS, isChannelId } from '../../domain/channels.ts';
+import { formatMetricValues, METRIC_KIND_LABELS } from '../../domain/metrics.ts';
 import { context, escapeMrkdwn, formatNumber, joinLinesWithin, plain, section, truncate } from './format.ts';
 
 export type { TeamView };
 
-/** The most blocks buildTeamViewBlocks returns: a header, five sections and a note. */
-export const TEAM_VIEW_MAX_BLOCKS = 7;
+/** The most blocks buildTeamViewBlocks returns: a header, seven sections and a note. */
+export const TEAM_VIEW_MAX_BLOCKS = 9;
 
 /** Plans named per scheduled day; the rest are counted. */
 const PLANS_PER_DAY = 3;
@@ -20,7 +21,11 @@ export function buildTeamViewBlocks(view: TeamView): KnownBlock[] {
     section(formatRevisions(view.revisions)),
     section(formatPublishedPerChannel(view.publishedPerChannel)),
     section(formatSchedule(view.scheduled)),
-    context('Plans you can see, not deleted. Submission is when the plan was created; days of the coming week are UTC.'),
+    section(formatEngagementPerChannel(view.engagement.perChannel)),
+    section(formatTopPosts(view.engagement.topPosts)),
+    context(
+      'Plans you can see, not deleted. Submission is when the plan was created; days of the coming week are UTC. Engagement: each item’s latest numbers; interactions are likes, reposts, replies, comments, clicks and reactions.',
+    ),
   ];
 }
 
@@ -48,6 +53,22 @@ export function formatPublishedPerChannel(rows: TeamView['publishedPerChannel'])
     .slice(0, 10)
     .map((row) => `${isChannelId(row.channel) ? CHANNEL_LABELS[row.channel] : escapeMrkdwn(truncate(row.channel, 40))} ${formatNumber(row.plans)}`);
   return `*Published per channel* (plans)\n${parts.join(' · ')}`;
+}
+
+/** Each destination kind's totals; a metric no connection could read says so instead of 0. */
+export function formatEngagementPerChannel(rows: TeamView['engagement']['perChannel']): string {
+  if (rows.length === 0) return '*Engagement per channel*\nNo numbers came back in the last 30 days.';
+  const lines = rows.map((row) => {
+    const label = METRIC_KIND_LABELS[row.kind] ?? escapeMrkdwn(truncate(row.kind, 40));
+    return `*${label}* · ${plural(row.items, 'item')}: ${formatMetricValues(row.kind, row.totals) || 'no numbers yet'}`;
+  });
+  return joinLinesWithin(lines, { head: '*Engagement per channel*\n', more: (hidden) => `…and ${hidden} more channels.` });
+}
+
+export function formatTopPosts(posts: TeamView['engagement']['topPosts']): string {
+  if (posts.length === 0) return '*Top posts* (interactions)\nNo post drew interactions in the last 30 days.';
+  const lines = posts.map((post, index) => `${index + 1}. #${post.planNumber} ${escapeMrkdwn(truncate(post.topic.replace(/\s+/g, ' '), 80))} · ${plural(post.interactions, 'interaction')}`);
+  return joinLinesWithin(lines, { head: '*Top posts* (interactions)\n', more: (hidden) => `…and ${hidden} more.` });
 }
 
 export function formatSchedule(days: TeamView['scheduled']): string {

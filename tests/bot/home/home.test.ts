@@ -216,6 +216,10 @@ describe('buildHomeView', () => {
           day: `2026-05-0${day + 1}`,
           plans: Array.from({ length: 50 }, (_, i) => ({ number: 100_000 + i, topic: long, at })),
         })),
+        engagement: {
+          perChannel: Array.from({ length: 40 }, (_, i) => ({ kind: `${long}${i}`, items: 1000 + i, totals: {} })),
+          topPosts: Array.from({ length: 5 }, (_, i) => ({ planNumber: 100_000 + i, topic: long, interactions: 1_000_000 + i })),
+        },
       },
     });
     expect(view.blocks).toHaveLength(HOME_MAX_BLOCKS);

@@ -20,6 +20,17 @@ const VIEW: TeamView = {
       plans: [41, 42, 43, 44, 45].map((number) => ({ number, topic: `Topic ${number}`, at: new Date('2026-12-04T09:00:00Z') })),
     },
   ],
+  engagement: {
+    perChannel: [
+      { kind: 'x_thread', items: 3, totals: { impressions: 5400, likes: 120, reposts: 14, replies: 9 } },
+      { kind: 'linkedin', items: 2, totals: { likes: null, comments: null } },
+      { kind: 'mailchimp', items: 1, totals: { opens: 420, clicks: 37 } },
+    ],
+    topPosts: [
+      { planNumber: 38, topic: 'Green tea and   focus', interactions: 143 },
+      { planNumber: 36, topic: 'Remote onboarding', interactions: 37 },
+    ],
+  },
 };
 
 /** The blocks as a person reads them: one line per block, mrkdwn kept. */
@@ -41,7 +52,9 @@ test('the team view says each figure in words', () => {
       '*Revisions per plan* · 1.4 on average\nover 18 plans that reached review (1 = decided as first written)',
       '*Published per channel* (plans)\nBlog 9 · LinkedIn 7 · X thread 4',
       '*Next 7 days*\n*Wed 2 Dec* · 1 post: #41 Remote onboarding for small teams\n*Fri 4 Dec* · 5 posts: #41 Topic 41, #42 Topic 42, #43 Topic 43 and 2 more',
-      'Plans you can see, not deleted. Submission is when the plan was created; days of the coming week are UTC.',
+      '*Engagement per channel*\n*X* · 3 items: 5,400 impressions · 120 likes · 14 reposts · 9 replies\n*LinkedIn* · 2 items: likes and comments not available with this connection\n*Mailchimp* · 1 item: 420 opens · 37 clicks',
+      '*Top posts* (interactions)\n1. #38 Green tea and focus · 143 interactions\n2. #36 Remote onboarding · 37 interactions',
+      'Plans you can see, not deleted. Submission is when the plan was created; days of the coming week are UTC. Engagement: each item’s latest numbers; interactions are likes, reposts, replies, comments, clicks and reactions.',
     ].join('\n'),
   );
 });
@@ -53,11 +66,22 @@ test('an empty month reads as such, and the view keeps its block budget', () => 
     revisions: { plans: 0, average: null },
     publishedPerChannel: [],
     scheduled: [],
+    engagement: { perChannel: [], topPosts: [] },
   };
   const text = asText(empty);
   expect(text).toContain('No plan was approved in the last 30 days.');
+  expect(text).toContain('No numbers came back in the last 30 days.');
   expect(text).toContain('Nothing is scheduled.');
-  for (const view of [VIEW, empty]) {
+  // Five top posts with the longest topics, and every kind of channel, still fit.
+  const full: TeamView = {
+    ...VIEW,
+    engagement: {
+      perChannel: ['x_thread', 'linkedin', 'mailchimp', 'slack_channel', 'a_new_kind'].map((kind) => ({ kind, items: 999_999, totals: { impressions: 123_456_789, likes: 1, reposts: 2, replies: 3, comments: null, opens: 4, clicks: 5, reactions: 6 } })),
+      topPosts: [1, 2, 3, 4, 5].map((planNumber) => ({ planNumber, topic: '<b>&'.repeat(300), interactions: 1_000_000 - planNumber })),
+    },
+  };
+  expect(asText(full).match(/^\d\. #/gm)).toHaveLength(5);
+  for (const view of [VIEW, empty, full]) {
     const blocks = buildTeamViewBlocks(view);
     expect(blocks.length).toBeLessThanOrEqual(TEAM_VIEW_MAX_BLOCKS);
     expect(findBlockKitViolations(blocks, 'home')).toEqual([]);
