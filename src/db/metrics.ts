@@ -24,7 +24,15 @@ export async function listMetricCandidates(db: Executor, now: Date): Promise<{ t
       lastCollectedAt: sql<string | null>`(select max(s.collected_at) from metric_snapshots s where s.team_id = ${publishAttempts.teamId} and s.attempt_id = ${publishAttempts.id})`,
     })
     .from(publishAttempts)
-    .where(and(eq(publishAttempts.state, 'delivered'), inArray(publishAttempts.destinationKind, METRIC_KINDS), gte(publishAttempts.deliveredAt, since)));
+    .where(
+      and(
+        eq(publishAttempts.state, 'delivered'),
+        inArray(publishAttempts.destinationKind, METRIC_KINDS),
+        gte(publishAttempts.deliveredAt, since),
+        // A deleted plan's numbers are no longer shown anywhere, so they are not read either.
+        sql`not exists (select 1 from content_plans p where p.team_id = ${publishAttempts.teamId} and p.id = ${publishAttempts.planId} and p.deleted_at is not null)`,
+      ),
+    );
   return rows.map((row) => ({ teamId: row.teamId, attemptId: row.attemptId, deliveredAt: row.deliveredAt!, lastCollectedAt: row.lastCollectedAt === null ? null : new Date(row.lastCollectedAt) }));
 }
 
