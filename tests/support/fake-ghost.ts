@@ -1,6 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readBody, parseJson } from './request-body.ts';
 
 /**
  * A Ghost 6 site's Admin API on 127.0.0.1, as far as posting needs it, answering like Ghost:
@@ -51,23 +52,6 @@ type Answer = { status: number; body: unknown; headers?: Record<string, string> 
 
 function ghostError(status: number, type: string, message: string): Answer {
   return { status, body: { errors: [{ message, context: null, type, details: null, property: null, help: null, code: null, id: randomBytes(8).toString('hex') }] } };
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -1,5 +1,6 @@
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readBody, parseJson } from './request-body.ts';
 
 /**
  * Mailchimp's Marketing API 3.0 on 127.0.0.1, as far as campaigns need it, answering like Mailchimp:
@@ -52,23 +53,6 @@ function problem(status: number, title: string, detail: string): Answer {
     status,
     body: { type: 'https://mailchimp.com/developer/marketing/docs/errors/', title, status, detail, instance: '00000000-0000-0000-0000-000000000000' },
   };
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -1,5 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { parseJson } from './request-body.ts';
 
 /**
  * What the fake does with the next request, once it has read the whole body:
@@ -34,14 +35,6 @@ export type FakeWebhook = {
   waitForRequests(count: number, timeoutMs?: number): Promise<FakeWebhookRequest[]>;
   close(): Promise<void>;
 };
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
 
 function answer(res: ServerResponse, status: number, body?: string, headers: Record<string, string> = {}): void {
   const text = body ?? JSON.stringify({ ok: status >= 200 && status < 300 });
