@@ -47,7 +47,7 @@ export function registerPlanModalSubmission(app: App, deps: BotDeps): void {
         },
         // Both jobs in the statement that saves the plan: a worker posts its message and starts its research.
         firstJob: (plan) =>
-          sql`select array[(${researchJobSql(plan, deps.maxAttempts)}), (${postPlanMessageJobSql(plan, { channelId: input.postChannelId, fallbackChannelId: metadata.originChannelId })})]::text`,
+          sql`select array[(${researchJobSql(plan, deps.maxAttempts)}), (${postPlanMessageJobSql(plan, { channelId: input.postChannelId, fallbackChannelId: metadata.originChannelId || null })})]::text`,
         hourlyLimit: deps.planRateLimitPerHour,
         now: deps.now(),
       });
