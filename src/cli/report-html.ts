@@ -1,13 +1,9 @@
 import { replaceCitations } from '../orchestrator/citations.ts';
 import { findFigures, splitSentences } from '../orchestrator/claims.ts';
 import { renderCitations } from '../publish/citations-render.ts';
-import { markdownToHtml } from '../publish/html.ts';
+import { escapeHtml, markdownToHtml } from '../publish/html.ts';
 import { finalizeVariant, POST_URL_PLACEHOLDER, type VariantChannelId } from '../domain/channels.ts';
 import type { DraftReport } from './report.ts';
-
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
 
 type FigureMark = { text: string; isSupported: boolean; note: string };
 

@@ -10,7 +10,7 @@ import type { OptimizeSettings } from '../orchestrator/stages/optimize.ts';
 import { countWords } from '../orchestrator/text.ts';
 import type { PlanBrief, Research } from '../orchestrator/types.ts';
 import { renderCitations } from '../publish/citations-render.ts';
-import { markdownToHtml } from '../publish/html.ts';
+import { escapeHtml, markdownToHtml } from '../publish/html.ts';
 import type { PipelineResult, StageName } from './pipeline.ts';
 import { renderReportHtml, variantText } from './report-html.ts';
 import { OFFLINE_NOTICE } from './runtime.ts';
@@ -155,10 +155,6 @@ export function writeDraftFiles(outDir: string, report: DraftReport): string[] {
   write('report.json', `${JSON.stringify(report, null, 2)}\n`);
   write('report.html', renderReportHtml(report));
   return written;
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
 function renderPostHtml(report: DraftReport, published: string): string {

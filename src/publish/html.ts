@@ -3,7 +3,8 @@ import type { PublishContent } from './types.ts';
 
 const SAFE_URL = /^(?:https?:|mailto:|#|\.{0,2}\/(?!\/))/i;
 
-function escapeHtml(text: string): string {
+/** Text made safe inside HTML elements and quoted attributes. */
+export function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { newsletterVariantSchema } from '../domain/channels.ts';
 import type { MailchimpConfig } from '../domain/destinations.ts';
-import { markdownToHtml } from './html.ts';
+import { escapeHtml, markdownToHtml } from './html.ts';
 import { describeStatus, formatSeconds, type HttpExchange, parseRetryAfter, sendHttpRequest, UNREACHABLE } from './http.ts';
 import type { DestinationNetworkPolicy } from './network-guard.ts';
 import type { DeliveryResult, DestinationCheck, PublishContent } from './types.ts';
@@ -42,10 +42,6 @@ export function mailchimpApiBase(serverPrefix: string, apiUrl: string | undefine
 /** The campaign's internal title (never shown to subscribers); it carries the attempt's key, which reconciling looks for. */
 export function campaignTitle(content: PublishContent, idempotencyKey: string): string {
   return `Plan #${content.plan.number} · ${idempotencyKey}`;
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
 /** The newsletter variant's body as HTML, with a link to the post at the end when the body does not link to it already. */

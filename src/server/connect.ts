@@ -15,6 +15,7 @@ import type { EnqueueJob } from '../jobs/queue.ts';
 import { requestHomeRefresh } from '../jobs/queue.ts';
 import { exchangeLinkedinCode, linkedinAuthorizationLink } from '../publish/networks/linkedin-api.ts';
 import { exchangeXCode, xAuthorizationLink } from '../publish/networks/x-api.ts';
+import { escapeHtml } from '../publish/html.ts';
 
 /** How long a Connect link in the App Home works; the Home is rebuilt whenever it is opened. */
 export const CONNECT_TICKET_TTL_MS = 60 * 60_000;
@@ -217,7 +218,6 @@ function safeEqual(a: string, b: string): boolean {
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
 
 function page<E extends Env>(c: Context<E>, status: 200 | 400 | 403 | 502 | 503, title: string, text: string) {
   return c.html(

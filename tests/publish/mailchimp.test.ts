@@ -3,7 +3,7 @@ import type { WebClient } from '@slack/web-api';
 import { mailchimpDestinationSchema, type MailchimpConfig } from '../../src/domain/destinations.ts';
 import { makeMailchimpAdapter } from '../../src/publish/destinations/mailchimp.ts';
 import type { PublishCallContext } from '../../src/publish/destinations/adapter.ts';
-import { campaignTitle, mailchimpSendTime, roundUpToQuarterHour } from '../../src/publish/mailchimp.ts';
+import { campaignTitle, mailchimpSendTime, newsletterHtml, roundUpToQuarterHour } from '../../src/publish/mailchimp.ts';
 import type { DestinationNetworkPolicy } from '../../src/publish/network-guard.ts';
 import { type FakeMailchimp, startFakeMailchimp } from '../support/fake-mailchimp.ts';
 import { makeContent } from './fixtures.ts';
@@ -194,4 +194,12 @@ describe('the Test button', () => {
   test('a wrong key says so', async () => {
     expect(await adapter().test(context({ secret: 'ffffffffffffffffffffffffffffffff-us21' }))).toMatchObject({ ok: false, status: 401, message: expect.stringMatching(/rejected the API key/) });
   });
+});
+
+test('a newsletter body that already links to the post gets no second link, whatever characters its URL holds', () => {
+  const link = "https://blog.example.com/posts/what's-new?a=1&b=2";
+  const html = newsletterHtml(`This week, [the full guide](${link}).`, link);
+  expect(html.match(/<a /g)).toHaveLength(1);
+  expect(html).not.toContain('Read the full article');
+  expect(newsletterHtml('No link in this one.', link)).toContain('Read the full article');
 });
