@@ -6,8 +6,6 @@ import { z } from 'zod';
  * just another string id with its own adapter.
  */
 export const BUILT_IN_DESTINATION_KINDS = ['slack_channel', 'webhook', 'wordpress', 'ghost', 'mailchimp'] as const;
-/** Kinds that post as an account connected in the App Home; their adapters are built with the app's dependencies. */
-export const NETWORK_DESTINATION_KINDS = ['x_thread', 'linkedin'] as const;
 /** A destination kind id: lowercase letters, digits and underscores (it ends up in action ids). */
 export type DestinationKind = string;
 export const destinationKindSchema = z.string().regex(/^[a-z][a-z0-9_]{1,39}$/);

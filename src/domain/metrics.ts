@@ -26,10 +26,6 @@ export const METRICS_BY_KIND: Readonly<Record<string, readonly MetricName[]>> = 
 
 export const NOT_AVAILABLE = 'not available with this connection';
 
-export function collectsMetrics(kind: string): boolean {
-  return kind in METRICS_BY_KIND;
-}
-
 /** Every metric of the kind as unreadable: a connection that cannot read them is never shown as 0. */
 export function unavailableValues(kind: string): MetricValues {
   return Object.fromEntries((METRICS_BY_KIND[kind] ?? []).map((name) => [name, null]));

@@ -92,6 +92,14 @@ export function postPlanMessageJobSql(plan: Pick<Plan, 'id' | 'teamId'>, { chann
   );
 }
 
+/** The SQL that starts a plan just saved: its research, and a worker's post of its message. */
+export function newPlanJobsSql(
+  plan: Pick<Plan, 'id' | 'teamId'>,
+  { maxAttempts, channelId, fallbackChannelId }: { maxAttempts: number; channelId: string; fallbackChannelId: string | null },
+): SQL {
+  return sql`select array[(${researchJobSql(plan, maxAttempts)}), (${postPlanMessageJobSql(plan, { channelId, fallbackChannelId })})]::text`;
+}
+
 export async function enqueueResearch(tx: Executor, plan: PlanRef, maxAttempts: number, retry = 0) {
   await tx.execute(researchJobSql(plan, maxAttempts, retry));
 }

@@ -1,8 +1,8 @@
+import { recordAudit } from '../db/audit.ts';
 import type { Database } from '../db/client.ts';
 import { listVariants } from '../db/content.ts';
 import { applyPlanEvent } from '../db/plan-events.ts';
 import { lockPlan, type Plan } from '../db/plans.ts';
-import { auditLog } from '../db/schema.ts';
 import { listStageRuns } from '../db/stage-runs.ts';
 import { listPublishAttempts, resetFailedAttempt, resetFailedAttempts } from '../db/publish-attempts.ts';
 import type { FailedStage } from '../domain/plan-states.ts';
@@ -27,7 +27,7 @@ export async function retryFailedPlan(
       const message = moved.from === null ? moved.message : `Plan #${plan.number} is not failed, so there is nothing to retry.`;
       throw new AppError('CONFLICT', message);
     }
-    await tx.insert(auditLog).values({ teamId, planId, actorId, action: 'plan_retried', details: { stage } });
+    await recordAudit(tx, { teamId, planId, actorId, action: 'plan_retried', details: { stage } });
     switch (stage) {
       case 'research':
         return void (await enqueueResearch(tx, plan, maxAttempts, retryKey));
@@ -81,7 +81,7 @@ export async function retryDestination(
     }
     await resetFailedAttempt(tx, ref);
     await enqueuePublish(tx, plan, [{ key: destinationKey }], maxAttempts);
-    await tx.insert(auditLog).values({ teamId, planId, actorId, action: 'destination_retried', details: { destination: destinationKey, name: attempt.destinationName } });
+    await recordAudit(tx, { teamId, planId, actorId, action: 'destination_retried', details: { destination: destinationKey, name: attempt.destinationName } });
     return { plan: current, name: attempt.destinationName };
   });
 }

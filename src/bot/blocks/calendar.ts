@@ -5,7 +5,7 @@ import { groupByDay } from '../../domain/calendar.ts';
 import { STATUS_LABELS, type PlanStatus } from '../../domain/plan-states.ts';
 import { ACTIONS, CALENDAR_ACTIONS, COMMAND, decisionButtonValue } from '../ids.ts';
 import type { EphemeralReply } from './plan-list.ts';
-import { button, context, escapeMrkdwn, plain, section, slackLink, truncate } from './format.ts';
+import { button, context, escapeMrkdwn, plain, pluralize, section, slackLink, truncate } from './format.ts';
 
 /** One destination of one plan on the calendar, with what the reader needs to see and act on it. */
 export type CalendarItem = {
@@ -65,7 +65,7 @@ export function buildCalendarBlocks(model: CalendarModel, { maxBlocks, pageActio
   }
   const notes = [`Days and times in UTC.`];
   if (shown === 0 && hidden === 0) notes.unshift(`Nothing scheduled or published ${range.period === 'week' ? 'this week' : 'this month'}.`);
-  if (hidden > 0) notes.unshift(`${hidden} more ${hidden === 1 ? 'item' : 'items'} not shown: \`${COMMAND} list scheduled\` lists every scheduled plan.`);
+  if (hidden > 0) notes.unshift(`${pluralize(hidden, 'more item', 'more items')} not shown: \`${COMMAND} list scheduled\` lists every scheduled plan.`);
   if (model.isCapped) notes.unshift('This page has more items than the calendar reads at once; some are left out.');
   blocks.push(context(notes.join(' ')));
   blocks.push(pager(range, pageActionId));
@@ -77,7 +77,7 @@ export function buildCalendarReply(model: CalendarModel): EphemeralReply {
   const count = model.items.length;
   return {
     response_type: 'ephemeral',
-    text: `Calendar ${rangeLabel(model.range)}: ${count} ${count === 1 ? 'item' : 'items'}`,
+    text: `Calendar ${rangeLabel(model.range)}: ${pluralize(count, 'item')}`,
     blocks: buildCalendarBlocks(model, { maxBlocks: CALENDAR_MESSAGE_MAX_BLOCKS, pageActionId: CALENDAR_ACTIONS.page }),
   };
 }

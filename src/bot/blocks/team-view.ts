@@ -2,7 +2,7 @@ import type { KnownBlock } from '@slack/types';
 import type { TeamView } from '../../db/team-view.ts';
 import { CHANNEL_LABELS, isChannelId } from '../../domain/channels.ts';
 import { formatMetricValues, METRIC_KIND_LABELS } from '../../domain/metrics.ts';
-import { context, escapeMrkdwn, formatNumber, joinLinesWithin, plain, section, truncate } from './format.ts';
+import { context, escapeMrkdwn, formatNumber, joinLinesWithin, pluralize, plain, section, truncate } from './format.ts';
 
 export type { TeamView };
 
@@ -31,19 +31,19 @@ export function buildTeamViewBlocks(view: TeamView): KnownBlock[] {
 
 export function formatApprovalTime({ plans, medianMs, p90Ms }: TeamView['approvalTime']): string {
   if (plans === 0 || medianMs === null || p90Ms === null) return '*Submission to approval*\nNo plan was approved in the last 30 days.';
-  return `*Submission to approval* · ${plural(plans, 'plan')} approved\nmedian ${formatSpan(medianMs)} · p90 ${formatSpan(p90Ms)}`;
+  return `*Submission to approval* · ${pluralize(plans, 'plan')} approved\nmedian ${formatSpan(medianMs)} · p90 ${formatSpan(p90Ms)}`;
 }
 
 export function formatFirstPass({ decided, approvedFirstTime }: TeamView['firstPass']): string {
   if (decided === 0) return '*First-pass approval*\nNo plan was decided in the last 30 days.';
   const rate = Math.round((approvedFirstTime / decided) * 100);
-  return `*First-pass approval* · ${rate}%\n${formatNumber(approvedFirstTime)} of ${plural(decided, 'decided plan')} approved with no change requested`;
+  return `*First-pass approval* · ${rate}%\n${formatNumber(approvedFirstTime)} of ${pluralize(decided, 'decided plan')} approved with no change requested`;
 }
 
 export function formatRevisions({ plans, average }: TeamView['revisions']): string {
   if (plans === 0 || average === null) return '*Revisions per plan*\nNo plan reached review in the last 30 days.';
   const rounded = Math.round(average * 10) / 10;
-  return `*Revisions per plan* · ${rounded.toLocaleString('en-US', { maximumFractionDigits: 1 })} on average\nover ${plural(plans, 'plan')} that reached review (1 = decided as first written)`;
+  return `*Revisions per plan* · ${rounded.toLocaleString('en-US', { maximumFractionDigits: 1 })} on average\nover ${pluralize(plans, 'plan')} that reached review (1 = decided as first written)`;
 }
 
 export function formatPublishedPerChannel(rows: TeamView['publishedPerChannel']): string {
@@ -60,14 +60,14 @@ export function formatEngagementPerChannel(rows: TeamView['engagement']['perChan
   if (rows.length === 0) return '*Engagement per channel*\nNo numbers came back in the last 30 days.';
   const lines = rows.map((row) => {
     const label = METRIC_KIND_LABELS[row.kind] ?? escapeMrkdwn(truncate(row.kind, 40));
-    return `*${label}* · ${plural(row.items, 'item')}: ${formatMetricValues(row.kind, row.totals) || 'no numbers yet'}`;
+    return `*${label}* · ${pluralize(row.items, 'item')}: ${formatMetricValues(row.kind, row.totals) || 'no numbers yet'}`;
   });
   return joinLinesWithin(lines, { head: '*Engagement per channel*\n', more: (hidden) => `…and ${hidden} more channels.` });
 }
 
 export function formatTopPosts(posts: TeamView['engagement']['topPosts']): string {
   if (posts.length === 0) return '*Top posts* (interactions)\nNo post drew interactions in the last 30 days.';
-  const lines = posts.map((post, index) => `${index + 1}. #${post.planNumber} ${escapeMrkdwn(truncate(post.topic.replace(/\s+/g, ' '), 80))} · ${plural(post.interactions, 'interaction')}`);
+  const lines = posts.map((post, index) => `${index + 1}. #${post.planNumber} ${escapeMrkdwn(truncate(post.topic.replace(/\s+/g, ' '), 80))} · ${pluralize(post.interactions, 'interaction')}`);
   return joinLinesWithin(lines, { head: '*Top posts* (interactions)\n', more: (hidden) => `…and ${hidden} more.` });
 }
 
@@ -76,7 +76,7 @@ export function formatSchedule(days: TeamView['scheduled']): string {
   const lines = days.map(({ day, plans }) => {
     const named = plans.slice(0, PLANS_PER_DAY).map((plan) => `#${plan.number} ${escapeMrkdwn(truncate(plan.topic.replace(/\s+/g, ' '), 50))}`);
     const more = plans.length > PLANS_PER_DAY ? ` and ${plans.length - PLANS_PER_DAY} more` : '';
-    return `*${formatDay(day)}* · ${plural(plans.length, 'post')}: ${named.join(', ')}${more}`;
+    return `*${formatDay(day)}* · ${pluralize(plans.length, 'post')}: ${named.join(', ')}${more}`;
   });
   return joinLinesWithin(lines, { head: '*Next 7 days*\n', more: (hidden) => `…and ${hidden} more days.` });
 }
@@ -98,6 +98,3 @@ export function formatSpan(ms: number): string {
   return hours % 24 === 0 ? `${days} d` : `${days} d ${hours % 24} h`;
 }
 
-function plural(count: number, noun: string): string {
-  return `${formatNumber(count)} ${count === 1 ? noun : `${noun}s`}`;
-}

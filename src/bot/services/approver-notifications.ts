@@ -103,8 +103,9 @@ export async function sendDirectMessage(client: WebClient, userId: string, text:
   return { channelId, ts: posted.ts };
 }
 
-/** A link to the plan's message, or undefined when Slack cannot give one (the message is gone). */
-export async function findPlanPermalink(client: WebClient, plan: Pick<Plan, 'messageChannelId' | 'messageTs'>): Promise<string | undefined> {
+/** A link to the plan's message: the one saved when it was posted, else asked of Slack; undefined when Slack cannot give one. */
+export async function findPlanPermalink(client: WebClient, plan: Pick<Plan, 'messageChannelId' | 'messageTs' | 'messagePermalink'>): Promise<string | undefined> {
+  if (plan.messagePermalink) return plan.messagePermalink;
   if (!plan.messageChannelId || !plan.messageTs) return undefined;
   const answer = await client.chat.getPermalink({ channel: plan.messageChannelId, message_ts: plan.messageTs }).catch(() => undefined);
   return answer?.permalink;

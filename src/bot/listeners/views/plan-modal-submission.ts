@@ -3,8 +3,7 @@ import { createPlan } from '../../../db/plans.ts';
 import { isAppError } from '../../../errors.ts';
 import { getWorkspaceSettings } from '../../../db/settings.ts';
 import { makePlanSettings } from '../../../domain/settings.ts';
-import { sql } from 'drizzle-orm';
-import { postPlanMessageJobSql, researchJobSql } from '../../../jobs/queue.ts';
+import { newPlanJobsSql } from '../../../jobs/queue.ts';
 import type { BotDeps } from '../../deps.ts';
 import { PLAN_MODAL } from '../../ids.ts';
 import { parsePlanSubmission } from '../../views/plan-modal.ts';
@@ -45,9 +44,8 @@ export function registerPlanModalSubmission(app: App, deps: BotDeps): void {
           postChannelId: input.postChannelId,
           settings: makePlanSettings(settings, deps.envApprovers),
         },
-        // Both jobs in the statement that saves the plan: a worker posts its message and starts its research.
-        firstJob: (plan) =>
-          sql`select array[(${researchJobSql(plan, deps.maxAttempts)}), (${postPlanMessageJobSql(plan, { channelId: input.postChannelId, fallbackChannelId: metadata.originChannelId || null })})]::text`,
+        // The statement that saves the plan also queues its research and the post of its message.
+        firstJob: (plan) => newPlanJobsSql(plan, { maxAttempts: deps.maxAttempts, channelId: input.postChannelId, fallbackChannelId: metadata.originChannelId || null }),
         hourlyLimit: deps.planRateLimitPerHour,
         now: deps.now(),
       });
