@@ -194,8 +194,13 @@ test('a destination that fails leaves the plan partly published; its own Retry s
 
   // Someone who is neither the author nor an admin cannot retry it.
   await pressRootButton(plan.id, 'Retry Site webhook', 'U0STRANGER');
-  await new Promise((resolve) => setTimeout(resolve, 1_500));
+  await expect
+    .poll(() => t.slack.responses.map((posted) => String(posted.body['text'] ?? '')).some((text) => text.includes('or a workspace admin can retry it')), { timeout: 10_000 })
+    .toBe(true);
   expect(await planStatus(t, plan.id)).toBe('partially_published');
+  expect(await attemptStates(plan.id)).toEqual({ [wordpressKey]: 'delivered', [webhookKey]: 'failed' });
+  const strangerRetries = await t.database.sql`select 1 from audit_log where plan_id = ${plan.id} and actor_id = 'U0STRANGER'`;
+  expect(strangerRetries).toHaveLength(0);
 
   // The author can: the webhook goes again (the receiver is fixed), WordPress is not touched.
   const requestsBefore = webhook.requests.length;
