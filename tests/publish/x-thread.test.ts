@@ -206,7 +206,7 @@ test('the schedule modal offers the X destination with the thread\'s estimated c
   const planId = await insertPublishingPlan(t, { number: (planNumber += 1), variants: { x_thread: { posts } }, destinations: [] });
   const plan = (await findPlan(t.database.db, TEAM, planId))!;
   const registry = makeDestinationRegistry([...BUILT_IN_DESTINATION_ADAPTERS, ...makeNetworkDestinationAdapters(networkDepsOf(t))]);
-  const options = await destinationOptions({ db: t.database.db, destinations: registry, networks: t.app.config.networks } as BotDeps, plan);
+  const options = await destinationOptions({ db: t.database.db, destinations: registry, networks: t.app.config.networks } as BotDeps, plan, { withCost: true });
   expect(options.find((option) => option.key === `dest:${destinationId}`)).toEqual({
     key: `dest:${destinationId}`,
     label: '@acme (X thread)',

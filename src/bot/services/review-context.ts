@@ -41,11 +41,14 @@ export async function authorizeDecision({
   return { actor, verdict: canDecide(actor, plan, policy, decision) };
 }
 
-/** The plan's own channel is always offered; configured destinations come from the App Home. */
-export async function destinationOptions(deps: BotDeps, plan: Plan): Promise<DestinationOption[]> {
+/**
+ * The plan's own channel is always offered; configured destinations come from the App Home. The
+ * schedule modal shows an X thread's estimated cost (`withCost`); checking a submission needs only the keys.
+ */
+export async function destinationOptions(deps: BotDeps, plan: Plan, { withCost = false } = {}): Promise<DestinationOption[]> {
   const channelId = plan.messageChannelId ?? plan.postChannelId;
   const configured = await listDestinations(deps.db, plan.teamId);
-  const xCost = configured.some((destination) => destination.kind === 'x_thread') ? await estimateXCostLine(deps, plan) : undefined;
+  const xCost = withCost && configured.some((destination) => destination.kind === 'x_thread') ? await estimateXCostLine(deps, plan) : undefined;
   return [
     { key: `slack:${channelId}`, label: `Announce in <#${channelId}>`, name: `<#${channelId}>`, isBlog: false },
     ...configured.map((destination) => {

@@ -81,7 +81,7 @@ export function registerReviewActions(app: App, deps: BotDeps): void {
       buildScheduleModal({
         plan,
         metadata: metadataOf(plan),
-        destinations: await destinationOptions(deps, plan),
+        destinations: await destinationOptions(deps, plan, { withCost: true }),
         selected: await defaultDestinations(deps, plan),
         initialTime: plan.scheduledAt ?? new Date(deps.now().getTime() + ONE_HOUR_MS),
         initialTimes: Object.fromEntries(plan.publishTimes.map((time) => [time.key, new Date(time.at)])),
