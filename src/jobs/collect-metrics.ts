@@ -1,15 +1,16 @@
-import { createHash } from 'node:crypto';
 import { WebAPIRateLimitedError } from '@slack/web-api';
 import type { Task } from 'graphile-worker';
 import { buildPerformanceReply } from '../bot/blocks/replies/performance.ts';
 import { findDeliveredAttempt, lastCollectedAt, latestPlanMetrics, listMetricCandidates, saveMetricSnapshot } from '../db/metrics.ts';
 import { findPlan } from '../db/plans.ts';
-import { findThreadReply, saveThreadReply } from '../db/thread-replies.ts';
+import { findThreadReply } from '../db/thread-replies.ts';
 import { isMetricsCollectionDue } from '../domain/metrics-schedule.ts';
 import { isAppError } from '../errors.ts';
 import { collectMetrics, TransientMetricsError, type MetricsDeps } from '../publish/metrics.ts';
 import type { JobDeps } from './deps.ts';
+import { collectMetricsJobPayload, parsePayload, planJobPayload } from './payloads.ts';
 import { requestMetricsCollection, requestPerformanceReply } from './queue.ts';
+import { syncThreadReplies } from './render-plan-message.ts';
 
 /** The thread reply key of the Performance reply (thread_replies.key). */
 export const PERFORMANCE_REPLY_KEY = 'performance';
@@ -24,7 +25,6 @@ export function makeEnqueueMetricCollections(deps: JobDeps): Task {
   };
 }
 
-type CollectPayload = { teamId: string; attemptId: number };
 
 function metricsDeps(deps: JobDeps): MetricsDeps | undefined {
   if (!deps.networks) return undefined;
@@ -44,7 +44,7 @@ function metricsDeps(deps: JobDeps): MetricsDeps | undefined {
 /** Reads one published item's metrics, stores a snapshot and asks for the plan's Performance reply. */
 export function makeCollectMetrics(deps: JobDeps): Task {
   return async (payload) => {
-    const { teamId, attemptId } = payload as CollectPayload;
+    const { teamId, attemptId } = parsePayload(collectMetricsJobPayload, payload);
     const attempt = await findDeliveredAttempt(deps.db, teamId, attemptId);
     if (!attempt?.deliveredAt) return;
     const now = deps.now();
@@ -76,7 +76,7 @@ export function makeCollectMetrics(deps: JobDeps): Task {
 /** Posts the plan's Performance reply once, then updates it in place with the latest numbers. */
 export function makeUpdatePerformanceReply(deps: JobDeps): Task {
   return async (payload) => {
-    const { teamId, planId } = payload as { teamId: string; planId: string };
+    const { teamId, planId } = parsePayload(planJobPayload, payload);
     const plan = await findPlan(deps.db, teamId, planId);
     if (!plan?.messageChannelId || !plan.messageTs) return;
     const metrics = await latestPlanMetrics(deps.db, teamId, planId);
@@ -91,17 +91,8 @@ export function makeUpdatePerformanceReply(deps: JobDeps): Task {
         collectedAt: snapshot.collectedAt,
       })),
     );
-    const contentHash = createHash('sha256').update(JSON.stringify(reply)).digest('hex');
     const saved = await findThreadReply(deps.db, { teamId, planId, key: PERFORMANCE_REPLY_KEY });
-    if (saved?.contentHash === contentHash) return;
     const slack = await deps.slackFor(teamId);
-    const channel = plan.messageChannelId;
-    if (saved?.ts) {
-      await slack.chat.update({ channel, ts: saved.ts, ...reply });
-      await saveThreadReply(deps.db, { teamId, planId, key: PERFORMANCE_REPLY_KEY, ts: saved.ts, contentHash });
-      return;
-    }
-    const posted = await slack.chat.postMessage({ channel, thread_ts: plan.messageTs, ...reply, unfurl_links: false, unfurl_media: false });
-    if (posted.ts) await saveThreadReply(deps.db, { teamId, planId, key: PERFORMANCE_REPLY_KEY, ts: posted.ts, contentHash });
+    await syncThreadReplies(deps.db, slack, plan, [{ key: PERFORMANCE_REPLY_KEY, reply }], new Map(saved ? [[PERFORMANCE_REPLY_KEY, saved]] : []));
   };
 }

@@ -22,6 +22,7 @@ export const optimizeJobPayload = revisionJobPayload.extend({ iteration: z.numbe
 export type OptimizeJobPayload = z.infer<typeof optimizeJobPayload>;
 
 export const postMessageJobPayload = planJobPayload.extend({ channelId: z.string().min(1), fallbackChannelId: z.string().min(1).nullable() });
+export const collectMetricsJobPayload = z.object({ teamId: z.string().min(1), attemptId: z.number().int() });
 export const moveJobPayload = planJobPayload.extend({ channelId: z.string().min(1), actorId: z.string().min(1) });
 
 /** Payloads arrive as unknown JSON and are checked at the door. */

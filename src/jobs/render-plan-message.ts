@@ -57,7 +57,7 @@ const hashOf = (value: unknown) => createHash('sha256').update(JSON.stringify(va
  * reply's permalink is kept for the root message's "Read the draft". Returns whether anything changed;
  * `saved` is updated with what was recorded.
  */
-async function syncThreadReplies(
+export async function syncThreadReplies(
   db: Database,
   slack: WebClient,
   plan: PlanSnapshot['plan'],
