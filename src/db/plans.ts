@@ -131,6 +131,7 @@ export async function listRecentPlans(
     .limit(limit);
 }
 
+/** `isAwaitingApproval` of the plan kernel, in SQL. */
 function awaitingApprovalSql(): SQL {
   return sql`(${contentPlans.status} = 'in_review' or (${contentPlans.status} = 'scheduled' and ${contentPlans.approvedAt} is null))`;
 }

@@ -230,3 +230,8 @@ export const HOME_RELEVANT_STATUSES: readonly PlanStatus[] = [
   'failed',
   'expired',
 ];
+
+/** A plan waits for approvers while in review, or once scheduled before it had all its approvals. */
+export function isAwaitingApproval({ status, isApproved }: { status: PlanStatus; isApproved: boolean }): boolean {
+  return status === 'in_review' || (status === 'scheduled' && !isApproved);
+}

@@ -3,16 +3,13 @@ import { buildReminderDm } from '../bot/blocks/replies/notifications.ts';
 import { findPlanPermalink, resolveDeciders } from '../bot/services/approver-notifications.ts';
 import { listApprovals } from '../db/approvals.ts';
 import { findCurrentItem } from '../db/content.ts';
-import { findPlan, type Plan } from '../db/plans.ts';
+import { findPlan } from '../db/plans.ts';
 import { noticeKeys, splitMentions } from '../domain/review-notices.ts';
 import { sendDmOnce, type NoticeDeps } from './plan-notices.ts';
 import { parsePayload, revisionJobPayload } from './payloads.ts';
+import { isAwaitingApproval } from '../domain/plan-states.ts';
 
 /** Still waiting for approvals: in review, or scheduled by someone before enough approvers agreed. */
-function isAwaitingApproval(plan: Plan): boolean {
-  return plan.status === 'in_review' || (plan.status === 'scheduled' && plan.approvedAt === null);
-}
-
 /**
  * REVIEW_REMINDER_HOURS after a revision reached review: one DM to each approver called for it who
  * has not approved it, while it still waits. Any other decision has moved the plan out of review.
@@ -21,7 +18,7 @@ export function makeRemindReviewers(deps: NoticeDeps): Task {
   return async (payload) => {
     const { teamId, planId, revision } = parsePayload(revisionJobPayload, payload);
     const plan = await findPlan(deps.db, teamId, planId);
-    if (!plan || plan.deletedAt || plan.revision !== revision || !isAwaitingApproval(plan)) return;
+    if (!plan || plan.deletedAt || plan.revision !== revision || !isAwaitingApproval({ status: plan.status, isApproved: plan.approvedAt !== null })) return;
     const slack = await deps.slackFor(teamId);
     const deciders = await resolveDeciders({ db: deps.db, client: slack, plan, directory: deps.adminDirectory });
     const pressed = new Set((await listApprovals(deps.db, { teamId, planId, revision })).map((approval) => approval.approverId));

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { isPastStage, nextPlanStatus, parseChangeScope, PLAN_STATUSES, type PlanEvent, type PlanStatus } from '../../src/domain/plan-states.ts';
+import { isAwaitingApproval, isPastStage, nextPlanStatus, parseChangeScope, PLAN_STATUSES, type PlanEvent, type PlanStatus } from '../../src/domain/plan-states.ts';
 
 const failed = (stage: 'research' | 'draft' | 'optimize' | 'variants'): PlanEvent => ({ type: 'stage_failed', stage, reason: 'x' });
 
@@ -103,4 +103,12 @@ describe('nextPlanStatus', () => {
     expect(isPastStage('in_review', 'variants')).toBe(true);
     expect(isPastStage('failed', 'research')).toBe(false);
   });
+});
+
+test('a plan awaits approval in review, or scheduled without its approvals; nowhere else', () => {
+  expect(isAwaitingApproval({ status: 'in_review', isApproved: false })).toBe(true);
+  expect(isAwaitingApproval({ status: 'scheduled', isApproved: false })).toBe(true);
+  expect(isAwaitingApproval({ status: 'scheduled', isApproved: true })).toBe(false);
+  const others = PLAN_STATUSES.filter((status) => status !== 'in_review' && status !== 'scheduled');
+  expect(others.filter((status) => isAwaitingApproval({ status, isApproved: false }))).toEqual([]);
 });

@@ -1,6 +1,6 @@
 import type { KnownBlock, PlanBlock, RichTextBlock, TaskCardBlock } from '@slack/types';
 import { CHANNEL_LABELS, type ChannelId } from '../../domain/channels.ts';
-import { RUNNING_STATUSES, STATUS_LABELS, STAGES, type FailedStage, type PlanStatus, type Stage } from '../../domain/plan-states.ts';
+import { isAwaitingApproval, RUNNING_STATUSES, STATUS_LABELS, STAGES, type FailedStage, type PlanStatus, type Stage } from '../../domain/plan-states.ts';
 import { ACTIONS, BLOCKS, decisionButtonValue } from '../ids.ts';
 import { buildDestinationRetryActions, describePublication, type PublicationView } from './destination-lines.ts';
 import { button, context, escapeMrkdwn, formatDuration, formatNumber, pluralize, section, slackDate, slackLink, truncate } from './format.ts';
@@ -283,8 +283,7 @@ function describeReview(model: PlanMessageModel): KnownBlock[] {
   if (review.approvals.length > 0) {
     lines.push(`👍 Approved by ${review.approvals.map((approval) => `<@${approval.userId}>`).join(', ')}`);
   }
-  const isWaiting = model.status === 'in_review' || (model.status === 'scheduled' && !review.isApproved);
-  if (isWaiting) lines.push(describeNeededApprovals(review));
+  if (isAwaitingApproval({ status: model.status, isApproved: review.isApproved })) lines.push(describeNeededApprovals(review));
   if (review.scheduledAt && (model.status === 'scheduled' || model.status === 'expired')) {
     const when = `${slackDate(review.scheduledAt)} (your time)`;
     lines.push(model.status === 'expired' ? `⌛ Expired: it was scheduled for ${when} without the approvals it needed.` : `🗓️ Scheduled for ${when}`);
