@@ -88,6 +88,20 @@ export async function isAppAdmin({
   }
 }
 
+/**
+ * Retry, Edit brief, Cancel and Delete are for the plan's author or an app admin. Returns null when
+ * allowed, else the sentence to show; throws like isAppAdmin when Slack cannot say.
+ */
+export async function refusalToManage(
+  { db, client, logger }: { db: Database; client: WebClient; logger: Logger },
+  plan: { teamId: string; authorId: string; number: number },
+  userId: string,
+  verb: string,
+): Promise<string | null> {
+  if (plan.authorId === userId || (await isAppAdmin({ db, client, teamId: plan.teamId, userId, logger }))) return null;
+  return `Only <@${plan.authorId}>, who made plan #${plan.number}, or a workspace admin can ${verb} it.`;
+}
+
 /** For views that only decide what to show (the Home): when Slack cannot say, show the non-admin view. */
 export async function isAppAdminOrNot(args: Parameters<typeof isAppAdmin>[0]): Promise<boolean> {
   return isAppAdmin(args).catch(() => false);

@@ -1,6 +1,5 @@
 import type { App, BlockAction, OverflowAction } from '@slack/bolt';
-import type { WebClient } from '@slack/web-api';
-import { findPlan, type Plan } from '../../../db/plans.ts';
+import { findPlan } from '../../../db/plans.ts';
 import { getWorkspaceSettings } from '../../../db/settings.ts';
 import { canEditBrief, type BriefFields } from '../../../domain/brief-edit.ts';
 import { isAppError } from '../../../errors.ts';
@@ -9,7 +8,7 @@ import { cancelPlan, deletePlan, editPlanBrief } from '../../../review/manage-pl
 import { parseManageValue } from '../../blocks/plan-manage.ts';
 import type { BotDeps } from '../../deps.ts';
 import { ACTIONS, DELETE_PLAN_MODAL, PLAN_MODAL } from '../../ids.ts';
-import { isAdminCheckUnavailable, isAppAdmin } from '../../services/permissions.ts';
+import { isAdminCheckUnavailable, refusalToManage } from '../../services/permissions.ts';
 import { assertWithinRateLimit, limiterOf } from '../../services/rate-limits.ts';
 import { replyTo } from '../../services/reply.ts';
 import { buildDeletePlanModal, parsePlanIdMetadata } from '../../views/delete-plan-modal.ts';
@@ -19,10 +18,6 @@ const VERBS = { edit_brief: 'edit', cancel: 'cancel', delete: 'delete' } as cons
 
 /** Edit brief, Cancel and Delete: the plan message's overflow menu, for the plan's author or an admin. */
 export function registerManagePlan(app: App, deps: BotDeps): void {
-  const mayManage = async (client: WebClient, plan: Plan, userId: string) =>
-    plan.authorId === userId || (await isAppAdmin({ db: deps.db, client, teamId: plan.teamId, userId, logger: deps.logger }));
-  const notAllowed = (plan: Plan, verb: string) => `Only <@${plan.authorId}>, who made plan #${plan.number}, or a workspace admin can ${verb} it.`;
-
   app.action<BlockAction<OverflowAction>>(ACTIONS.managePlan, async ({ ack, action, body, client, context, respond }) => {
     await ack();
     const tell = (text: string) => replyTo({ respond: body.response_url ? respond : undefined, client, userId: body.user.id, text });
@@ -32,7 +27,8 @@ export function registerManagePlan(app: App, deps: BotDeps): void {
     if (!choice || !plan || plan.deletedAt) return void (await tell('That plan no longer exists in this workspace.'));
     const userId = body.user.id;
     try {
-      if (!(await mayManage(client, plan, userId))) return void (await tell(notAllowed(plan, VERBS[choice.option])));
+      const refusal = await refusalToManage({ ...deps, client }, plan, userId, VERBS[choice.option]);
+      if (refusal) return void (await tell(refusal));
       switch (choice.option) {
         case 'edit_brief': {
           if (!canEditBrief(plan)) return void (await tell(`Plan #${plan.number} was approved or has ended, so its brief can no longer be edited.`));
@@ -70,7 +66,8 @@ export function registerManagePlan(app: App, deps: BotDeps): void {
     const refuse = (text: string) => ack({ response_action: 'update', view: { type: 'modal', title: { type: 'plain_text', text: 'Not deleted' }, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] } });
     if (!plan || plan.deletedAt) return void (await refuse('That plan no longer exists in this workspace.'));
     try {
-      if (!(await mayManage(client, plan, body.user.id))) return void (await refuse(notAllowed(plan, 'delete')));
+      const refusal = await refusalToManage({ ...deps, client }, plan, body.user.id, 'delete');
+      if (refusal) return void (await refuse(refusal));
       await deletePlan({ db: deps.db, teamId: plan.teamId, planId: plan.id, actorId: body.user.id, now: deps.now() });
     } catch (error) {
       if (!isAppError(error, 'CONFLICT') && !isAppError(error, 'NOT_FOUND') && !isAdminCheckUnavailable(error)) throw error;
@@ -92,7 +89,8 @@ export function registerManagePlan(app: App, deps: BotDeps): void {
     const userId = body.user.id;
     let outcome: Awaited<ReturnType<typeof editPlanBrief>>;
     try {
-      if (!(await mayManage(client, plan, userId))) return void (await topicError(notAllowed(plan, 'edit')));
+      const refusal = await refusalToManage({ ...deps, client }, plan, userId, 'edit');
+      if (refusal) return void (await topicError(refusal));
       await assertWithinRateLimit(limiterOf(deps), { kind: 'edit_brief', teamId: plan.teamId, planId: plan.id, planNumber: plan.number });
       const settings = await getWorkspaceSettings(deps.db, plan.teamId);
       outcome = await editPlanBrief({

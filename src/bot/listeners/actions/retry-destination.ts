@@ -8,7 +8,7 @@ import type { BotDeps } from '../../deps.ts';
 import { DESTINATION_RETRY_ACTION_PATTERN } from '../../ids.ts';
 import { assertWithinRateLimit, limiterOf } from '../../services/rate-limits.ts';
 import { replyTo } from '../../services/reply.ts';
-import { isAdminCheckUnavailable, isAppAdmin } from '../../services/permissions.ts';
+import { isAdminCheckUnavailable, refusalToManage } from '../../services/permissions.ts';
 
 /** Retry on one failed destination: the plan's author or an admin sends it again; the others keep what they have. */
 export function registerRetryDestination(app: App, deps: BotDeps): void {
@@ -22,8 +22,8 @@ export function registerRetryDestination(app: App, deps: BotDeps): void {
 
     const userId = body.user.id;
     try {
-      const isAllowed = plan.authorId === userId || (await isAppAdmin({ db: deps.db, client, teamId: plan.teamId, userId, logger: deps.logger }));
-      if (!isAllowed) return void (await say(`Only <@${plan.authorId}>, who made plan #${plan.number}, or a workspace admin can retry it.`));
+      const refusal = await refusalToManage({ ...deps, client }, plan, userId, 'retry');
+      if (refusal) return void (await say(refusal));
       await assertWithinRateLimit(limiterOf(deps), { kind: 'retry', teamId: plan.teamId, planId: plan.id, planNumber: plan.number });
       const { name } = await retryDestination(deps.db, {
         teamId: plan.teamId,

@@ -8,7 +8,7 @@ import type { BotDeps } from '../../deps.ts';
 import { ACTIONS } from '../../ids.ts';
 import { assertWithinRateLimit, limiterOf } from '../../services/rate-limits.ts';
 import { replyTo } from '../../services/reply.ts';
-import { isAdminCheckUnavailable, isAppAdmin } from '../../services/permissions.ts';
+import { isAdminCheckUnavailable, refusalToManage } from '../../services/permissions.ts';
 
 /** Retry on a failed plan: its author or an admin re-runs the failed stage and what follows. */
 export function registerRetryPlan(app: App, deps: BotDeps): void {
@@ -21,9 +21,8 @@ export function registerRetryPlan(app: App, deps: BotDeps): void {
 
     const userId = body.user.id;
     try {
-      const isAllowed =
-        plan.authorId === userId || (await isAppAdmin({ db: deps.db, client, teamId: plan.teamId, userId, logger: deps.logger }));
-      if (!isAllowed) return void (await say(`Only <@${plan.authorId}>, who made plan #${plan.number}, or a workspace admin can retry it.`));
+      const refusal = await refusalToManage({ ...deps, client }, plan, userId, 'retry');
+      if (refusal) return void (await say(refusal));
       await assertWithinRateLimit(limiterOf(deps), { kind: 'retry', teamId: plan.teamId, planId: plan.id, planNumber: plan.number });
       const stage = await retryFailedPlan(deps.db, { plan, actorId: userId, maxAttempts: deps.maxAttempts, retryKey: deps.now().getTime() });
       await requestRender(deps, plan.teamId, plan.id, 0);
