@@ -1,7 +1,7 @@
 import GhostAdminAPI, { type GhostRequest } from '@tryghost/admin-api';
 import { z } from 'zod';
 import type { GhostConfig } from '../domain/destinations.ts';
-import { describeStatus, formatSeconds, type HttpExchange, parseRetryAfter, sendHttpRequest, UNREACHABLE, USER_AGENT } from './http.ts';
+import { describeStatus, formatSeconds, hostOf, type HttpExchange, parseJson, parseRetryAfter, sendHttpRequest, UNREACHABLE, USER_AGENT } from './http.ts';
 import type { DestinationNetworkPolicy } from './network-guard.ts';
 import type { DeliveryResult, DestinationCheck, PublishContent } from './types.ts';
 import { toWordpressSlug } from './wordpress.ts';
@@ -81,14 +81,6 @@ export function ghostSlug(content: PublishContent): string {
   return toWordpressSlug(content.post.slug) || `plan-${content.plan.number}`;
 }
 
-function hostOf(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return url;
-  }
-}
-
 function describeFailure(error: unknown, { config, timeoutMs, mayHaveActed, step }: { config: GhostConfig; timeoutMs: number; mayHaveActed: boolean; step: string }): DeliveryResult {
   const host = hostOf(config.adminUrl);
   if (!(error instanceof GhostExchangeError)) return { state: 'failed', retryable: false, reason: `Ghost at ${host}: ${error instanceof Error ? error.message : String(error)}` };
@@ -105,7 +97,7 @@ function describeFailure(error: unknown, { config, timeoutMs, mayHaveActed, step
       : { state: 'failed', retryable: true, reason: `Ghost at ${host} ${why} while ${step}.` };
   }
   const { status } = exchange;
-  const parsed = errorsSchema.safeParse((() => { try { return JSON.parse(exchange.body) as unknown; } catch { return undefined; } })());
+  const parsed = errorsSchema.safeParse(parseJson(exchange.body));
   const message = parsed.success ? parsed.data.errors[0]?.message?.replace(/\s+/g, ' ').slice(0, 200) : undefined;
   const detail = message ? `${status}: ${message}` : describeStatus(status);
   if (status === 401 || status === 403) return { state: 'failed', retryable: false, status, reason: `Ghost at ${host} refused the Admin API key (${detail}); paste a current one in the App Home.` };

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { newsletterVariantSchema } from '../domain/channels.ts';
 import type { MailchimpConfig } from '../domain/destinations.ts';
 import { escapeHtml, markdownToHtml } from './html.ts';
-import { describeStatus, formatSeconds, type HttpExchange, parseRetryAfter, sendHttpRequest, UNREACHABLE } from './http.ts';
+import { describeStatus, formatSeconds, type HttpExchange, parseJson, parseRetryAfter, sendHttpRequest, UNREACHABLE } from './http.ts';
 import type { DestinationNetworkPolicy } from './network-guard.ts';
 import type { DeliveryResult, DestinationCheck, PublishContent } from './types.ts';
 
@@ -64,14 +64,6 @@ const campaignSchema = z.object({
 type Campaign = z.infer<typeof campaignSchema>;
 const campaignListSchema = z.object({ campaigns: z.array(campaignSchema), total_items: z.number().optional() });
 const problemSchema = z.object({ title: z.string().optional(), detail: z.string().optional() });
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
 
 function request(
   config: MailchimpConfig,

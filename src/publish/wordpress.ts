@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AppError } from '../errors.ts';
-import { describeStatus, formatSeconds, type HttpExchange, parseRetryAfter, sendHttpRequest, UNREACHABLE } from './http.ts';
+import { describeStatus, formatSeconds, hostOf, type HttpExchange, parseJson, parseRetryAfter, sendHttpRequest, UNREACHABLE } from './http.ts';
 import type { DestinationNetworkPolicy } from './network-guard.ts';
 import { type DeliveryResult, type DestinationCheck, type PublishContent, validateDestinationUrl, type WordpressDestination } from './types.ts';
 
@@ -102,22 +102,6 @@ export function buildPostMarker(plan: { id: string; revision: number }): string 
 }
 
 type Step<T> = { ok: true; value: T } | { ok: false; result: DeliveryResult };
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
-function hostOf(siteUrl: string): string {
-  try {
-    return new URL(siteUrl).host;
-  } catch {
-    return siteUrl;
-  }
-}
 
 /** WordPress's own error message, as plain text and short, for the end of a sentence. */
 function wordpressMessage(body: string): { code: string | undefined; message: string | undefined } {
