@@ -40,7 +40,11 @@ export async function waitForJobsDone(sql: Sql, planIds: readonly string[], time
   const failed = await sql<{ id: string; task: string; last_error: string }[]>`
     select j.id, t.identifier as task, j.last_error from graphile_worker._private_jobs j
     join graphile_worker._private_tasks t on t.id = j.task_id
-    where j.payload->>'planId' = any(${planIds}::text[]) and j.attempts >= j.max_attempts and j.last_error is not null`;
+    where j.payload->>'planId' = any(${planIds}::text[]) and j.attempts >= j.max_attempts and j.last_error is not null
+      -- A render is always keyed. One without its key was superseded while it ran: graphile-worker then
+      -- takes the key for the new render and sets the running one's attempts to its maximum, so a failure
+      -- of the old one (Postgres restarting under it) retires it while the new one renders.
+      and not (t.identifier = 'render_plan_message' and j.key is null)`;
   expect(failed, 'jobs that failed for good').toEqual([]);
 }
 
