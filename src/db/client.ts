@@ -29,3 +29,19 @@ export async function isDatabaseReachable(sql: Sql): Promise<boolean> {
     return false;
   }
 }
+
+/**
+ * A statement built once per database handle (drizzle's prepared query with placeholders), so the hot
+ * paths of an ack pay only for filling in values, not for building SQL on every request.
+ */
+export function preparedPerDatabase<T>(build: (db: Executor) => T): (db: Executor) => T {
+  const built = new WeakMap<Executor, T>();
+  return (db) => {
+    let statement = built.get(db);
+    if (statement === undefined) {
+      statement = build(db);
+      built.set(db, statement);
+    }
+    return statement;
+  };
+}

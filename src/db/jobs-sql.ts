@@ -20,3 +20,38 @@ export function addJobSql(task: string, payload: unknown, options: EnqueueOption
     job_key_mode => ${options.jobKeyMode ?? null}::text
   )).id`;
 }
+
+/** A job to enqueue, as data: a statement can add a list of these through one parameter (`jobSpecsJson`). */
+export type JobSpec = { task: string; payload: unknown; options?: Omit<EnqueueOptions, 'jobKeyMode'> };
+
+export function addJobSpecSql({ task, payload, options }: JobSpec): SQL {
+  return addJobSql(task, payload, options);
+}
+
+/** The JSON that `addJobsFromJsonSql` reads back (json_to_recordset of these columns). */
+export function jobSpecsJson(jobs: readonly JobSpec[]): string {
+  return JSON.stringify(
+    jobs.map(({ task, payload, options = {} }) => ({
+      task,
+      payload,
+      queue_name: options.queueName ?? null,
+      run_at: options.runAt?.toISOString() ?? null,
+      max_attempts: options.maxAttempts ?? null,
+      job_key: options.jobKey ?? null,
+    })),
+  );
+}
+
+/**
+ * SQL that adds every job in `jobsJson` (from `jobSpecsJson`) once per row of `perRowOf`, and selects
+ * their ids as one text array, `job_ids`; with no row in `perRowOf`, it adds none. One call of
+ * graphile-worker's `add_jobs` for them all: each call costs about a millisecond of the database's
+ * time, however many jobs it adds.
+ */
+export function addJobsFromJsonSql(jobsJson: SQL, perRowOf: SQL): SQL {
+  return sql`select (select array_agg(added.id)::text from graphile_worker.add_jobs(array(
+    select (job.task, job.payload, job.queue_name, job.run_at, job.max_attempts, job.job_key, null, null)::graphile_worker.job_spec
+    from json_to_recordset(${jobsJson}::json) as job(task text, payload json, queue_name text, run_at timestamptz, max_attempts smallint, job_key text)
+    cross join ${perRowOf}
+  )) as added) as job_ids`;
+}

@@ -81,7 +81,11 @@ export type { BrandVoice };
 export const planCounters = pgTable('plan_counters', {
   teamId: text('team_id').primaryKey(),
   lastNumber: integer('last_number').notNull().default(0),
-  recentStarts: timestamp('recent_starts', { withTimezone: true }).array().notNull().default(sql`'{}'::timestamptz[]`),
+  /**
+   * Plans started per minute (Unix minute → count) over the last hour: the hourly limit's window. At
+   * most 60 entries whatever the limit, since the row is locked while it is updated.
+   */
+  startsPerMinute: jsonb('starts_per_minute').$type<Record<string, number>>().notNull().default({}),
 });
 
 export const contentPlans = pgTable(

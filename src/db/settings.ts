@@ -1,6 +1,6 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { DEFAULT_SETTINGS } from '../domain/settings.ts';
-import type { Database, Executor } from './client.ts';
+import { preparedPerDatabase, type Database, type Executor } from './client.ts';
 import { auditLog, workspaceSettings } from './schema.ts';
 
 export type WorkspaceSettings = Omit<typeof workspaceSettings.$inferSelect, 'updatedAt'>;
@@ -11,11 +11,16 @@ export function defaultSettings(teamId: string): WorkspaceSettings {
 
 /** The workspace's settings, or the defaults when an admin has not saved any. */
 export async function getWorkspaceSettings(db: Executor, teamId: string): Promise<WorkspaceSettings> {
-  const [row] = await db.select().from(workspaceSettings).where(eq(workspaceSettings.teamId, teamId));
+  const [row] = await selectSettings(db).execute({ teamId });
   if (!row) return defaultSettings(teamId);
   const { updatedAt: _updatedAt, ...settings } = row;
   return settings;
 }
+
+// Every modal open and every submission reads the settings before its ack.
+const selectSettings = preparedPerDatabase((db) =>
+  db.select().from(workspaceSettings).where(eq(workspaceSettings.teamId, sql.placeholder('teamId'))).prepare('workspace_settings'),
+);
 
 export type SettingsPatch = Partial<Omit<WorkspaceSettings, 'teamId'>>;
 

@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database, Executor } from '../db/client.ts';
-import { addJobSql, type EnqueueOptions } from '../db/jobs-sql.ts';
+import { addJobSpecSql, addJobSql, type EnqueueOptions, type JobSpec } from '../db/jobs-sql.ts';
 import type { Plan } from '../db/plans.ts';
 import type { VariantChannelId } from '../domain/channels.ts';
 import type { ChangeScope } from '../domain/plan-states.ts';
@@ -71,37 +71,37 @@ export function makeEnqueue(db: Database): EnqueueJob {
 
 type PlanRef = Pick<Plan, 'id' | 'teamId' | 'revision'>;
 
-/** The SQL that enqueues a plan's research, for a statement that saves the plan and starts it at once. */
-export function researchJobSql(plan: Pick<Plan, 'id' | 'teamId'> & { revision?: number }, maxAttempts: number, retry = 0): SQL {
+/** A plan's research job, for a statement that saves the plan and starts it at once. */
+export function researchJob(plan: Pick<Plan, 'id' | 'teamId'> & { revision?: number }, maxAttempts: number, retry = 0): JobSpec {
   const revision = plan.revision ?? 0;
   // Research of a later revision (after the brief was edited) says which revision it is for.
   const payload = revision === 0 ? { teamId: plan.teamId, planId: plan.id } : { teamId: plan.teamId, planId: plan.id, revision };
-  return addJobSql(TASKS.research, payload, { jobKey: jobKeys.research(plan.id, retry, revision), maxAttempts });
+  return { task: TASKS.research, payload, options: { jobKey: jobKeys.research(plan.id, retry, revision), maxAttempts } };
 }
 
 /**
- * The SQL that enqueues posting a new plan's root message. Web processes only save the plan and answer
- * Slack; a worker posts the message, in the plan's render queue so no render overlaps it, and a crash
- * before the post leaves a job to retry instead of a plan without a message.
+ * The job that posts a new plan's root message. Web processes only save the plan and answer Slack;
+ * a worker posts the message, in the plan's render queue so no render overlaps it, and a crash before
+ * the post leaves a job to retry instead of a plan without a message.
  */
-export function postPlanMessageJobSql(plan: Pick<Plan, 'id' | 'teamId'>, { channelId, fallbackChannelId }: { channelId: string; fallbackChannelId: string | null }): SQL {
-  return addJobSql(
-    TASKS.postPlanMessage,
-    { teamId: plan.teamId, planId: plan.id, channelId, fallbackChannelId },
-    { jobKey: jobKeys.post(plan.id), queueName: jobKeys.render(plan.id), maxAttempts: 5 },
-  );
+export function postPlanMessageJob(plan: Pick<Plan, 'id' | 'teamId'>, { channelId, fallbackChannelId }: { channelId: string; fallbackChannelId: string | null }): JobSpec {
+  return {
+    task: TASKS.postPlanMessage,
+    payload: { teamId: plan.teamId, planId: plan.id, channelId, fallbackChannelId },
+    options: { jobKey: jobKeys.post(plan.id), queueName: jobKeys.render(plan.id), maxAttempts: 5 },
+  };
 }
 
-/** The SQL that starts a plan just saved: its research, and a worker's post of its message. */
-export function newPlanJobsSql(
+/** The jobs that start a plan just saved: its research, and a worker's post of its message. */
+export function newPlanJobs(
   plan: Pick<Plan, 'id' | 'teamId'>,
   { maxAttempts, channelId, fallbackChannelId }: { maxAttempts: number; channelId: string; fallbackChannelId: string | null },
-): SQL {
-  return sql`select array[(${researchJobSql(plan, maxAttempts)}), (${postPlanMessageJobSql(plan, { channelId, fallbackChannelId })})]::text`;
+): JobSpec[] {
+  return [researchJob(plan, maxAttempts), postPlanMessageJob(plan, { channelId, fallbackChannelId })];
 }
 
 export async function enqueueResearch(tx: Executor, plan: PlanRef, maxAttempts: number, retry = 0) {
-  await tx.execute(researchJobSql(plan, maxAttempts, retry));
+  await tx.execute(addJobSpecSql(researchJob(plan, maxAttempts, retry)));
 }
 
 export function enqueueDraft(tx: Executor, plan: PlanRef, maxAttempts: number, retry = 0) {

@@ -149,14 +149,22 @@ describe('plan submission', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(t.slack.callsTo('chat.postMessage').length).toBe(posts + 1);
     expect(await countRows()).toEqual({ plans: 1, jobs: 1, audits: 1 });
+    // A repeat takes no number: the next plan follows the first.
+    expect((await t.send(submit({}, { viewId: 'V0DUP2' }))).status).toBe(200);
+    const numbers = await t.database.sql`select number from content_plans order by number`;
+    expect(numbers.map((row) => row['number'])).toEqual([1, 2]);
   });
 
   test('plan creation is limited per workspace, with a clear message and nothing lost', async () => {
     await t.database.sql`
       insert into content_plans (team_id, number, source_key, author_id, topic, keyphrase, channels, post_channel_id)
       select ${TEAM}, n, 'seed-' || n, ${AUTHOR}, 'Seeded', 'seeded', '{blog}', 'C0MARKETING' from generate_series(1, 30) n`;
-    // Plans made by the app number themselves and record their start on the workspace's counter.
-    await t.database.sql`insert into plan_counters (team_id, last_number, recent_starts) values (${TEAM}, 30, array_fill(now(), array[30]))`;
+    // Plans made by the app number themselves and count their start, per minute, on the workspace's
+    // counter: 30 in the last hour, and 40 more that are older and no longer count.
+    await t.database.sql`
+      with now as (select floor(extract(epoch from now()) / 60)::bigint as minute)
+      insert into plan_counters (team_id, last_number, starts_per_minute)
+      select ${TEAM}, 30, jsonb_build_object(minute::text, 12, (minute - 58)::text, 18, (minute - 61)::text, 40) from now`;
     await t.database.sql`insert into content_plans (team_id, number, source_key, author_id, topic, keyphrase, channels, post_channel_id)
       values ('T0OTHERTEAM', 1, 'other', 'U0X', 'Other team', 'other', '{blog}', 'C0X')`;
     const response = await t.send(submit({}, { viewId: 'V0LIMITED' }));

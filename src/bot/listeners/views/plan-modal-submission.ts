@@ -3,7 +3,7 @@ import { createPlan } from '../../../db/plans.ts';
 import { isAppError } from '../../../errors.ts';
 import { getWorkspaceSettings } from '../../../db/settings.ts';
 import { makePlanSettings } from '../../../domain/settings.ts';
-import { newPlanJobsSql } from '../../../jobs/queue.ts';
+import { newPlanJobs } from '../../../jobs/queue.ts';
 import type { BotDeps } from '../../deps.ts';
 import { PLAN_MODAL } from '../../ids.ts';
 import { parsePlanSubmission } from '../../views/plan-modal.ts';
@@ -45,7 +45,7 @@ export function registerPlanModalSubmission(app: App, deps: BotDeps): void {
           settings: makePlanSettings(settings, deps.envApprovers),
         },
         // The statement that saves the plan also queues its research and the post of its message.
-        firstJob: (plan) => newPlanJobsSql(plan, { maxAttempts: deps.maxAttempts, channelId: input.postChannelId, fallbackChannelId: metadata.originChannelId || null }),
+        firstJobs: (plan) => newPlanJobs(plan, { maxAttempts: deps.maxAttempts, channelId: input.postChannelId, fallbackChannelId: metadata.originChannelId || null }),
         hourlyLimit: deps.planRateLimitPerHour,
         now: deps.now(),
       });

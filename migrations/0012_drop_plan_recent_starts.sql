@@ -1,0 +1,1 @@
+ALTER TABLE "plan_counters" DROP COLUMN "recent_starts";
