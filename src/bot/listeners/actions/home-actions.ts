@@ -27,6 +27,7 @@ import {
   parseDestinationKind,
   parsePromptSelection,
 } from '../../views/settings-modals.ts';
+import { openModal } from '../../services/open-modal.ts';
 
 const NOT_ADMIN = 'Only admins can change settings: workspace admins and owners, whoever installed the app, and the admins listed in its settings.';
 
@@ -94,7 +95,7 @@ export function registerHomeActions(app: App, deps: BotDeps): void {
       await client.chat.postMessage({ channel: body.user.id, text: NOT_ADMIN }).catch(() => undefined);
       return;
     }
-    await client.views.open({ trigger_id: body.trigger_id, view: await buildSettingsModal(deps, teamId, group) });
+    await openModal(client, { triggerId: body.trigger_id, view: await buildSettingsModal(deps, teamId, group) });
   });
 
   // Choosing a prompt in the Prompts modal shows that prompt's default and override.

@@ -13,6 +13,7 @@ import { assertWithinRateLimit, limiterOf } from '../../services/rate-limits.ts'
 import { replyTo } from '../../services/reply.ts';
 import { buildDeletePlanModal, parsePlanIdMetadata } from '../../views/delete-plan-modal.ts';
 import { buildPlanModal, parsePlanSubmission, type PlanInput } from '../../views/plan-modal.ts';
+import { openModal } from '../../services/open-modal.ts';
 
 const VERBS = { edit_brief: 'edit', cancel: 'cancel', delete: 'delete' } as const;
 
@@ -32,8 +33,8 @@ export function registerManagePlan(app: App, deps: BotDeps): void {
       switch (choice.option) {
         case 'edit_brief': {
           if (!canEditBrief(plan)) return void (await tell(`Plan #${plan.number} was approved or has ended, so its brief can no longer be edited.`));
-          await client.views.open({
-            trigger_id: body.trigger_id,
+          await openModal(client, {
+            triggerId: body.trigger_id,
             view: buildPlanModal({
               topic: plan.topic,
               postChannelId: plan.postChannelId,
@@ -50,7 +51,7 @@ export function registerManagePlan(app: App, deps: BotDeps): void {
           return void (await tell(`Plan #${plan.number} is cancelled; nothing more will run for it.`));
         }
         case 'delete':
-          await client.views.open({ trigger_id: body.trigger_id, view: buildDeletePlanModal(plan) });
+          await openModal(client, { triggerId: body.trigger_id, view: buildDeletePlanModal(plan) });
           return;
       }
     } catch (error) {

@@ -1,5 +1,6 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
+import type { View } from '@slack/types';
 import { isAppError } from '../../../errors.ts';
 import { requestRender } from '../../../jobs/queue.ts';
 import { approvePlan, publishNow, staleRevisionError, unschedulePlan } from '../../../review/decisions.ts';
@@ -13,6 +14,7 @@ import { isAdminCheckUnavailable } from '../../services/permissions.ts';
 import { replyTo } from '../../services/reply.ts';
 import { authorizeDecision, defaultDestinations, destinationOptions, findPlanForDecision } from '../../services/review-context.ts';
 import { buildRejectModal, buildRequestChangesModal, buildScheduleModal } from '../../views/decision-modals.ts';
+import { openModal } from '../../services/open-modal.ts';
 
 type ButtonArgs = {
   actor: Actor;
@@ -65,19 +67,19 @@ export function registerReviewActions(app: App, deps: BotDeps): void {
     }
   });
 
-  const openModal = (view: (plan: Plan, args: ButtonArgs) => Promise<Parameters<WebClient['views']['open']>[0]['view']>) => {
+  const withModal = (view: (plan: Plan, args: ButtonArgs) => Promise<View>) => {
     return async (plan: Plan, args: ButtonArgs) => {
-      await args.client.views.open({ trigger_id: args.body.trigger_id, view: await view(plan, args) });
+      await openModal(args.client, { triggerId: args.body.trigger_id, view: await view(plan, args) });
     };
   };
   const metadataOf = (plan: Plan) => ({ planId: plan.id, channelId: plan.messageChannelId, revision: plan.revision });
 
-  on(ACTIONS.requestChanges, 'request_changes', openModal(async (plan) => buildRequestChangesModal(plan, metadataOf(plan))));
-  on(ACTIONS.reject, 'reject', openModal(async (plan) => buildRejectModal(plan, metadataOf(plan))));
+  on(ACTIONS.requestChanges, 'request_changes', withModal(async (plan) => buildRequestChangesModal(plan, metadataOf(plan))));
+  on(ACTIONS.reject, 'reject', withModal(async (plan) => buildRejectModal(plan, metadataOf(plan))));
   on(
     ACTIONS.schedule,
     'schedule',
-    openModal(async (plan) =>
+    withModal(async (plan) =>
       buildScheduleModal({
         plan,
         metadata: metadataOf(plan),

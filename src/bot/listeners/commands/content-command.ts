@@ -20,6 +20,7 @@ import { loadCalendar } from '../../services/calendar.ts';
 import { buildCalendarReply, calendarPagerPattern, parseCalendarPageValue } from '../../blocks/calendar.ts';
 import { buildPlanModal } from '../../views/plan-modal.ts';
 import { parseContentCommand } from './parse-command.ts';
+import { openModal } from '../../services/open-modal.ts';
 
 /** How many of the newest matching plans a list looks through (before visibility and paging). */
 const LIST_SCAN_LIMIT = 500;
@@ -96,7 +97,7 @@ export async function openPlanModal({
     defaultChannels: settings.defaultChannels.filter(isChannelId),
   });
   try {
-    await client.views.open({ trigger_id: triggerId, view });
+    await openModal(client, { triggerId, view });
   } catch (error) {
     deps.logger.warn({ err: error }, 'could not open the plan modal');
     await respond?.({
