@@ -4,7 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { CHANNELS, type ChannelId } from '../domain/channels.ts';
 import { DEFAULT_SETTINGS, workspaceSettingsSchema } from '../domain/settings.ts';
-import { findPromptTemplateProblems, isPromptName } from '../orchestrator/prompts.ts';
+import { findPromptTemplateProblems, isPromptName } from '../orchestrator/prompts/templates.ts';
 import type { OptimizeSettings } from '../orchestrator/stages/optimize.ts';
 import { toSlug } from '../orchestrator/stages/draft.ts';
 import type { PlanBrief } from '../orchestrator/types.ts';

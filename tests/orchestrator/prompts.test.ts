@@ -6,6 +6,8 @@ import {
   buildResearchPrompt,
   buildRevisionPrompt,
   buildVariantPrompt,
+} from '../../src/orchestrator/prompts/builders.ts';
+import {
   findMissingPlaceholders,
   findPromptTemplateProblems,
   findUnknownPlaceholders,
@@ -18,7 +20,7 @@ import {
   UNTRUSTED_DATA_RULE,
   type PromptName,
   type PromptPair,
-} from '../../src/orchestrator/prompts.ts';
+} from '../../src/orchestrator/prompts/templates.ts';
 import type { ContentCheck } from '../../src/orchestrator/seo/analyze.ts';
 import type { Draft, PlanBrief, Research } from '../../src/orchestrator/types.ts';
 

@@ -4,7 +4,7 @@ import type { DestinationKind } from '../../db/schema.ts';
 import type { WorkspaceSettings } from '../../db/settings.ts';
 import { CHANNEL_LABELS, isChannelId } from '../../domain/channels.ts';
 import { STATUS_LABELS, type PlanStatus } from '../../domain/plan-states.ts';
-import { isPromptName } from '../../orchestrator/prompts.ts';
+import { isPromptName } from '../../orchestrator/prompts/templates.ts';
 import { ACTIONS, CALENDAR_ACTIONS, decisionButtonValue, HOME_ACTIONS, HOME_LISTS, type HomeList, SETTINGS_GROUP_LABELS, SETTINGS_GROUPS, type SettingsGroup } from '../ids.ts';
 import { buildConnectedAccountsBlocks, CONNECTED_ACCOUNTS_MAX_BLOCKS, type ConnectedAccountsModel } from './connected-accounts.ts';
 import { buildDashboardBlocks, DASHBOARD_MAX_BLOCKS, type Dashboard } from './dashboard.ts';

@@ -4,7 +4,7 @@ import { repairCitations, validateCitations, type Repair } from '../citations.ts
 import { checkClaims, type ClaimCheck } from '../claims.ts';
 import type { SourceText } from '../evidence.ts';
 import type { LlmGateway, LlmUsage } from '../llm.ts';
-import { buildDraftPrompt, buildOutlinePrompt } from '../prompts.ts';
+import { buildDraftPrompt, buildOutlinePrompt } from '../prompts/builders.ts';
 import { addUsage, NO_USAGE, type Draft, type DraftOutcome, type PlanBrief, type Research } from '../types.ts';
 import { trimAtWord } from '../variant-repair.ts';
 

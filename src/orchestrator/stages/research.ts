@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AppError } from '../../errors.ts';
 import type { LlmGateway } from '../llm.ts';
-import { buildResearchPrompt } from '../prompts.ts';
+import { buildResearchPrompt } from '../prompts/builders.ts';
 import type { ScrapedPage, Scraper } from '../scraper.ts';
 import { countTerms, EVIDENCE_KINDS, medianOf, verifyEvidence, type SourceText } from '../evidence.ts';
 import { CONTENT_FORMATS, NO_USAGE, SEARCH_INTENTS, type PlanBrief, type Research, type ResearchOutcome } from '../types.ts';

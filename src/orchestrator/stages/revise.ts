@@ -1,5 +1,5 @@
 import type { LlmGateway, LlmUsage } from '../llm.ts';
-import { buildRevisionPrompt } from '../prompts.ts';
+import { buildRevisionPrompt } from '../prompts/builders.ts';
 import type { ContentCheck } from '../seo/analyze.ts';
 import type { SourceText } from '../evidence.ts';
 import { addUsage, NO_USAGE, type Draft, type PlanBrief, type Research, type RevisionOutcome } from '../types.ts';

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { CHANNEL_LABELS, findVariantProblems, VARIANT_SCHEMAS, type VariantChannelId, type VariantOf } from '../../domain/channels.ts';
 import type { LlmGateway, LlmUsage } from '../llm.ts';
-import { buildVariantPrompt } from '../prompts.ts';
+import { buildVariantPrompt } from '../prompts/builders.ts';
 import { addUsage, NO_USAGE, type Draft, type PlanBrief, type VariantOutcome } from '../types.ts';
 import { repairVariant } from '../variant-repair.ts';
 

@@ -19,7 +19,7 @@ import {
   parseQualitySubmission,
 } from '../../../src/bot/views/settings-modals.ts';
 import { defaultSettings } from '../../../src/db/settings.ts';
-import { loadDefaultPrompt, PROMPT_NAMES } from '../../../src/orchestrator/prompts.ts';
+import { loadDefaultPrompt, PROMPT_NAMES } from '../../../src/orchestrator/prompts/templates.ts';
 import { findViewViolations } from '../../support/block-kit-limits.ts';
 
 type StateValue = Record<string, unknown>;

@@ -6,7 +6,7 @@ import { isAppError } from '../../../errors.ts';
 import { assertWithinRateLimit, limiterOf } from '../../services/rate-limits.ts';
 import { findInstallation } from '../../../db/installations.ts';
 import { getWorkspaceSettings } from '../../../db/settings.ts';
-import { loadDefaultPrompt, PROMPT_NAMES, type PromptName } from '../../../orchestrator/prompts.ts';
+import { loadDefaultPrompt, PROMPT_NAMES, type PromptName } from '../../../orchestrator/prompts/templates.ts';
 import { parseHomePage, parseHomePages, parseSettingsGroup } from '../../blocks/home.ts';
 import { calendarPagerPattern, parseCalendarPageValue } from '../../blocks/calendar.ts';
 import { openPlanModal } from '../commands/content-command.ts';

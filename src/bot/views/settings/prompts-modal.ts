@@ -8,7 +8,7 @@ import {
   PROMPT_SEPARATOR,
   REQUIRED_PLACEHOLDERS,
   type PromptName,
-} from '../../../orchestrator/prompts.ts';
+} from '../../../orchestrator/prompts/templates.ts';
 import { context, cutText, escapeMrkdwn, section, splitText } from '../../blocks/format.ts';
 import { SETTINGS_INPUT_ACTION as A, promptOverrideBlockId, promptResetBlockId, SETTINGS_MODALS } from '../../ids.ts';
 import { inputBlock, option, parseMetadata, readForm, settingsModal, type ParseResult, type SubmittedView } from './form.ts';
