@@ -47,6 +47,22 @@ describe('/content', () => {
     expect(view.blocks.map((block) => block.block_id)).toEqual(Object.values(PLAN_MODAL.blocks));
   });
 
+  test('a trigger Slack no longer accepts gets an ephemeral answer saying to run the command again', async () => {
+    const trigger = t.slack.issueTriggerId();
+    const responseUrl = t.slack.issueResponseUrl();
+    // The first command uses the trigger; the second, sent with the same one, cannot open a form.
+    await t.send(slashCommandBody({ teamId: TEAM, userId: AUTHOR, channelId: 'C0ORIGIN', text: '', triggerId: trigger }));
+    await t.slack.waitFor((c) => c.method === 'views.open' && c.outcome === 'ok');
+    const response = await t.send(slashCommandBody({ teamId: TEAM, userId: AUTHOR, channelId: 'C0ORIGIN', text: '', triggerId: trigger, responseUrl }));
+    expect(response.status).toBe(200);
+    const refused = await t.slack.waitFor((c) => c.method === 'views.open' && c.outcome !== 'ok');
+    expect(refused.at(-1)?.error).toBe('exchanged_trigger_id');
+    await expect.poll(() => t.slack.responses.filter((posted) => posted.url === responseUrl).length).toBe(1);
+    const [answer] = t.slack.responses.filter((posted) => posted.url === responseUrl);
+    expect(answer?.body).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining("couldn't open the form in time") });
+    expect(t.logs.join('')).toContain('exchanged_trigger_id');
+  });
+
   test('`new <topic>` prefills the topic', async () => {
     const before = t.slack.callsTo('views.open').length;
     await t.send(

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { MAX_BODY_BYTES } from '../../src/server/http-app.ts';
 import { chunkedBody } from '../support/chunked-body.ts';
@@ -30,4 +31,22 @@ test('a small chunked body is read as usual (and fails the signature check)', as
     duplex: 'half',
   } as RequestInit);
   expect(response.status).toBe(401);
+});
+
+test('a client that goes away mid-body leaves the server answering, with no error logged', async () => {
+  const { hostname, port } = new URL(t.app.url);
+  await new Promise<void>((resolve, reject) => {
+    const socket = net.connect(Number(port), hostname, () => {
+      socket.write(`POST /slack/events HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n{"type":`);
+      setTimeout(() => {
+        socket.destroy();
+        resolve();
+      }, 100);
+    });
+    socket.on('error', reject);
+  });
+  expect((await fetch(`${t.app.url}/healthz`)).status).toBe(200);
+  const signedLater = await fetch(`${t.app.url}/slack/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+  expect(signedLater.status).toBe(401);
+  expect(t.logs.join('')).not.toMatch(/"level":50/);
 });
