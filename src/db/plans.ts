@@ -107,15 +107,28 @@ export function startsInLastHour(startsPerMinute: Record<string, number>, now: D
 
 /** The plan, its `plan_created` audit row and its jobs (`jobSpecsJson`), in one statement. */
 const savePlan = preparedPerDatabase((db) => {
-  const fieldNames: (keyof NewPlanFields | 'id' | 'teamId' | 'sourceKey' | 'number')[] = [
-    'id', 'teamId', 'sourceKey', 'number', 'authorId', 'topic', 'keyphrase', 'keywords', 'audience', 'tone',
-    'channels', 'competitorUrls', 'brief', 'skipResearch', 'postChannelId', 'settings',
-  ];
-  const values = Object.fromEntries(fieldNames.map((name) => [name, placeholder(name)])) as unknown as typeof contentPlans.$inferInsert;
   const newPlan = db.$with('new_plan').as(
     db
       .insert(contentPlans)
-      .values({ ...values, status: INITIAL_PLAN_STATUS })
+      .values({
+        id: placeholder('id'),
+        teamId: placeholder('teamId'),
+        sourceKey: placeholder('sourceKey'),
+        number: placeholder('number'),
+        authorId: placeholder('authorId'),
+        topic: placeholder('topic'),
+        keyphrase: placeholder('keyphrase'),
+        keywords: placeholder('keywords'),
+        audience: placeholder('audience'),
+        tone: placeholder('tone'),
+        channels: placeholder('channels'),
+        competitorUrls: placeholder('competitorUrls'),
+        brief: placeholder('brief'),
+        skipResearch: placeholder('skipResearch'),
+        postChannelId: placeholder('postChannelId'),
+        settings: placeholder('settings'),
+        status: INITIAL_PLAN_STATUS,
+      })
       // What the audit row is made of, and the ids the caller gets back.
       .returning({
         id: contentPlans.id,

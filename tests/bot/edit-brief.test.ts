@@ -101,9 +101,13 @@ test('a removed channel is dropped and nothing runs again', async () => {
   expect(calls).toEqual({ research: 0, draft: 0, linkedin: 0, x_thread: 0, searches: 0 });
   expect(edited).toMatchObject({ revision: 3, channels: ['blog', 'x_thread'] });
   expect(await variantsOf(3)).toEqual(['x_thread']);
-  // The variant carried into the revision shows as done, not waiting.
-  const { message } = await rootMessage(t, plan.id);
-  expect(JSON.stringify(message.blocks)).toContain('Variants ✓ LinkedIn, X thread');
+  // The variant carried into the revision shows as done, not waiting, and the dropped channel is gone.
+  const progressLine = async () => {
+    const { message } = await rootMessage(t, plan.id);
+    return JSON.stringify(message.blocks).match(/Progress: [^"]*/)?.[0] ?? '';
+  };
+  await expect.poll(progressLine).toContain('Variants ✓ X thread');
+  expect(await progressLine()).not.toContain('LinkedIn');
 });
 
 test('topic, keyphrase, keywords, competitor URLs or skip research: from research', async () => {
