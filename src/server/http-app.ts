@@ -105,8 +105,9 @@ function readBodyWithin(incoming: IncomingMessage, maxBytes: number): Promise<Bo
     const chunks: Buffer[] = [];
     let total = 0;
     let isTooLarge = announcedBytes > maxBytes;
+    // The error listener stays: a stream error with no listener would crash the process.
     const settle = (result: BodyRead) => {
-      incoming.off('data', onData).off('end', onEnd).off('error', onFailure).off('close', onClose);
+      incoming.off('data', onData).off('end', onEnd).off('close', onClose);
       resolve(result);
     };
     const tooLarge = () => settle({ ok: false, status: 413, reason: 'payload too large' });
