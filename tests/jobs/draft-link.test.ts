@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, expect, test } from 'vitest';
 import { DECISION_MODALS } from '../../src/bot/ids.ts';
 import { BOT_SCOPES } from '../../src/bot/scopes.ts';
-import { PLAN_CHANNEL, rootMessage, seedCompetitors, submitPlan, TEAM, waitForQuiet, waitForStatus } from '../support/pipeline.ts';
+import { AUTHOR, PLAN_CHANNEL, rootMessage, seedCompetitors, submitPlan, TEAM, waitForQuiet, waitForStatus } from '../support/pipeline.ts';
 import { feedbackValues, setReviewSettings, submitDecision } from '../support/review.ts';
 import { GOOD_DRAFT, scriptAuthor } from '../support/scripted-author.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
@@ -18,6 +18,8 @@ beforeAll(async () => {
   seedCompetitors(t.firecrawl);
   await setReviewSettings(t, { approvers: [AVERY] });
   t.slack.users.set(AVERY, { name: 'avery' });
+  // The author's App Home refresh looks them up (users.info); on a slow run it lands inside a test.
+  t.slack.users.set(AUTHOR, { name: 'mia' });
 });
 afterAll(async () => t?.close());
 beforeEach(() => {
