@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { ACTIONS } from '../../src/bot/ids.ts';
 import { DRAFT_TAKEAWAY, GOOD_DRAFT, scriptAuthor, schemaNameOf, promptText, WEAK_DRAFT, WORSE_DRAFT } from '../support/scripted-author.ts';
-import { isPlanNotice, rootMessage, seedCompetitors, submitPlan, TEAM, waitForQuiet, waitForStatus } from '../support/pipeline.ts';
+import { AUTHOR, isPlanNotice, rootMessage, seedCompetitors, submitPlan, TEAM, waitForQuiet, waitForStatus } from '../support/pipeline.ts';
 import { expectPlanBlockMatchesText } from '../support/plan-block.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
@@ -10,6 +10,8 @@ let t: TestApp;
 beforeAll(async () => {
   t = await startTestApp();
   seedCompetitors(t.firecrawl);
+  // The author's App Home refresh (2 s after the plan reaches review) looks them up with users.info.
+  t.slack.users.set(AUTHOR, { name: 'mia' });
   await t.database.sql`
     insert into workspace_settings (team_id, brand_voice)
     values (${TEAM}, ${JSON.stringify({ description: 'Warm, plain-spoken and practical', dos: ['Use short sentences'], donts: ['No jargon'], examples: [] })}::jsonb)`;
