@@ -184,21 +184,6 @@ export async function findPlanByNumber(db: Executor, teamId: string, number: num
   return plan;
 }
 
-export async function listRecentPlans(
-  db: Executor,
-  teamId: string,
-  { limit = 10, authorId }: { limit?: number; authorId?: string } = {},
-): Promise<Plan[]> {
-  const filters = [eq(contentPlans.teamId, teamId), isNull(contentPlans.deletedAt)];
-  if (authorId) filters.push(eq(contentPlans.authorId, authorId));
-  return db
-    .select()
-    .from(contentPlans)
-    .where(and(...filters))
-    .orderBy(desc(contentPlans.createdAt), desc(contentPlans.number))
-    .limit(limit);
-}
-
 /** `isAwaitingApproval` of the plan kernel, in SQL. */
 function awaitingApprovalSql(): SQL {
   return sql`(${contentPlans.status} = 'in_review' or (${contentPlans.status} = 'scheduled' and ${contentPlans.approvedAt} is null))`;
@@ -210,8 +195,9 @@ export type PlanListFilter = (typeof PLAN_LIST_FILTERS)[number];
 const STATUS_FILTERS: Record<Exclude<PlanListFilter, 'mine' | 'review'>, PlanStatus> = { scheduled: 'scheduled', published: 'published', failed: 'failed' };
 
 /**
- * The workspace's plans for `/content list`, newest first, not deleted: all of them, `userId`'s own
- * (`mine`), those waiting for approval (`review`) or those in one status. Visibility is the caller's.
+ * The workspace's plans, newest first, not deleted: all of them, `userId`'s own (`mine`), those
+ * waiting for approval (`review`: in review, or scheduled but short of approvals) or those in one
+ * status. `/content list` and the App Home read them; visibility is the caller's.
  */
 export async function listPlansFiltered(
   db: Executor,
@@ -226,18 +212,6 @@ export async function listPlansFiltered(
     .from(contentPlans)
     .where(and(...filters))
     .orderBy(desc(contentPlans.createdAt), desc(contentPlans.number))
-    .limit(limit);
-}
-
-/** Plans in review, or scheduled but still short of approvals, newest first. */
-export async function listPlansAwaitingApproval(db: Executor, teamId: string, limit: number): Promise<Plan[]> {
-  return db
-    .select()
-    .from(contentPlans)
-    .where(
-      and(eq(contentPlans.teamId, teamId), isNull(contentPlans.deletedAt), awaitingApprovalSql()),
-    )
-    .orderBy(desc(contentPlans.createdAt))
     .limit(limit);
 }
 

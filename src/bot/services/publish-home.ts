@@ -4,7 +4,7 @@ import { listApprovals } from '../../db/approvals.ts';
 import type { Database } from '../../db/client.ts';
 import { getDashboard } from '../../db/dashboard.ts';
 import { listDestinations } from '../../db/destinations.ts';
-import { listPlansAwaitingApproval, listRecentPlans, type Plan } from '../../db/plans.ts';
+import { listPlansFiltered, type Plan } from '../../db/plans.ts';
 import { getWorkspaceSettings } from '../../db/settings.ts';
 import { getTeamView } from '../../db/team-view.ts';
 import { canSeePlan } from '../../domain/plan-visibility.ts';
@@ -49,7 +49,7 @@ export async function publishHome({
   const actor = { userId, isAdmin };
   const isApprover = isApproverOf(actor, reviewPolicyFrom(settings.approvers, deps.envApprovers, settings));
 
-  const mine = await listRecentPlans(deps.db, teamId, { authorId: userId, limit: pages.myPlans * HOME_PAGE_SIZE + 1 });
+  const mine = await listPlansFiltered(deps.db, { teamId, filter: 'mine', userId, limit: pages.myPlans * HOME_PAGE_SIZE + 1 });
   const waitingAll = isApprover ? await findPlansWaitingFor(deps.db, teamId, actor) : [];
   const [destinations, dashboard] = isAdmin
     ? await Promise.all([
@@ -117,7 +117,7 @@ const WAITING_LIMIT = 100;
 /** Plans in review (or scheduled but short of approvals) that this person may approve and has not yet. */
 async function findPlansWaitingFor(db: Database, teamId: string, actor: Actor): Promise<Plan[]> {
   const waiting: Plan[] = [];
-  for (const plan of await listPlansAwaitingApproval(db, teamId, WAITING_LIMIT)) {
+  for (const plan of await listPlansFiltered(db, { teamId, filter: 'review', userId: actor.userId, limit: WAITING_LIMIT })) {
     if (!canDecide(actor, plan, reviewPolicyOf(plan), 'approve').isAllowed) continue;
     const approvals = await listApprovals(db, { teamId, planId: plan.id, revision: plan.revision });
     if (approvals.some((approval) => approval.approverId === actor.userId)) continue;
