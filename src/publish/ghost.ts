@@ -1,7 +1,7 @@
 import GhostAdminAPI, { type GhostRequest } from '@tryghost/admin-api';
 import { z } from 'zod';
 import type { GhostConfig } from '../domain/destinations.ts';
-import { describeStatus, formatSeconds, hostOf, type HttpExchange, parseJson, parseRetryAfter, sendHttpRequest, UNREACHABLE, USER_AGENT } from './http.ts';
+import { describeStatus, formatSeconds, hostOf, type HttpExchange, parseJson, retryableAnswer, sendHttpRequest, UNREACHABLE, USER_AGENT } from './http.ts';
 import type { DestinationNetworkPolicy } from './network-guard.ts';
 import type { DeliveryResult, DestinationCheck, PublishContent } from './types.ts';
 import { toWordpressSlug } from './wordpress.ts';
@@ -102,14 +102,7 @@ function describeFailure(error: unknown, { config, timeoutMs, mayHaveActed, step
   const detail = message ? `${status}: ${message}` : describeStatus(status);
   if (status === 401 || status === 403) return { state: 'failed', retryable: false, status, reason: `Ghost at ${host} refused the Admin API key (${detail}); paste a current one in the App Home.` };
   if (status === 429 || status >= 500) {
-    const retryAfter = parseRetryAfter(exchange.headers['retry-after']);
-    return {
-      state: mayHaveActed && status >= 500 ? 'unknown' : 'failed',
-      retryable: true,
-      status,
-      reason: `Ghost at ${host} answered ${detail} while ${step}.`,
-      ...(retryAfter === undefined ? {} : { retryAfterSeconds: retryAfter }),
-    };
+    return retryableAnswer(exchange, { state: mayHaveActed && status >= 500 ? 'unknown' : 'failed', reason: `Ghost at ${host} answered ${detail} while ${step}.` });
   }
   if (status === 404) return { state: 'failed', retryable: false, status, reason: `${host} has no Ghost Admin API at /ghost/api/admin/ (${detail}); check the Admin API URL in the App Home.` };
   return { state: 'failed', retryable: false, status, reason: `Ghost at ${host} refused ${step} (${detail}).` };

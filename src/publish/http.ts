@@ -1,6 +1,7 @@
 import { type IncomingHttpHeaders, request as httpRequest, STATUS_CODES } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { DestinationAddressError, type DestinationNetworkPolicy, makeGuardedAgent } from './network-guard.ts';
+import type { DeliveryResult } from './types.ts';
 
 export const USER_AGENT = 'ContentBroadcaster/0.1';
 
@@ -133,13 +134,25 @@ export function describeStatus(status: number): string {
 }
 
 /** Seconds from a Retry-After header (delta-seconds or an HTTP date), when it has one. */
-export function parseRetryAfter(value: string | string[] | undefined, now: number = Date.now()): number | undefined {
+function parseRetryAfter(value: string | string[] | undefined, now: number = Date.now()): number | undefined {
   const text = Array.isArray(value) ? value[0] : value;
   if (text === undefined || text.trim() === '') return undefined;
   if (/^\d+$/.test(text.trim())) return Number(text.trim());
   const date = Date.parse(text);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, Math.ceil((date - now) / 1000));
+}
+
+/**
+ * A busy or failing server's answer (429, 5xx): worth another try, after its Retry-After when it gave
+ * one. `state` is `unknown` when the server may have acted before failing.
+ */
+export function retryableAnswer(
+  exchange: Extract<HttpExchange, { kind: 'answered' }>,
+  { state, reason, now }: { state: 'failed' | 'unknown'; reason: string; now?: number },
+): DeliveryResult {
+  const retryAfter = parseRetryAfter(exchange.headers['retry-after'], now);
+  return { state, retryable: true, status: exchange.status, reason, ...(retryAfter === undefined ? {} : { retryAfterSeconds: retryAfter }) };
 }
 
 /** "5 s", "1.5 s": a timeout as people read it. */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { newsletterVariantSchema } from '../domain/channels.ts';
 import type { MailchimpConfig } from '../domain/destinations.ts';
 import { escapeHtml, markdownToHtml } from './html.ts';
-import { describeStatus, formatSeconds, type HttpExchange, parseJson, parseRetryAfter, sendHttpRequest, UNREACHABLE } from './http.ts';
+import { describeStatus, formatSeconds, type HttpExchange, parseJson, retryableAnswer, sendHttpRequest, UNREACHABLE } from './http.ts';
 import type { DestinationNetworkPolicy } from './network-guard.ts';
 import type { DeliveryResult, DestinationCheck, PublishContent } from './types.ts';
 
@@ -109,14 +109,7 @@ function describeFailure(exchange: HttpExchange, { timeoutMs, mayHaveActed, step
   if (status === 403) return { state: 'failed', retryable: false, status, reason: `Mailchimp refused ${step} (${detail}); check the account's permissions.` };
   if (status === 404) return { state: 'failed', retryable: false, status, reason: `Mailchimp found nothing while ${step} (${detail}); check the audience ID in the App Home.` };
   if (status === 429 || status >= 500) {
-    const retryAfter = parseRetryAfter(exchange.headers['retry-after']);
-    return {
-      state: mayHaveActed && status >= 500 ? 'unknown' : 'failed',
-      retryable: true,
-      status,
-      reason: `Mailchimp answered ${detail} while ${step}.`,
-      ...(retryAfter === undefined ? {} : { retryAfterSeconds: retryAfter }),
-    };
+    return retryableAnswer(exchange, { state: mayHaveActed && status >= 500 ? 'unknown' : 'failed', reason: `Mailchimp answered ${detail} while ${step}.` });
   }
   return { state: 'failed', retryable: false, status, reason: `Mailchimp refused ${step} (${detail}).` };
 }

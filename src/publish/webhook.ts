@@ -1,5 +1,5 @@
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
-import { describeStatus, formatSeconds, type HttpExchange, parseRetryAfter, sendHttpRequest, UNREACHABLE } from './http.ts';
+import { describeStatus, formatSeconds, type HttpExchange, retryableAnswer, sendHttpRequest, UNREACHABLE } from './http.ts';
 import type { DestinationNetworkPolicy } from './network-guard.ts';
 import { type DeliveryResult, type DestinationCheck, validateDestinationUrl } from './types.ts';
 
@@ -138,14 +138,7 @@ function classifyWebhookExchange(exchange: HttpExchange, { url, timeoutMs, now }
     const described = describeStatus(status);
     if (status >= 200 && status < 300) return { state: 'delivered', retryable: false, status };
     if (status === 408 || status === 429 || status >= 500) {
-      const retryAfter = parseRetryAfter(exchange.headers['retry-after'], now);
-      return {
-        state: 'failed',
-        retryable: true,
-        status,
-        reason: `The webhook answered ${described}.`,
-        ...(retryAfter === undefined ? {} : { retryAfterSeconds: retryAfter }),
-      };
+      return retryableAnswer(exchange, { state: 'failed', reason: `The webhook answered ${described}.`, now });
     }
     if (status >= 300 && status < 400) {
       return {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AppError } from '../errors.ts';
-import { describeStatus, formatSeconds, hostOf, type HttpExchange, parseJson, parseRetryAfter, sendHttpRequest, UNREACHABLE } from './http.ts';
+import { describeStatus, formatSeconds, hostOf, type HttpExchange, parseJson, retryableAnswer, sendHttpRequest, UNREACHABLE } from './http.ts';
 import type { DestinationNetworkPolicy } from './network-guard.ts';
 import { type DeliveryResult, type DestinationCheck, type PublishContent, validateDestinationUrl, type WordpressDestination } from './types.ts';
 
@@ -168,16 +168,8 @@ function describeFailure(
     return { state: 'failed', retryable: false, status, reason };
   }
   if (status === 408 || status === 429 || status >= 500) {
-    const retryAfter = parseRetryAfter(exchange.headers['retry-after']);
     // A server error may come after the post was saved (a plugin failing late, a gateway timing out).
-    const state = isCreate && status >= 500 ? 'unknown' : 'failed';
-    return {
-      state,
-      retryable: true,
-      status,
-      reason: `WordPress at ${host} answered ${detail}.`,
-      ...(retryAfter === undefined ? {} : { retryAfterSeconds: retryAfter }),
-    };
+    return retryableAnswer(exchange, { state: isCreate && status >= 500 ? 'unknown' : 'failed', reason: `WordPress at ${host} answered ${detail}.` });
   }
   if (status >= 300 && status < 400) {
     const location = exchange.headers.location;
