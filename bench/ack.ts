@@ -86,7 +86,8 @@ export async function runAckBenchmark(context: RunContext, options: AckOptions):
             const summary = summarize(results.map((r) => r.ms));
             context.log(
               `  round ${round} ${kind.key} ${target}: p50 ${ms(summary.p50)} p99 ${ms(summary.p99)} max ${ms(summary.max)}; CPU ${ms(stats.cpuMs, 0)} over ${ms(stats.wallMs, 0)}, ` +
-                `loop delay max ${ms(stats.eventLoopDelayMaxMs)}, bench process CPU ${ms((parent.user + parent.system) / 1000, 0)}`,
+                `loop delay max ${ms(stats.eventLoopDelayMaxMs)}, bench process CPU ${ms((parent.user + parent.system) / 1000, 0)}, ` +
+                `Postgres CPU ${ms(window.postgresCores * window.wallMs, 0)}, machine ${window.machineBusyCores.toFixed(2)} cores busy`,
             );
           }
           const key = `${kind.key}:${target}`;

@@ -10,6 +10,7 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.ts';
 import { makeInstallationStore } from './db/installations.ts';
 import { migrateDatabase } from './db/migrate.ts';
 import { isAppError } from './errors.ts';
+import { makePlanStarter } from './jobs/plan-starter.ts';
 import { makeEnqueue } from './jobs/queue.ts';
 import { startWorker, type Worker } from './jobs/runner.ts';
 import { makeTaskList } from './jobs/task-list.ts';
@@ -159,10 +160,14 @@ export async function startApp({
     let receiver: HonoSlackReceiver | undefined;
     if (config.role !== 'worker') {
       const bolt = makeBoltApp({ config, logger, receiver: (receiver = makeReceiver(config, logger)), installationStore, slackIdentity });
+      const planStarter = makePlanStarter({ db: database.db, logger });
+      // Registered before the server's stop, so it runs after it: the last acked plans are started.
+      stops.push(() => planStarter.flush());
       registerListeners(bolt, {
         db: database.db,
         logger,
         enqueue,
+        planStarter,
         envApprovers: config.slack.approvers,
         maxAttempts: config.jobMaxAttempts,
         planRateLimitPerHour: config.planRateLimitPerHour,

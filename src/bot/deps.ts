@@ -2,6 +2,7 @@ import type { NetworksConfig } from '../config.ts';
 import type { Logger } from 'pino';
 import type { EncryptionKeys } from '../crypto.ts';
 import type { Database } from '../db/client.ts';
+import type { PlanStarter } from '../jobs/plan-starter.ts';
 import type { EnqueueJob } from '../jobs/queue.ts';
 import type { DestinationNetworkPolicy } from '../publish/network-guard.ts';
 import type { DestinationRegistry } from '../publish/registry.ts';
@@ -12,6 +13,8 @@ export type BotDeps = {
   db: Database;
   logger: Logger;
   enqueue: EnqueueJob;
+  /** Queues a new plan's first jobs after the submission's ack. */
+  planStarter: PlanStarter;
   envApprovers: readonly string[];
   maxAttempts: number;
   planRateLimitPerHour: number;

@@ -28,7 +28,7 @@ export function addJobSpecSql({ task, payload, options }: JobSpec): SQL {
   return addJobSql(task, payload, options);
 }
 
-/** The JSON that `addJobsFromJsonSql` reads back (json_to_recordset of these columns). */
+/** The JSON that `addJobsFromOutboxSql` reads back (jsonb_to_recordset of these columns). */
 export function jobSpecsJson(jobs: readonly JobSpec[]): string {
   return JSON.stringify(
     jobs.map(({ task, payload, options = {} }) => ({
@@ -43,15 +43,17 @@ export function jobSpecsJson(jobs: readonly JobSpec[]): string {
 }
 
 /**
- * SQL that adds every job in `jobsJson` (from `jobSpecsJson`) once per row of `perRowOf`, and selects
- * their ids as one text array, `job_ids`; with no row in `perRowOf`, it adds none. One call of
- * graphile-worker's `add_jobs` for them all: each call costs about a millisecond of the database's
- * time, however many jobs it adds.
+ * SQL that adds every job listed in the `jobs` column (from `jobSpecsJson`) of `rows` with one call
+ * of graphile-worker's `add_jobs`, and selects how many it added, `added`. With no job it selects no
+ * row and makes no call: each call costs about a millisecond of the database's time, however many
+ * jobs it adds.
  */
-export function addJobsFromJsonSql(jobsJson: SQL, perRowOf: SQL): SQL {
-  return sql`select (select array_agg(added.id)::text from graphile_worker.add_jobs(array(
-    select (job.task, job.payload, job.queue_name, job.run_at, job.max_attempts, job.job_key, null, null)::graphile_worker.job_spec
-    from json_to_recordset(${jobsJson}::json) as job(task text, payload json, queue_name text, run_at timestamptz, max_attempts smallint, job_key text)
-    cross join ${perRowOf}
-  )) as added) as job_ids`;
+export function addJobsFromOutboxSql(rows: SQL): SQL {
+  return sql`select (select count(*) from graphile_worker.add_jobs(batch.specs))::int as added
+    from (select array(
+      select (job.task, job.payload, job.queue_name, job.run_at, job.max_attempts, job.job_key, null, null)::graphile_worker.job_spec
+      from ${rows} as source
+      cross join lateral jsonb_to_recordset(source.jobs) as job(task text, payload json, queue_name text, run_at timestamptz, max_attempts smallint, job_key text)
+    ) as specs) as batch
+    where cardinality(batch.specs) > 0`;
 }

@@ -256,6 +256,19 @@ export const threadReplies = pgTable(
   (table) => [primaryKey({ columns: [table.teamId, table.planId, table.key] })],
 );
 
+/**
+ * A new plan's first jobs (research, and posting its message), saved with the plan and added to
+ * graphile-worker's queue right after the submission's ack: `add_jobs` costs about a millisecond of
+ * the database's time a call, so the plan starter adds the jobs of many plans in one call. A row
+ * older than a minute was left by a process that stopped first; the minute sweep adds its jobs.
+ */
+export const planJobOutbox = pgTable('plan_job_outbox', {
+  planId: planIdColumn().primaryKey(),
+  /** `jobSpecsJson` of the jobs. */
+  jobs: jsonb('jobs').notNull(),
+  createdAt: createdAt(),
+});
+
 export const auditLog = pgTable(
   'audit_log',
   {

@@ -23,15 +23,17 @@ export const TASKS = {
   enqueueMetrics: 'enqueue_metric_collections',
   collectMetrics: 'collect_metrics',
   performanceReply: 'update_performance_reply',
+  startWaitingPlans: 'start_waiting_plans',
 } as const;
 
 export type TaskName = (typeof TASKS)[keyof typeof TASKS];
 
 /**
  * graphile-worker crontab: reactions every hour, for posts published in the last 7 days; every ten
- * minutes, a collection for each published item whose metrics are due (hourly, then daily).
+ * minutes, a collection for each published item whose metrics are due (hourly, then daily); every
+ * minute, the first jobs of plans that a stopped process saved but did not start.
  */
-export const CRONTAB = [`0 * * * * ${TASKS.collectReactions}`, `*/10 * * * * ${TASKS.enqueueMetrics}`].join('\n');
+export const CRONTAB = [`0 * * * * ${TASKS.collectReactions}`, `*/10 * * * * ${TASKS.enqueueMetrics}`, `* * * * * ${TASKS.startWaitingPlans}`].join('\n');
 
 /** Job keys make a repeated enqueue harmless; a retry number gives a retried stage a fresh key. */
 export const jobKeys = {

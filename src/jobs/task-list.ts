@@ -15,6 +15,7 @@ import { makeRenderPlanMessage } from './render-plan-message.ts';
 import { makeResearchPlan } from './research-plan.ts';
 import { makeRevisePlan } from './revise-plan.ts';
 import { makeRemindReviewers } from './review-reminder.ts';
+import { makeStartWaitingPlans } from './plan-starter.ts';
 
 export function makeTaskList(deps: JobDeps): TaskList {
   return {
@@ -34,5 +35,6 @@ export function makeTaskList(deps: JobDeps): TaskList {
     [TASKS.enqueueMetrics]: makeEnqueueMetricCollections(deps),
     [TASKS.collectMetrics]: makeCollectMetrics(deps),
     [TASKS.performanceReply]: makeUpdatePerformanceReply(deps),
+    [TASKS.startWaitingPlans]: makeStartWaitingPlans(deps),
   };
 }

@@ -129,9 +129,11 @@ describe('plan submission', () => {
     const response = await t.send(submit({}, { viewId: 'V0GOOD1' }));
     expect(response.status).toBe(200);
     expect(await response.text()).toBe('');
-    // The web process only saves the plan; its message is a job of its own, queued with the research.
+    // The web process only saves the plan; its message is a job of its own, queued with the research
+    // just after the ack.
     expect(t.slack.callsTo('chat.postMessage').length).toBe(posts);
-    expect(await countPostJobs()).toBe(1);
+    await expect.poll(countPostJobs).toBe(1);
+    expect(await t.database.sql`select plan_id from plan_job_outbox`).toEqual([]);
     await runPostMessageJobs(t);
     expect(await countPostJobs()).toBe(0);
 
@@ -159,7 +161,7 @@ describe('plan submission', () => {
       t.send(submit({}, { viewId: 'V0DUP1' })),
     ]);
     expect([retry.status, duplicate.status]).toEqual([200, 200]);
-    expect(await countPostJobs()).toBe(1);
+    await expect.poll(countPostJobs).toBe(1);
     await runPostMessageJobs(t);
     await t.slack.waitFor((c) => c.method === 'chat.postMessage', 5000, posts + 1);
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -194,7 +196,7 @@ describe('plan submission', () => {
     const bodies = await Promise.all(responses.map((response) => response.text()));
     expect(bodies.filter((body) => body === '')).toHaveLength(30);
     expect(bodies.filter((body) => body.includes('the most allowed (30)'))).toHaveLength(6);
-    expect(await countRows()).toEqual({ plans: 30, jobs: 30, audits: 30 });
+    await expect.poll(countRows).toEqual({ plans: 30, jobs: 30, audits: 30 });
   });
 
   test('plans get consecutive numbers per workspace', async () => {

@@ -40,13 +40,14 @@ export async function submitPlanTo(
   expect(response.status, text).toBe(200);
   expect(text).toBe('');
   // A process too busy to save the plan within 3 s acknowledges anyway (as Slack would time
-  // out) and saves it a moment later.
+  // out) and saves it a moment later; its first jobs are queued just after the ack.
   const deadline = Date.now() + 15_000;
   for (;;) {
-    const [plan] = await sql<{ id: string; number: number }[]>`
-      select id, number from content_plans where team_id = ${TEAM} and source_key = ${`view:${viewId}`}`;
-    if (plan) return plan;
-    if (Date.now() > deadline) throw new Error(`no plan was created for view ${viewId}`);
+    const [plan] = await sql<{ id: string; number: number; isStarted: boolean }[]>`
+      select id, number, not exists (select 1 from plan_job_outbox where plan_id = content_plans.id) as "isStarted"
+      from content_plans where team_id = ${TEAM} and source_key = ${`view:${viewId}`}`;
+    if (plan?.isStarted) return { id: plan.id, number: plan.number };
+    if (Date.now() > deadline) throw new Error(plan ? `plan #${plan.number} was saved but its first jobs were not queued` : `no plan was created for view ${viewId}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

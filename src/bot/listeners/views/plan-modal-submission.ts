@@ -24,9 +24,10 @@ export function registerPlanModalSubmission(app: App, deps: BotDeps): void {
     }
     const { input, metadata } = submission;
 
+    let saved: Awaited<ReturnType<typeof createPlan>>;
     try {
       const settings = await getWorkspaceSettings(deps.db, teamId);
-      await createPlan(deps.db, {
+      saved = await createPlan(deps.db, {
         teamId,
         // A retried or duplicated submission of the same modal carries the same view id.
         sourceKey: `view:${view.id}`,
@@ -44,7 +45,7 @@ export function registerPlanModalSubmission(app: App, deps: BotDeps): void {
           postChannelId: input.postChannelId,
           settings: makePlanSettings(settings, deps.envApprovers),
         },
-        // The statement that saves the plan also queues its research and the post of its message.
+        // Its research and the post of its message, queued by the plan starter after the ack.
         firstJobs: (plan) => newPlanJobs(plan, { maxAttempts: deps.maxAttempts, channelId: input.postChannelId, fallbackChannelId: metadata.originChannelId || null }),
         hourlyLimit: deps.planRateLimitPerHour,
         now: deps.now(),
@@ -60,5 +61,6 @@ export function registerPlanModalSubmission(app: App, deps: BotDeps): void {
       return;
     }
     await ack();
+    if (saved.isNew) deps.planStarter.start(saved.plan.id);
   });
 }
