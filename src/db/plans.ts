@@ -4,6 +4,7 @@ import { AppError } from '../errors.ts';
 import { INITIAL_PLAN_STATUS, type PlanStatus } from '../domain/plan-states.ts';
 import { preparedPerDatabase, type Database, type Executor } from './client.ts';
 import { addJobsFromOutboxSql, jobSpecsJson, type JobSpec } from './jobs-sql.ts';
+import { settingsFromJson, workspaceSettingsJsonSql, type WorkspaceSettings } from './settings.ts';
 import { contentPlans, planCounters, planJobOutbox } from './schema.ts';
 
 export type Plan = typeof contentPlans.$inferSelect;
@@ -36,7 +37,8 @@ export async function createPlan(
   }: {
     teamId: string;
     sourceKey: string;
-    fields: NewPlanFields;
+    /** The plan's fields, given the workspace's settings (read in the statement that numbers the plan). */
+    fields: (settings: WorkspaceSettings) => NewPlanFields;
     firstJobs: (plan: { id: string; teamId: string }) => JobSpec[];
     hourlyLimit: number;
     now: Date;
@@ -48,7 +50,7 @@ export async function createPlan(
   const id = randomUUID();
   try {
     const [saved] = await savePlan(db).execute({
-      ...fields,
+      ...fields(settingsFromJson(teamId, counter.settings)),
       id,
       teamId,
       sourceKey,
@@ -96,7 +98,11 @@ const takePlanNumber = preparedPerDatabase((db) => {
       },
       setWhere: sql`${startsInWindow} < ${placeholder('hourlyLimit')} and not ${isRepeated}`,
     })
-    .returning({ number: planCounters.lastNumber, commitsWithoutWaiting: sql<string>`set_config('synchronous_commit', 'off', true)` })
+    .returning({
+      number: planCounters.lastNumber,
+      settings: workspaceSettingsJsonSql(sql`${placeholder('teamId')}`),
+      commitsWithoutWaiting: sql<string>`set_config('synchronous_commit', 'off', true)`,
+    })
     .prepare('take_plan_number');
 });
 

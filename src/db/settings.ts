@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
 import { DEFAULT_SETTINGS } from '../domain/settings.ts';
 import { preparedPerDatabase, type Database, type Executor } from './client.ts';
 import { auditLog, workspaceSettings } from './schema.ts';
@@ -17,7 +17,27 @@ export async function getWorkspaceSettings(db: Executor, teamId: string): Promis
   return settings;
 }
 
-// Every modal open and every submission reads the settings before its ack.
+/**
+ * The workspace's settings as one JSON value (null when none are saved), for a statement that reads
+ * them along with something else; `settingsFromJson` turns it back into settings.
+ */
+export function workspaceSettingsJsonSql(teamId: SQL): SQL<SettingsJson | null> {
+  const { updatedAt: _updatedAt, ...columns } = getTableColumns(workspaceSettings);
+  const pairs = sql.join(
+    Object.entries(columns).map(([key, column]) => sql`${key}::text, ${column}`),
+    sql`, `,
+  );
+  return sql<SettingsJson | null>`(select json_build_object(${pairs}) from ${workspaceSettings} where ${workspaceSettings.teamId} = ${teamId})`;
+}
+
+/** `workspaceSettingsJsonSql`'s value: every column but updatedAt, under its TypeScript name. */
+export type SettingsJson = WorkspaceSettings;
+
+export function settingsFromJson(teamId: string, json: SettingsJson | null): WorkspaceSettings {
+  return json ?? defaultSettings(teamId);
+}
+
+// Every modal open reads the settings before its ack.
 const selectSettings = preparedPerDatabase((db) =>
   db.select().from(workspaceSettings).where(eq(workspaceSettings.teamId, sql.placeholder('teamId'))).prepare('workspace_settings'),
 );

@@ -40,7 +40,7 @@ async function savePlan(): Promise<string> {
   const { plan } = await createPlan(database.db, {
     teamId: TEAM,
     sourceKey: `outbox:${submissions}`,
-    fields: FIELDS,
+    fields: () => FIELDS,
     firstJobs: (saved) => newPlanJobs(saved, { maxAttempts: 3, channelId: 'C_PLANS', fallbackChannelId: null }),
     hourlyLimit: 1_000,
     now: new Date(),

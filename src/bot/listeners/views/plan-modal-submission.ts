@@ -1,7 +1,6 @@
 import type { App } from '@slack/bolt';
 import { createPlan } from '../../../db/plans.ts';
 import { isAppError } from '../../../errors.ts';
-import { getWorkspaceSettings } from '../../../db/settings.ts';
 import { makePlanSettings } from '../../../domain/settings.ts';
 import { newPlanJobs } from '../../../jobs/queue.ts';
 import type { BotDeps } from '../../deps.ts';
@@ -26,12 +25,11 @@ export function registerPlanModalSubmission(app: App, deps: BotDeps): void {
 
     let saved: Awaited<ReturnType<typeof createPlan>>;
     try {
-      const settings = await getWorkspaceSettings(deps.db, teamId);
       saved = await createPlan(deps.db, {
         teamId,
         // A retried or duplicated submission of the same modal carries the same view id.
         sourceKey: `view:${view.id}`,
-        fields: {
+        fields: (settings) => ({
           authorId: body.user.id,
           topic: input.topic,
           keyphrase: input.keyphrase,
@@ -44,7 +42,7 @@ export function registerPlanModalSubmission(app: App, deps: BotDeps): void {
           skipResearch: input.skipResearch,
           postChannelId: input.postChannelId,
           settings: makePlanSettings(settings, deps.envApprovers),
-        },
+        }),
         // Its research and the post of its message, queued by the plan starter after the ack.
         firstJobs: (plan) => newPlanJobs(plan, { maxAttempts: deps.maxAttempts, channelId: input.postChannelId, fallbackChannelId: metadata.originChannelId || null }),
         hourlyLimit: deps.planRateLimitPerHour,
