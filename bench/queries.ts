@@ -85,7 +85,7 @@ export async function runQueriesBenchmark(context: RunContext, { submissions = 1
   context.log(describe(perSubmission, submissions, 14).replace(/^/gm, '    '));
   context.log(`\n  one plan end to end (submission, research, draft, 2 revisions, 3 variants, every render): ${total(perPlan)} statements: ${byKind(perPlan, 1)}`);
   context.log(describe(perPlan, 1, 20).replace(/^/gm, '    '));
-  // Saving is two single-statement writes (number + limit, then plan + audit + job); any
+  // Saving is two single-statement writes (number + limit + settings, then plan + audit + outbox); any
   // multi-statement transaction around them would be counted whole instead.
   const savingStatements = [...perSubmission]
     .filter(([text]) => /insert into "plan_counters"|with "new_plan"/.test(text))

@@ -253,6 +253,8 @@ function makeBoltApp({
     logger: toBoltLogger(logger),
     logLevel: LogLevel.INFO,
     clientOptions: { slackApiUrl: config.slack.apiUrl },
+    // No listener reads context.conversation; Bolt's default store would keep every channel seen, in memory.
+    convoStore: false as const,
     deferInitialization: true,
   };
   if (config.slack.appToken) {
