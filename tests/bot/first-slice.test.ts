@@ -63,6 +63,17 @@ describe('/content', () => {
     expect(t.logs.join('')).toContain('exchanged_trigger_id');
   });
 
+  test('a Slack that answers views.open with a server error gets the same ephemeral answer, and the error is logged', async () => {
+    const responseUrl = t.slack.issueResponseUrl();
+    t.slack.failNext('views.open', { status: 503, body: 'Service Unavailable' });
+    const response = await t.send(slashCommandBody({ teamId: TEAM, userId: AUTHOR, channelId: 'C0ORIGIN', text: '', triggerId: t.slack.issueTriggerId(), responseUrl }));
+    expect(response.status).toBe(200);
+    await expect.poll(() => t.slack.responses.filter((posted) => posted.url === responseUrl).length).toBe(1);
+    const [answer] = t.slack.responses.filter((posted) => posted.url === responseUrl);
+    expect(answer?.body).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining("couldn't open the form in time") });
+    expect(t.logs.join('')).toContain('HTTP 503');
+  });
+
   test('`new <topic>` prefills the topic', async () => {
     const before = t.slack.callsTo('views.open').length;
     await t.send(
