@@ -18,22 +18,20 @@ export async function getWorkspaceSettings(db: Executor, teamId: string): Promis
 }
 
 /**
- * The workspace's settings as one JSON value (null when none are saved), for a statement that reads
- * them along with something else; `settingsFromJson` turns it back into settings.
+ * The workspace's settings as one JSON value, every column but updatedAt under its TypeScript name
+ * (null when none are saved), for a statement that reads them along with something else;
+ * `settingsFromJson` gives the defaults for null.
  */
-export function workspaceSettingsJsonSql(teamId: SQL): SQL<SettingsJson | null> {
+export function workspaceSettingsJsonSql(teamId: SQL): SQL<WorkspaceSettings | null> {
   const { updatedAt: _updatedAt, ...columns } = getTableColumns(workspaceSettings);
   const pairs = sql.join(
     Object.entries(columns).map(([key, column]) => sql`${key}::text, ${column}`),
     sql`, `,
   );
-  return sql<SettingsJson | null>`(select json_build_object(${pairs}) from ${workspaceSettings} where ${workspaceSettings.teamId} = ${teamId})`;
+  return sql<WorkspaceSettings | null>`(select json_build_object(${pairs}) from ${workspaceSettings} where ${workspaceSettings.teamId} = ${teamId})`;
 }
 
-/** `workspaceSettingsJsonSql`'s value: every column but updatedAt, under its TypeScript name. */
-export type SettingsJson = WorkspaceSettings;
-
-export function settingsFromJson(teamId: string, json: SettingsJson | null): WorkspaceSettings {
+export function settingsFromJson(teamId: string, json: WorkspaceSettings | null): WorkspaceSettings {
   return json ?? defaultSettings(teamId);
 }
 

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { getWorkspaceSettings, settingsFromJson, updateWorkspaceSettings, workspaceSettingsJsonSql, type SettingsJson } from '../../src/db/settings.ts';
+import { getWorkspaceSettings, settingsFromJson, updateWorkspaceSettings, workspaceSettingsJsonSql, type WorkspaceSettings } from '../../src/db/settings.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 
 let database: TestDatabase;
@@ -10,7 +10,7 @@ beforeAll(async () => {
 afterAll(async () => database?.drop());
 
 async function readAsJson(teamId: string) {
-  const [row] = await database.db.execute<{ settings: SettingsJson | null }>(sql`select ${workspaceSettingsJsonSql(sql`${teamId}`)} as settings`);
+  const [row] = await database.db.execute<{ settings: WorkspaceSettings | null }>(sql`select ${workspaceSettingsJsonSql(sql`${teamId}`)} as settings`);
   return settingsFromJson(teamId, row?.settings ?? null);
 }
 
