@@ -9,6 +9,7 @@ import { isDatabaseReachable, makeDatabase, type DatabaseHandle } from './db/cli
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.ts';
 import { makeInstallationStore } from './db/installations.ts';
 import { migrateDatabase } from './db/migrate.ts';
+import { startSettingsCache } from './db/settings-cache.ts';
 import { isAppError } from './errors.ts';
 import { makePlanStarter } from './jobs/plan-starter.ts';
 import { makeEnqueue } from './jobs/queue.ts';
@@ -161,6 +162,8 @@ export async function startApp({
     if (config.role !== 'worker') {
       const bolt = makeBoltApp({ config, logger, receiver: (receiver = makeReceiver(config, logger)), installationStore, slackIdentity });
       const planStarter = makePlanStarter({ db: database.db, logger });
+      const settingsCache = await startSettingsCache({ db: database.db, sql: database.sql });
+      stops.push(() => settingsCache.stop());
       // Registered before the server's stop, so it runs after it: the last acked plans are started.
       stops.push(() => planStarter.flush());
       registerListeners(bolt, {
@@ -168,6 +171,7 @@ export async function startApp({
         logger,
         enqueue,
         planStarter,
+        settingsCache,
         envApprovers: config.slack.approvers,
         maxAttempts: config.jobMaxAttempts,
         planRateLimitPerHour: config.planRateLimitPerHour,

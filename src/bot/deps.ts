@@ -2,6 +2,7 @@ import type { NetworksConfig } from '../config.ts';
 import type { Logger } from 'pino';
 import type { EncryptionKeys } from '../crypto.ts';
 import type { Database } from '../db/client.ts';
+import type { SettingsCache } from '../db/settings-cache.ts';
 import type { PlanStarter } from '../jobs/plan-starter.ts';
 import type { EnqueueJob } from '../jobs/queue.ts';
 import type { DestinationNetworkPolicy } from '../publish/network-guard.ts';
@@ -15,6 +16,8 @@ export type BotDeps = {
   enqueue: EnqueueJob;
   /** Queues a new plan's first jobs after the submission's ack. */
   planStarter: PlanStarter;
+  /** Workspace settings in memory, dropped on every change: only for prefilling the plan modal. */
+  settingsCache: SettingsCache;
   envApprovers: readonly string[];
   maxAttempts: number;
   planRateLimitPerHour: number;

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { ACTIONS, HOME_ACTIONS, SETTINGS_MODALS } from '../../src/bot/ids.ts';
+import { ACTIONS, HOME_ACTIONS, PLAN_MODAL, SETTINGS_MODALS } from '../../src/bot/ids.ts';
 import { findBlockKitViolations } from '../support/block-kit-limits.ts';
 import { startFakeWebhook, type FakeWebhook } from '../support/fake-webhook.ts';
 import { startFakeWordpress, type FakeWordpress } from '../support/fake-wordpress.ts';
 import { AUTHOR, seedCompetitors, submitPlan, TEAM, waitForQuiet, waitForStatus } from '../support/pipeline.ts';
 import { ENCRYPTION_KEY_HEX, setReviewSettings } from '../support/review.ts';
 import { GOOD_DRAFT, promptText, schemaNameOf, scriptAuthor } from '../support/scripted-author.ts';
-import { blockActionsBody, eventBody, viewSubmissionBody } from '../support/slack-requests.ts';
+import { blockActionsBody, eventBody, slashCommandBody, viewSubmissionBody } from '../support/slack-requests.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
 const ADMIN = 'U0ADMIN';
@@ -152,6 +152,35 @@ describe('settings', () => {
     const refinements = async (id: string) => (await t.database.sql`select count(*)::int as n from refinements where plan_id = ${id}`)[0]?.['n'];
     expect(await refinements(inFlight.id)).toBe(0);
     expect(await refinements(next.id)).toBe(1);
+  });
+
+  // The plan modal prefills from settings kept in memory; a save must reach the next form at once.
+  test('saved defaults prefill the next plan form, whether saved in the Home or by another process', async () => {
+    const openPlanForm = async () => {
+      const trigger = t.slack.issueTriggerId();
+      expect((await t.send(slashCommandBody({ teamId: TEAM, userId: AUTHOR, channelId: 'C0ORIGIN', triggerId: trigger }))).status).toBe(200);
+      const [open] = await t.slack.waitFor((call) => call.method === 'views.open' && call.args['trigger_id'] === trigger);
+      const blocks = (open?.args['view'] as { blocks: { block_id: string; element?: { initial_options?: { value: string }[] } }[] }).blocks;
+      return (blocks.find((block) => block.block_id === PLAN_MODAL.blocks.channels)?.element?.initial_options ?? []).map((option) => option.value);
+    };
+    const D = SETTINGS_MODALS.defaults.blocks;
+    const channelOptions = (values: string[]) => values.map((value) => ({ text: { type: 'plain_text', text: value }, value }));
+    const defaults = (channels: string[]) => ({
+      [D.channel]: { value: { type: 'conversations_select', selected_conversation: null } },
+      [D.channels]: { value: { type: 'checkboxes', selected_options: channelOptions(channels) } },
+      [D.tone]: { value: { type: 'static_select', selected_option: null } },
+      [D.targetWords]: { value: { type: 'number_input', value: '1200' } },
+    });
+
+    expect(await submitSettings(ADMIN, SETTINGS_MODALS.defaults.callbackId, defaults(['blog']))).toBeUndefined();
+    // The save's notification reaches the app's listening connection a moment after the commit.
+    const nextForms = () => expect.poll(openPlanForm, { timeout: 3_000, interval: 50 });
+    await nextForms().toEqual(['blog']);
+    expect(await submitSettings(ADMIN, SETTINGS_MODALS.defaults.callbackId, defaults(['linkedin', 'newsletter']))).toBeUndefined();
+    await nextForms().toEqual(['linkedin', 'newsletter']);
+
+    await t.database.sql`update workspace_settings set default_channels = ${['x_thread']} where team_id = ${TEAM}`;
+    await nextForms().toEqual(['x_thread']);
   });
 });
 

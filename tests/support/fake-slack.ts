@@ -251,12 +251,13 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 }
 
 function send(res: ServerResponse, status: number, body: Json | string, headers: Record<string, string> = {}): void {
-  const isJson = typeof body !== 'string';
-  res.writeHead(status, {
-    'content-type': isJson ? 'application/json; charset=utf-8' : 'text/plain; charset=utf-8',
-    ...headers,
-  });
-  res.end(isJson ? JSON.stringify(body) : body);
+  if (typeof body === 'string') sendText(res, status, body, 'text/plain; charset=utf-8', headers);
+  else sendText(res, status, JSON.stringify(body), 'application/json; charset=utf-8', headers);
+}
+
+function sendText(res: ServerResponse, status: number, text: string, contentType: string, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': contentType, ...headers });
+  res.end(text);
 }
 
 async function decodeFields(contentType: string, rawContentType: string, body: Buffer): Promise<Json | 'invalid_json'> {
@@ -434,8 +435,9 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     return message;
   }
 
+  /** A message as Slack's answers show it; answers are serialised at once, so no copy is needed. */
   function publicMessage(message: FakeMessage): Json {
-    const { channel: _channel, ...rest } = clone(message);
+    const { channel: _channel, ...rest } = message;
     return rest;
   }
 
@@ -665,7 +667,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       const id = nextId('V');
       const view = makeView(args.view as Json, id, undefined);
       views.set(id, view);
-      return { ok: true, view: clone(view) };
+      return { ok: true, view };
     },
 
     'views.push': (args) => {
@@ -675,7 +677,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       const id = nextId('V');
       const view = makeView(args.view as Json, id, undefined);
       views.set(id, view);
-      return { ok: true, view: clone(view) };
+      return { ok: true, view };
     },
 
     'views.update': (args) => {
@@ -693,7 +695,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       if (hash !== undefined && hash !== existing.hash) return fail('hash_conflict');
       const view = makeView(args.view as Json, String(existing.id), existing);
       views.set(String(existing.id), view);
-      return { ok: true, view: clone(view) };
+      return { ok: true, view };
     },
 
     'views.publish': (args) => {
@@ -706,7 +708,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       if (hash !== undefined && existing !== undefined && hash !== existing.hash) return fail('hash_conflict');
       const view = makeView(args.view as Json, existing === undefined ? nextId('V') : String(existing.id), existing);
       homeTabs.set(userId, view);
-      return { ok: true, view: clone(view) };
+      return { ok: true, view };
     },
 
     'users.info': (args) => {
@@ -960,12 +962,16 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       if (typeof response === 'string') {
         call.outcome = 'http_error';
         call.error = `http_${status}`;
-      } else {
-        call.response = response;
-        call.outcome = status === 429 ? 'rate_limited' : response.ok === true ? 'ok' : 'error';
-        call.error = response.ok === true ? undefined : String(response.error);
+        return sendText(res, status, response, 'text/plain; charset=utf-8', headers);
       }
-      send(res, status, response, headers);
+      call.outcome = status === 429 ? 'rate_limited' : response.ok === true ? 'ok' : 'error';
+      call.error = response.ok === true ? undefined : String(response.error);
+      // The answer is serialised once; the recorded copy is parsed from that text only when a test
+      // reads it, so it is a snapshot of what was sent without a clone on every call.
+      const text = JSON.stringify(response);
+      let recorded: Json | undefined;
+      Object.defineProperty(call, 'response', { enumerable: true, configurable: true, get: () => (recorded ??= JSON.parse(text) as Json) });
+      sendText(res, status, text, 'application/json; charset=utf-8', headers);
     };
 
     if (fields === 'invalid_json') return answer(200, fail('invalid_json'));

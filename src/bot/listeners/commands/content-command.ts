@@ -1,7 +1,6 @@
 import type { App, BlockAction, ButtonAction, RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { findPlanByNumber, listPlansFiltered, type Plan } from '../../../db/plans.ts';
-import { getWorkspaceSettings } from '../../../db/settings.ts';
 import { isChannelId } from '../../../domain/channels.ts';
 import {
   buildHelp,
@@ -89,7 +88,7 @@ export async function openPlanModal({
   channelId: string | undefined;
   respond?: RespondFn;
 }): Promise<void> {
-  const settings = await getWorkspaceSettings(deps.db, teamId);
+  const settings = await deps.settingsCache.get(teamId);
   const view = buildPlanModal({
     topic,
     postChannelId: channelId ?? settings.defaultChannelId ?? undefined,
