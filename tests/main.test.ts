@@ -234,7 +234,7 @@ describe('Ctrl-C in a terminal', () => {
 
 const SYSTEM_NODE = '/usr/bin/node';
 const oldNodeVersion = existsSync(SYSTEM_NODE) ? execFileSync(SYSTEM_NODE, ['--version'], { encoding: 'utf8' }).trim() : undefined;
-const isOldNode = oldNodeVersion !== undefined && /^v(1\d|2[01])\.|^v22\.(\d|1[0-7])\./.test(oldNodeVersion);
+const isOldNode = oldNodeVersion !== undefined && /^v(1\d|2[01])\.|^v22\.(\d|1[0-8])\./.test(oldNodeVersion);
 
 describe.skipIf(!isOldNode)(`on an older Node (${oldNodeVersion ?? 'none found at /usr/bin/node'})`, () => {
   // npm and the scripts it runs find the old `node` first on PATH.
@@ -246,7 +246,7 @@ describe.skipIf(!isOldNode)(`on an older Node (${oldNodeVersion ?? 'none found a
     expect(code).not.toBe(0);
     const version = oldNodeVersion?.slice(1) ?? '';
     expect(app.output().trim()).toBe(
-      `Content Broadcaster needs Node.js 22.18 or newer (it runs its TypeScript sources directly), but this is Node.js ${version}: install a current release from https://nodejs.org (or run \`nvm install 24\`) and try again.`,
+      `Content Broadcaster needs Node.js 22.19 or newer (it runs its TypeScript sources directly), but this is Node.js ${version}: install a current release from https://nodejs.org (or run \`nvm install 24\`) and try again.`,
     );
   });
 });

@@ -86,7 +86,13 @@ export class HonoSlackReceiver implements Receiver {
         body,
         retryNum: Number.isFinite(retryNum) ? retryNum : undefined,
         retryReason: request.retryReason,
-        ack: async (response?: unknown) => finish(toAckResponse(response)),
+        ack: async (response?: unknown) => {
+          finish(toAckResponse(response));
+          // The listener resumes on the next turn of the event loop: by then this answer is written
+          // and the requests that arrived meanwhile have been read, so follow-up work (opening a
+          // modal, saving, posting) never holds up another request's ack.
+          await new Promise((resolve) => setImmediate(resolve));
+        },
       };
       app.processEvent(event).then(
         // Nothing acknowledged it: no listener handles this kind of request. Events still get
