@@ -84,10 +84,20 @@ export async function runAckBenchmark(context: RunContext, options: AckOptions):
           others.push(Math.max(0, window.machineBusyCores - stats.cpuMs / window.wallMs - window.postgresCores - window.benchCores));
           if (process.env['BENCH_VERBOSE']) {
             const summary = summarize(results.map((r) => r.ms));
+            const clientStats = client.lastBurstStats();
             context.log(
               `  round ${round} ${kind.key} ${target}: p50 ${ms(summary.p50)} p99 ${ms(summary.p99)} max ${ms(summary.max)}; CPU ${ms(stats.cpuMs, 0)} over ${ms(stats.wallMs, 0)}, ` +
                 `loop delay max ${ms(stats.eventLoopDelayMaxMs)}, bench process CPU ${ms((parent.user + parent.system) / 1000, 0)}, ` +
                 `Postgres CPU ${ms(window.postgresCores * window.wallMs, 0)}, machine ${window.machineBusyCores.toFixed(2)} cores busy`,
+            );
+            const firstSent = Math.min(...results.map((r) => r.startedAt));
+            const slowest = results
+              .map((result, index) => ({ ...result, index }))
+              .sort((a, b) => b.ms - a.ms)
+              .slice(0, 3)
+              .map((result) => `#${result.index} sent at +${ms(result.startedAt - firstSent)} took ${ms(result.ms)}`);
+            context.log(
+              `    slowest: ${slowest.join('; ')}; load client: loop delay max ${ms(clientStats?.loopDelayMaxMs ?? 0)}, ${clientStats?.newConnections ?? 0} new connections`,
             );
           }
           const key = `${kind.key}:${target}`;

@@ -2,7 +2,8 @@
  * Child process: the load generator. It only sends signed Slack requests and times them, so its
  * clock is not held up by the fake servers, which run in the benchmark's main process.
  */
-import { performance } from 'node:perf_hooks';
+import { subscribe } from 'node:diagnostics_channel';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { SlackRequestBody } from '../../tests/support/slack-requests.ts';
 import { runConcurrent, timedSend, type Timed } from './slack.ts';
 
@@ -10,14 +11,27 @@ export type ClientRequest =
   | { type: 'burst'; url: string; requests: SlackRequestBody[]; concurrency: number }
   | { type: 'tick-start'; url: string; requests: SlackRequestBody[]; everyMs: number }
   | { type: 'tick-stop' };
-export type ClientReply = { type: 'timings'; results: Timed[] };
+/** How the load client itself fared during a burst: a stall here would show as slow requests. */
+export type BurstClientStats = { loopDelayMaxMs: number; newConnections: number };
+export type ClientReply = { type: 'timings'; results: Timed[]; client?: BurstClientStats };
+
+let newConnections = 0;
+subscribe('undici:client:connected', () => {
+  newConnections += 1;
+});
 
 let ticking: { stop: boolean; done: Promise<Timed[]> } | undefined;
 
 process.on('message', (message: ClientRequest) => {
-  const reply = (results: Timed[]) => process.send?.({ type: 'timings', results } satisfies ClientReply);
+  const reply = (results: Timed[], client?: BurstClientStats) => process.send?.({ type: 'timings', results, client } satisfies ClientReply);
   if (message.type === 'burst') {
-    void runConcurrent(message.url, message.requests.length, message.concurrency, (index) => message.requests[index]!).then(reply);
+    newConnections = 0;
+    const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+    loopDelay.enable();
+    void runConcurrent(message.url, message.requests.length, message.concurrency, (index) => message.requests[index]!).then((results) => {
+      loopDelay.disable();
+      reply(results, { loopDelayMaxMs: loopDelay.max / 1e6, newConnections });
+    });
   } else if (message.type === 'tick-start') {
     const state = { stop: false, done: Promise.resolve<Timed[]>([]) };
     state.done = (async () => {

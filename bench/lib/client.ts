@@ -1,11 +1,13 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import type { SlackRequestBody } from '../../tests/support/slack-requests.ts';
-import type { ClientReply, ClientRequest } from './client-process.ts';
+import type { BurstClientStats, ClientReply, ClientRequest } from './client-process.ts';
 import type { Timed } from './slack.ts';
 
 /** The load generator in its own process (see client-process.ts). */
 export type LoadClient = {
   burst(url: string, requests: SlackRequestBody[], concurrency: number): Promise<Timed[]>;
+  /** The load client's own event-loop delay and new connections during the last burst. */
+  lastBurstStats(): BurstClientStats | undefined;
   startTicker(url: string, requests: SlackRequestBody[], everyMs: number): void;
   stopTicker(): Promise<Timed[]>;
   close(): Promise<void>;
@@ -14,10 +16,12 @@ export type LoadClient = {
 export function startLoadClient(): LoadClient {
   const child: ChildProcess = fork(new URL('./client-process.ts', import.meta.url), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let lastBurst: BurstClientStats | undefined;
   const ask = (message: ClientRequest): Promise<Timed[]> =>
     new Promise((resolve, reject) => {
       const onMessage = (reply: ClientReply) => {
         child.off('exit', onExit);
+        if (reply.client) lastBurst = reply.client;
         resolve(reply.results);
       };
       const onExit = (code: number | null) => {
@@ -30,6 +34,7 @@ export function startLoadClient(): LoadClient {
     });
   return {
     burst: (url, requests, concurrency) => ask({ type: 'burst', url, requests, concurrency }),
+    lastBurstStats: () => lastBurst,
     startTicker: (url, requests, everyMs) => void child.send({ type: 'tick-start', url, requests, everyMs } satisfies ClientRequest),
     stopTicker: () => ask({ type: 'tick-stop' }),
     close: async () => {

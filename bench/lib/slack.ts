@@ -5,7 +5,8 @@ import { KEYPHRASE } from '../../tests/support/scripted-author.ts';
 import { blockActionsBody, signSlackRequest, slashCommandBody, viewSubmissionBody, type SlackRequestBody } from '../../tests/support/slack-requests.ts';
 import { AUTHOR, ORIGIN_CHANNEL, PLAN_CHANNEL, SIGNING_SECRET, TEAM } from './constants.ts';
 
-export type Timed = { ms: number; status: number; body: string; error?: string };
+/** `startedAt`: performance.now() in the load client when the request left. */
+export type Timed = { ms: number; startedAt: number; status: number; body: string; error?: string };
 
 /**
  * POSTs a signed Slack request and times it from just before the request leaves until the whole
@@ -17,9 +18,9 @@ export async function timedSend(baseUrl: string, request: SlackRequestBody): Pro
   try {
     const response = await fetch(`${baseUrl}/slack/events`, { method: 'POST', headers, body: request.body });
     const body = await response.text();
-    return { ms: performance.now() - started, status: response.status, body };
+    return { ms: performance.now() - started, startedAt: started, status: response.status, body };
   } catch (error) {
-    return { ms: performance.now() - started, status: 0, body: '', error: error instanceof Error ? error.message : String(error) };
+    return { ms: performance.now() - started, startedAt: started, status: 0, body: '', error: error instanceof Error ? error.message : String(error) };
   }
 }
 
