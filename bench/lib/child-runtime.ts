@@ -1,3 +1,4 @@
+import { subscribe } from 'node:diagnostics_channel';
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { monitorEventLoopDelay, performance, type EventLoopUtilization } from 'node:perf_hooks';
@@ -12,6 +13,9 @@ export type ChildStats = {
   eventLoopDelayP50Ms: number;
   eventLoopDelayP99Ms: number;
   eventLoopDelayMaxMs: number;
+  /** From Node's 'request' event (headers parsed) to the response's finish, per HTTP request. */
+  serverRequestP99Ms: number;
+  serverRequestMaxMs: number;
 };
 
 export type ParentMessage =
@@ -34,6 +38,14 @@ export function serveChild(start: (options: unknown) => Promise<{ url: string; s
   const send = (message: ChildMessage) => process.send?.(message);
   const delay = monitorEventLoopDelay({ resolution: 5 });
   delay.enable();
+  // Time each request spends inside the server, to tell its own delays from the kernel's and the client's.
+  const requestStarts = new WeakMap<object, number>();
+  let requestMs: number[] = [];
+  subscribe('http.server.request.start', (message) => requestStarts.set((message as { response: object }).response, performance.now()));
+  subscribe('http.server.response.finish', (message) => {
+    const started = requestStarts.get((message as { response: object }).response);
+    if (started !== undefined) requestMs.push(performance.now() - started);
+  });
   let since = { at: performance.now(), cpu: process.cpuUsage(), elu: performance.eventLoopUtilization() };
   let running: { stop(): Promise<void> } | undefined;
   let profiler: Session | undefined;
@@ -48,6 +60,8 @@ export function serveChild(start: (options: unknown) => Promise<{ url: string; s
       eventLoopDelayP50Ms: delay.percentile(50) / 1e6,
       eventLoopDelayP99Ms: delay.percentile(99) / 1e6,
       eventLoopDelayMaxMs: delay.max / 1e6,
+      serverRequestP99Ms: requestMs.length ? [...requestMs].sort((a, b) => a - b)[Math.min(requestMs.length - 1, Math.floor(requestMs.length * 0.99))]! : 0,
+      serverRequestMaxMs: requestMs.length ? Math.max(...requestMs) : 0,
     };
   };
 
@@ -68,6 +82,7 @@ export function serveChild(start: (options: unknown) => Promise<{ url: string; s
       send({ type: 'stats', stats: stats() });
       if (message.reset) {
         delay.reset();
+        requestMs = [];
         since = { at: performance.now(), cpu: process.cpuUsage(), elu: performance.eventLoopUtilization() };
       }
     } else if (message.type === 'profile-start') {
