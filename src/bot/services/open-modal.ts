@@ -27,6 +27,8 @@ export async function openModal(client: WebClient, { triggerId, view }: { trigge
       body: JSON.stringify({ trigger_id: triggerId, view }),
       timeoutMs: TRIGGER_LIFETIME_MS,
     });
+    // Slack's answer repeats the whole view; when it starts by saying ok there is nothing to parse.
+    if (response.status === 200 && response.text.startsWith('{"ok":true')) return;
     answer = response.status === 200 ? (JSON.parse(response.text) as SlackAnswer) : { ok: false, error: `HTTP ${response.status}` };
   } catch (error) {
     throw new AppError('UPSTREAM', `Slack could not be reached to open the form: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
