@@ -45,7 +45,9 @@ export async function startSettingsCache({ db, sql, now = Date.now }: { db: Data
     },
     async stop() {
       entries.clear();
-      await unlisten();
+      // Closing the database handle ends the listening connection too; waiting for UNLISTEN here
+      // could hold up a shutdown while Postgres is away.
+      unlisten().catch(() => undefined);
     },
   };
 }
