@@ -1,7 +1,7 @@
 import { subscribe } from 'node:diagnostics_channel';
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
-import { monitorEventLoopDelay, performance, type EventLoopUtilization } from 'node:perf_hooks';
+import { constants as perfConstants, monitorEventLoopDelay, performance, PerformanceObserver, type EventLoopUtilization } from 'node:perf_hooks';
 
 /** Resource use of a child process (all its threads) since the last reset. */
 export type ChildStats = {
@@ -16,6 +16,9 @@ export type ChildStats = {
   /** From Node's 'request' event (headers parsed) to the response's finish, per HTTP request. */
   serverRequestP99Ms: number;
   serverRequestMaxMs: number;
+  /** Pauses of the main thread for garbage collection: young-generation scavenges and full mark-compacts. */
+  gcScavengeMs: number;
+  gcMarkCompactMs: number;
 };
 
 export type ParentMessage =
@@ -41,6 +44,14 @@ export function serveChild(start: (options: unknown) => Promise<{ url: string; s
   // Time each request spends inside the server, to tell its own delays from the kernel's and the client's.
   const requestStarts = new WeakMap<object, number>();
   let requestMs: number[] = [];
+  let gc = { scavengeMs: 0, markCompactMs: 0 };
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      const kind = (entry as { detail?: { kind?: number } }).detail?.kind;
+      if (kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR) gc.markCompactMs += entry.duration;
+      else if (kind === perfConstants.NODE_PERFORMANCE_GC_MINOR) gc.scavengeMs += entry.duration;
+    }
+  }).observe({ entryTypes: ['gc'] });
   subscribe('http.server.request.start', (message) => requestStarts.set((message as { response: object }).response, performance.now()));
   subscribe('http.server.response.finish', (message) => {
     const started = requestStarts.get((message as { response: object }).response);
@@ -62,6 +73,8 @@ export function serveChild(start: (options: unknown) => Promise<{ url: string; s
       eventLoopDelayMaxMs: delay.max / 1e6,
       serverRequestP99Ms: requestMs.length ? [...requestMs].sort((a, b) => a - b)[Math.min(requestMs.length - 1, Math.floor(requestMs.length * 0.99))]! : 0,
       serverRequestMaxMs: requestMs.length ? Math.max(...requestMs) : 0,
+      gcScavengeMs: gc.scavengeMs,
+      gcMarkCompactMs: gc.markCompactMs,
     };
   };
 
@@ -83,6 +96,7 @@ export function serveChild(start: (options: unknown) => Promise<{ url: string; s
       if (message.reset) {
         delay.reset();
         requestMs = [];
+        gc = { scavengeMs: 0, markCompactMs: 0 };
         since = { at: performance.now(), cpu: process.cpuUsage(), elu: performance.eventLoopUtilization() };
       }
     } else if (message.type === 'profile-start') {
