@@ -88,7 +88,7 @@ export async function runAckBenchmark(context: RunContext, options: AckOptions):
             const clientStats = client.lastBurstStats();
             context.log(
               `  round ${round} ${kind.key} ${target}: p50 ${ms(summary.p50)} p99 ${ms(summary.p99)} max ${ms(summary.max)}; CPU ${ms(stats.cpuMs, 0)} over ${ms(stats.wallMs, 0)}, ` +
-                `loop delay max ${ms(stats.eventLoopDelayMaxMs)}, in the server p99 ${ms(stats.serverRequestP99Ms)} max ${ms(stats.serverRequestMaxMs)}, GC ${ms(stats.gcScavengeMs)} scavenges + ${ms(stats.gcMarkCompactMs)} mark-compact, bench process CPU ${ms((parent.user + parent.system) / 1000, 0)}, ` +
+                `loop delay max ${ms(stats.eventLoopDelayMaxMs)}, in the server p99 ${ms(stats.serverRequestP99Ms)} max ${ms(stats.serverRequestMaxMs)}, GC ${ms(stats.gcScavengeMs)} scavenges + ${ms(stats.gcMarkCompactMs)} mark-compact, heap ${stats.heapUsedMb.toFixed(0)} MB, bench process CPU ${ms((parent.user + parent.system) / 1000, 0)}, ` +
                 `Postgres CPU ${ms(window.postgresCores * window.wallMs, 0)}, machine ${window.machineBusyCores.toFixed(2)} cores busy`,
             );
             const firstSent = Math.min(...results.map((r) => r.startedAt));

@@ -19,6 +19,8 @@ export type ChildStats = {
   /** Pauses of the main thread for garbage collection: young-generation scavenges and full mark-compacts. */
   gcScavengeMs: number;
   gcMarkCompactMs: number;
+  /** V8 heap in use when the stats were taken. */
+  heapUsedMb: number;
 };
 
 export type ParentMessage =
@@ -75,6 +77,7 @@ export function serveChild(start: (options: unknown) => Promise<{ url: string; s
       serverRequestMaxMs: requestMs.length ? Math.max(...requestMs) : 0,
       gcScavengeMs: gc.scavengeMs,
       gcMarkCompactMs: gc.markCompactMs,
+      heapUsedMb: process.memoryUsage().heapUsed / 2 ** 20,
     };
   };
 
