@@ -35,7 +35,7 @@ export function settingsFromJson(teamId: string, json: WorkspaceSettings | null)
   return json ?? defaultSettings(teamId);
 }
 
-// Every modal open reads the settings before its ack.
+// Read by every settings form, permission check and App Home; the plan modal reads it through the settings cache.
 const selectSettings = preparedPerDatabase((db) =>
   db.select().from(workspaceSettings).where(eq(workspaceSettings.teamId, sql.placeholder('teamId'))).prepare('workspace_settings'),
 );

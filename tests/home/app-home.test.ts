@@ -154,7 +154,7 @@ describe('settings', () => {
     expect(await refinements(next.id)).toBe(1);
   });
 
-  // The plan modal prefills from settings kept in memory; a save must reach the next form at once.
+  // The plan modal prefills from settings kept in memory; a save must reach the next form as soon as its notification arrives.
   test('saved defaults prefill the next plan form, whether saved in the Home or by another process', async () => {
     const openPlanForm = async () => {
       const trigger = t.slack.issueTriggerId();
