@@ -9,8 +9,11 @@ import type { TestApp } from './test-app.ts';
 /**
  * For an app running `--role web`, which saves plans and leaves their messages to a worker: runs the
  * queued post_plan_message jobs through graphile-worker, with the job's own code, and nothing else.
+ * A submission's jobs reach the queue after its ack (the plan starter empties the outbox), so this
+ * first waits for the outbox to be empty.
  */
 export async function runPostMessageJobs(t: TestApp): Promise<void> {
+  await waitForEmptyOutbox(t);
   const slack = new WebClient(BOT_TOKEN, { slackApiUrl: `${t.slack.url.replace(/\/$/, '')}/`, retryConfig: { retries: 0 } });
   const task = makePostPlanMessage({
     db: t.database.db,
@@ -20,4 +23,14 @@ export async function runPostMessageJobs(t: TestApp): Promise<void> {
     now: () => new Date(),
   });
   await runOnce({ connectionString: t.app.databaseUrl, taskList: { [TASKS.postPlanMessage]: task }, logger: silentGraphileLogger() });
+}
+
+async function waitForEmptyOutbox(t: TestApp, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const [row] = await t.database.sql<{ count: number }[]>`select count(*)::int as count from plan_job_outbox`;
+    if (row?.count === 0) return;
+    if (Date.now() >= deadline) throw new Error(`runPostMessageJobs: ${row?.count} plan(s) still in plan_job_outbox after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
