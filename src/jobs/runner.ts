@@ -1,5 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { Logger as GraphileLogger, run, type Runner, type TaskList, type WorkerEvents } from 'graphile-worker';
+import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
 import type { Sql } from '../db/client.ts';
 import { startHeartbeat } from './heartbeat.ts';
 import type { Logger } from 'pino';
@@ -33,7 +35,7 @@ export async function startWorker({
 }): Promise<Worker> {
   let isStopping = false;
   let state: 'running' | 'stopped' | 'restarting' = 'running';
-  type Current = { runner: Runner; heartbeat: { stop(): Promise<void> } | undefined };
+  type Current = { runner: Runner; heartbeat: { stop(): Promise<void> } | undefined; pool: ReturnType<typeof makeRunnerPool> };
   let current: Current;
   let restarting: Promise<void> | undefined;
 
@@ -53,9 +55,10 @@ export async function startWorker({
     };
     events.on('pool:fatalError', ({ error }) => onBroken(String(error)));
     events.on('pool:gracefulShutdown', ({ message }) => onBroken(message));
+    const pool = makeRunnerPool(connectionString, logger);
     const runner = await run({
       events,
-      connectionString,
+      pgPool: pool.pool,
       concurrency,
       taskList,
       crontab: CRONTAB,
@@ -63,10 +66,13 @@ export async function startWorker({
       pollInterval,
       preset: { worker: { completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
       logger: toGraphileLogger(logger),
+    }).catch(async (error: unknown) => {
+      await pool.end();
+      throw error;
     });
     const heartbeat = poolId ? startHeartbeat({ sql, poolId, logger, intervalMs: heartbeatIntervalMs, staleAfterMs }) : undefined;
     runner.promise.catch(() => undefined).finally(() => onBroken('runner exited'));
-    return { runner, heartbeat };
+    return { runner, heartbeat, pool };
   };
 
   const restart = async (reason: string) => {
@@ -75,7 +81,11 @@ export async function startWorker({
     const dead = current;
     // Stop beating for the dead pool so its locked jobs count as abandoned and get released.
     await dead.heartbeat?.stop().catch(() => undefined);
-    void dead.runner.kill('replaced').catch(() => undefined);
+    void dead.runner
+      .kill('replaced')
+      .catch(() => undefined)
+      .then(() => dead.pool.end())
+      .catch(() => undefined);
     for (let delay = 500; !isStopping; delay = Math.min(delay * 2, 10_000)) {
       try {
         current = await boot();
@@ -100,6 +110,41 @@ export async function startWorker({
       await restarting;
       await current.runner.stop().catch(() => undefined);
       await current.heartbeat?.stop();
+      await current.pool.end();
+    },
+  };
+}
+
+/**
+ * The runner's connections, in a pool of our own. graphile-worker neither waits for the pool it makes
+ * to end nor keeps listening for its errors, so the app could stop its embedded Postgres under open
+ * connections and exit with code 1 on their errors. `end()` resolves once every connection is closed:
+ * pg's `pool.end()` resolves when it has asked them to close, not when they have.
+ */
+const CLOSE_TIMEOUT_MS = 5_000;
+
+function makeRunnerPool(connectionString: string, logger: Logger): { pool: pg.Pool; end(): Promise<void> } {
+  const pool = new pg.Pool({ connectionString, max: 10 });
+  const onError = (error: Error) => logger.warn({ err: error, component: 'worker' }, 'a job runner connection failed');
+  let open = 0;
+  let allClosed: (() => void) | undefined;
+  pool.on('error', onError);
+  pool.on('connect', (client) => {
+    open += 1;
+    client.on('error', onError);
+  });
+  pool.on('remove', () => {
+    open -= 1;
+    if (open === 0) allClosed?.();
+  });
+  return {
+    pool,
+    end: async () => {
+      const closed = open === 0 ? Promise.resolve() : new Promise<void>((resolve) => (allClosed = resolve));
+      await pool.end();
+      // A server that never answers must not hold the shutdown.
+      const gaveUp = await Promise.race([closed.then(() => false), sleep(CLOSE_TIMEOUT_MS, true, { ref: false })]);
+      if (gaveUp) logger.warn({ component: 'worker', open }, 'job runner connections still open after 5 s; stopping anyway');
     },
   };
 }
