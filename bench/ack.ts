@@ -17,7 +17,17 @@ import { contentCommand, newPlanButton, planSubmission } from './lib/slack.ts';
 import { median, ms, ratio, summarize, table, type Summary } from './lib/stats.ts';
 import { cpuBetween, cpuSnapshot } from './lib/machine.ts';
 
-export type AckOptions = { requests: number; concurrency: number; warmup: number; rounds: number };
+export type AckOptions = {
+  requests: number;
+  concurrency: number;
+  warmup: number;
+  rounds: number;
+  /** How long the fake Slack takes to answer views.open. */
+  slackLatencyMs: number;
+  label?: string;
+  /** Information only: its rows are INFO, not targets. */
+  whatIf?: boolean;
+};
 
 type Target = 'baseline' | 'stack' | 'ours';
 const TARGETS: readonly Target[] = ['baseline', 'stack', 'ours'];
@@ -33,33 +43,44 @@ const KINDS: Kind[] = [
 ];
 
 export async function runAckBenchmark(context: RunContext, options: AckOptions): Promise<BenchOutcome> {
-  const { requests, concurrency, warmup, rounds } = options;
+  const { requests, concurrency, warmup, rounds, slackLatencyMs, label = 'ack', whatIf = false } = options;
   context.log(
-    `\n## Ack latency: ${requests} requests of each kind at ${concurrency} concurrent, in ${rounds} rounds alternating with the baseline, after ${warmup} warm-up requests each; our app runs --role web`,
+    `\n## Ack latency${whatIf ? ` (${label})` : ''}: ${requests} requests of each kind at ${concurrency} concurrent, in ${rounds} rounds alternating with the baseline, after ${warmup} warm-up requests each; our app runs --role web; the fake Slack answers views.open after ${slackLatencyMs} ms`,
   );
   context.log('  baseline: a bare Bolt app on its own HTTPReceiver, answering with an empty ack(); for diagnosis, our HTTP stack (Hono + src/server) in front of the same empty-ack Bolt app');
-  const ours = await startBenchApp(context, { label: 'ack', role: 'web' });
+  const ours = await startBenchApp(context, { label, role: 'web', slackAnswerDelayMs: { 'views.open': slackLatencyMs } });
   const client = startLoadClient();
   let baseline: ChildHandle | undefined;
   let stack: ChildHandle | undefined;
   const rows: SummaryRow[] = [];
   try {
     const baselineOptions: BaselineOptions = { signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN };
-    baseline = await startChild(new URL('./lib/baseline-process.ts', import.meta.url), baselineOptions, { logFile: path.join(context.outDir, 'ack-baseline.log') });
-    stack = await startChild(new URL('./lib/stack-process.ts', import.meta.url), baselineOptions, { logFile: path.join(context.outDir, 'ack-stack.log') });
+    baseline = await startChild(new URL('./lib/baseline-process.ts', import.meta.url), baselineOptions, { logFile: path.join(context.outDir, `${label}-baseline.log`) });
+    stack = await startChild(new URL('./lib/stack-process.ts', import.meta.url), baselineOptions, { logFile: path.join(context.outDir, `${label}-stack.log`) });
     const servers: Record<Target, ChildHandle> = { baseline, stack, ours: ours.app };
     const detail: string[][] = [];
     const problems: string[] = [];
     let sequence = 0;
+    // Modal opens our app has been asked for so far: one per command or button press.
+    let opensExpected = 0;
+    const triggerIds = new WeakMap<SlackRequestBody, string>();
     const batch = (kind: Kind, count: number) =>
       Array.from({ length: count }, () => {
         sequence += 1;
-        return kind.make(ours.slack.issueTriggerId(), String(sequence));
+        const triggerId = ours.slack.issueTriggerId();
+        const request = kind.make(triggerId, String(sequence));
+        triggerIds.set(request, triggerId);
+        return request;
       });
+    // For our app's measured commands and button presses: when each left the load client, by trigger id.
+    const sentAtByTrigger = new Map<string, { kind: Kind['key']; sentAtEpochMs: number }>();
 
     // Warm both servers up on every kind first, then measure in interleaved rounds.
     for (const kind of KINDS) {
-      for (const target of TARGETS) await client.burst(servers[target].url, batch(kind, warmup), Math.min(10, concurrency));
+      for (const target of TARGETS) {
+        await client.burst(servers[target].url, batch(kind, warmup), Math.min(10, concurrency));
+        if (target === 'ours' && kind.key !== 'submission') opensExpected += warmup;
+      }
     }
     await sleep(1_000);
 
@@ -70,14 +91,21 @@ export async function runAckBenchmark(context: RunContext, options: AckOptions):
         for (const target of TARGETS) {
           const server = servers[target];
           const measured = batch(kind, requests);
-          // The app's after-ack work of the previous phase (views.open, chat.postMessage) must not overlap.
+          // The app's after-ack work of the previous phase (views.open, chat.postMessage) must not overlap:
+          // its modal opens must have reached Slack and been answered.
+          await ours.slack.waitFor((call) => call.method === 'views.open', 30_000, opensExpected);
+          await sleep(slackLatencyMs + 50);
           await waitForIdle(ours.app);
           await waitForIdle(server);
+          // Every burst starts on open connections: the waits between phases outlast the servers'
+          // keep-alive timeout (5 s), and new connections would be measured in some phases, not others.
+          await client.prime(server.url, concurrency);
           await server.stats(true);
           const parentCpu = process.cpuUsage();
           const cpuBefore = cpuSnapshot();
           const send = () => client.burst(server.url, measured, concurrency);
-          const results = target === 'ours' && round === 1 ? await profiled(context, server, `ack-${kind.key}`, send) : await send();
+          if (target === 'ours' && kind.key !== 'submission') opensExpected += requests;
+          const results = target === 'ours' && round === 1 ? await profiled(context, server, `${label}-${kind.key}`, send) : await send();
           const stats = await server.stats();
           const parent = process.cpuUsage(parentCpu);
           const window = cpuBetween(cpuBefore, cpuSnapshot());
@@ -99,6 +127,12 @@ export async function runAckBenchmark(context: RunContext, options: AckOptions):
             context.log(
               `    slowest: ${slowest.join('; ')}; load client: loop delay max ${ms(clientStats?.loopDelayMaxMs ?? 0)}, ${clientStats?.newConnections ?? 0} new connections`,
             );
+          }
+          if (target === 'ours') {
+            results.forEach((result, index) => {
+              const triggerId = triggerIds.get(measured[index]!);
+              if (triggerId && kind.key !== 'submission') sentAtByTrigger.set(triggerId, { kind: kind.key, sentAtEpochMs: result.sentAtEpochMs });
+            });
           }
           const key = `${kind.key}:${target}`;
           const entry = samples.get(key) ?? { p99: [], all: [], cpuMs: [], parentCpuMs: [] };
@@ -134,7 +168,7 @@ export async function runAckBenchmark(context: RunContext, options: AckOptions):
       cpuRows.push([kind.label, ms(cpu('ours'), 2), ms(cpu('stack'), 2), ms(cpu('baseline'), 2), ratio(cpu('ours') / cpu('baseline')), ms(median(of('ours').parentCpuMs), 2)]);
       rows.push(
         {
-          benchmark: 'ack',
+          benchmark: label,
           metric: `${kind.key} p99 vs bare Bolt`,
           value: ms(p99.ours),
           baseline: ms(p99.baseline),
@@ -142,9 +176,9 @@ export async function runAckBenchmark(context: RunContext, options: AckOptions):
           target: `≤ ${P99_RATIO_TARGETS[kind.key].toFixed(2)}×`,
           status: check(p99Ratio <= P99_RATIO_TARGETS[kind.key]),
         },
-        { benchmark: 'ack', metric: `${kind.key} p50 vs bare Bolt`, value: ms(summary.ours.p50), baseline: ms(summary.baseline.p50), ratio: ratio(summary.ours.p50 / summary.baseline.p50), target: '(info)', status: 'INFO' },
+        { benchmark: label, metric: `${kind.key} p50 vs bare Bolt`, value: ms(summary.ours.p50), baseline: ms(summary.baseline.p50), ratio: ratio(summary.ours.p50 / summary.baseline.p50), target: '(info)', status: 'INFO' },
         {
-          benchmark: 'ack',
+          benchmark: label,
           metric: `${kind.key} p99 vs Slack's 3 s`,
           value: ms(p99.ours),
           baseline: ms(SLACK_ACK_LIMIT_MS, 0),
@@ -174,13 +208,24 @@ export async function runAckBenchmark(context: RunContext, options: AckOptions):
       `\n  our app: ${plans} plans saved for ${expectedPlans} submissions, ${posted} root messages posted; ` +
         `views.open ${openedOk} ok of ${opened.length} for ${2 * expectedPlans} commands and button presses`,
     );
+    // What a person sees after a command or a press is the modal: Slack's views.open arrives after the ack.
+    const modalDelays = new Map<Kind['key'], number[]>();
+    for (const call of opened) {
+      const sent = sentAtByTrigger.get(String(call.args['trigger_id']));
+      if (sent) modalDelays.set(sent.kind, [...(modalDelays.get(sent.kind) ?? []), call.at - sent.sentAtEpochMs]);
+    }
+    for (const [kind, delays] of modalDelays) {
+      const summary = summarize(delays);
+      context.log(`  ${kind}: views.open reached Slack after the request left the client: p50 ${ms(summary.p50)}, p99 ${ms(summary.p99)}, max ${ms(summary.max)} (${delays.length} measured)`);
+      rows.push({ benchmark: label, metric: `${kind}: views.open p99 after the request`, value: ms(summary.p99), baseline: '', ratio: '', target: '(info)', status: 'INFO' });
+    }
     if (plans !== expectedPlans) problems.push(`expected ${expectedPlans} plans, found ${plans}`);
     if (openedOk !== 2 * expectedPlans) {
       problems.push(`expected ${2 * expectedPlans} modals opened, got ${openedOk} (${opened.filter((c) => c.outcome !== 'ok').map((c) => c.error).slice(0, 3).join(', ')})`);
     }
-    rows.push({ benchmark: 'ack', metric: 'all answered as expected', value: `${problems.length} problems`, baseline: '', ratio: '', target: '0', status: check(problems.length === 0) });
+    rows.push({ benchmark: label, metric: 'all answered as expected', value: `${problems.length} problems`, baseline: '', ratio: '', target: '0', status: check(problems.length === 0) });
     for (const problem of problems.slice(0, 10)) context.log(`  PROBLEM: ${problem}`);
-    return { name: 'ack', rows };
+    return { name: label, rows: whatIf ? rows.map((row) => ({ ...row, status: 'INFO' as const, target: row.target.startsWith('(') ? row.target : `(${row.target})` })) : rows };
   } finally {
     await client.close();
     await baseline?.stop();

@@ -5,12 +5,13 @@
 import { subscribe } from 'node:diagnostics_channel';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { SlackRequestBody } from '../../tests/support/slack-requests.ts';
-import { runConcurrent, timedSend, type Timed } from './slack.ts';
+import { primeConnections, runConcurrent, timedSend, type Timed } from './slack.ts';
 
 export type ClientRequest =
   | { type: 'burst'; url: string; requests: SlackRequestBody[]; concurrency: number }
   | { type: 'tick-start'; url: string; requests: SlackRequestBody[]; everyMs: number }
-  | { type: 'tick-stop' };
+  | { type: 'tick-stop' }
+  | { type: 'prime'; url: string; connections: number };
 /** How the load client itself fared during a burst: a stall here would show as slow requests. */
 export type BurstClientStats = { loopDelayMaxMs: number; newConnections: number };
 export type ClientReply = { type: 'timings'; results: Timed[]; client?: BurstClientStats };
@@ -32,6 +33,10 @@ process.on('message', (message: ClientRequest) => {
       loopDelay.disable();
       reply(results, { loopDelayMaxMs: loopDelay.max / 1e6, newConnections });
     });
+  } else if (message.type === 'prime') {
+    // A burst that follows finds its connections open, whatever its server's keep-alive timeout did
+    // to them meanwhile.
+    void primeConnections(message.url, message.connections).then(() => reply([]));
   } else if (message.type === 'tick-start') {
     const state = { stop: false, done: Promise.resolve<Timed[]>([]) };
     state.done = (async () => {

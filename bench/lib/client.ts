@@ -8,6 +8,8 @@ export type LoadClient = {
   burst(url: string, requests: SlackRequestBody[], concurrency: number): Promise<Timed[]>;
   /** The load client's own event-loop delay and new connections during the last burst. */
   lastBurstStats(): BurstClientStats | undefined;
+  /** Opens (or keeps open) `connections` connections to the server, with a request each that it answers 404. */
+  prime(url: string, connections: number): Promise<void>;
   startTicker(url: string, requests: SlackRequestBody[], everyMs: number): void;
   stopTicker(): Promise<Timed[]>;
   close(): Promise<void>;
@@ -35,6 +37,7 @@ export function startLoadClient(): LoadClient {
   return {
     burst: (url, requests, concurrency) => ask({ type: 'burst', url, requests, concurrency }),
     lastBurstStats: () => lastBurst,
+    prime: async (url, connections) => void (await ask({ type: 'prime', url, connections })),
     startTicker: (url, requests, everyMs) => void child.send({ type: 'tick-start', url, requests, everyMs } satisfies ClientRequest),
     stopTicker: () => ask({ type: 'tick-stop' }),
     close: async () => {

@@ -41,12 +41,21 @@ export async function startBenchApp(
     env = {},
     workerPollInterval,
     countStatements = false,
-  }: { label: string; role: 'all' | 'web' | 'worker'; env?: Record<string, string>; workerPollInterval?: number; countStatements?: boolean },
+    slackAnswerDelayMs = {},
+  }: {
+    label: string;
+    role: 'all' | 'web' | 'worker';
+    env?: Record<string, string>;
+    workerPollInterval?: number;
+    countStatements?: boolean;
+    /** How long the fake Slack takes to answer, per method (none unless given). */
+    slackAnswerDelayMs?: Record<string, number>;
+  },
 ): Promise<BenchApp> {
   const slug = label.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '');
   const started = await Promise.allSettled([
     // Trigger ids stay valid for 15 minutes: the load client gets them in batches before it sends.
-    startFakeSlack({ triggerValidityMs: 15 * 60_000 }),
+    startFakeSlack({ triggerValidityMs: 15 * 60_000, answerDelayMs: slackAnswerDelayMs }),
     startFakeOpenAI(),
     startFakeFirecrawl({ apiKey: FIRECRAWL_KEY }),
     createBenchDatabase(slug),

@@ -1,12 +1,28 @@
 import { performance } from 'node:perf_hooks';
+import { Agent, fetch } from 'undici';
 import { ACTIONS } from '../../src/bot/ids.ts';
 import { planModalSubmissionView, type PlanFormAnswers } from '../../tests/support/plan-modal-values.ts';
 import { KEYPHRASE } from '../../tests/support/scripted-author.ts';
 import { blockActionsBody, signSlackRequest, slashCommandBody, viewSubmissionBody, type SlackRequestBody } from '../../tests/support/slack-requests.ts';
 import { AUTHOR, ORIGIN_CHANNEL, PLAN_CHANNEL, SIGNING_SECRET, TEAM } from './constants.ts';
 
-/** `startedAt`: performance.now() in the load client when the request left. */
-export type Timed = { ms: number; startedAt: number; status: number; body: string; error?: string };
+/** `startedAt`: performance.now() in the load client when the request left; `sentAtEpochMs` the same on the wall clock. */
+export type Timed = { ms: number; startedAt: number; sentAtEpochMs: number; status: number; body: string; error?: string };
+
+/** The most requests the benchmarks keep in flight to one server. */
+export const MAX_CONCURRENCY = 50;
+
+// One connection per request in flight, at most: with no limit, a request sent the moment another
+// finished often found that connection not yet released and opened a new one, so bursts opened
+// between 0 and 80 connections, at random.
+const dispatcher = new Agent({ connections: MAX_CONCURRENCY });
+
+/** Opens (or keeps open) `connections` connections to the server, each with one GET it answers 404. */
+export async function primeConnections(baseUrl: string, connections: number): Promise<void> {
+  await Promise.all(
+    Array.from({ length: connections }, () => fetch(`${baseUrl}/bench-keepalive`, { dispatcher }).then((response) => response.arrayBuffer())),
+  );
+}
 
 /**
  * POSTs a signed Slack request and times it from just before the request leaves until the whole
@@ -15,12 +31,13 @@ export type Timed = { ms: number; startedAt: number; status: number; body: strin
 export async function timedSend(baseUrl: string, request: SlackRequestBody): Promise<Timed> {
   const headers = { 'Content-Type': request.contentType, ...signSlackRequest({ signingSecret: SIGNING_SECRET, body: request.body }) };
   const started = performance.now();
+  const sentAtEpochMs = performance.timeOrigin + started;
   try {
-    const response = await fetch(`${baseUrl}/slack/events`, { method: 'POST', headers, body: request.body });
+    const response = await fetch(`${baseUrl}/slack/events`, { method: 'POST', headers, body: request.body, dispatcher });
     const body = await response.text();
-    return { ms: performance.now() - started, startedAt: started, status: response.status, body };
+    return { ms: performance.now() - started, startedAt: started, sentAtEpochMs, status: response.status, body };
   } catch (error) {
-    return { ms: performance.now() - started, startedAt: started, status: 0, body: '', error: error instanceof Error ? error.message : String(error) };
+    return { ms: performance.now() - started, startedAt: started, sentAtEpochMs, status: 0, body: '', error: error instanceof Error ? error.message : String(error) };
   }
 }
 

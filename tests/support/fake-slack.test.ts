@@ -159,6 +159,25 @@ describe('fake Slack Web API with a real WebClient', () => {
     expect((unknown as WebAPIPlatformError).data.error).toBe('invalid_trigger_id');
   });
 
+  test('answerDelayMs holds back only the answer: the call is judged and recorded when it arrives', async () => {
+    const slow = await startFakeSlack({ now: () => clock, answerDelayMs: { 'views.open': 400 } });
+    try {
+      const slowClient = new WebClient('xoxb-test', { slackApiUrl: slow.url, logger: quietLogger });
+      const started = performance.now();
+      let isAnswered = false;
+      const opening = slowClient.views.open({ trigger_id: slow.issueTriggerId(), view: modal() }).finally(() => {
+        isAnswered = true;
+      });
+      const [call] = await slow.waitFor((candidate) => candidate.method === 'views.open', 5000);
+      expect(call?.outcome).toBe('ok');
+      expect(isAnswered).toBe(false);
+      expect((await opening).ok).toBe(true);
+      expect(performance.now() - started).toBeGreaterThanOrEqual(400);
+    } finally {
+      await slow.close();
+    }
+  });
+
   test('views are validated, updated in place and published', async () => {
     const invalid = await rejectionOf(client.views.open({ trigger_id: fake.issueTriggerId(), view: modal('A title longer than 24 chars') }));
     expect((invalid as WebAPIPlatformError).data).toMatchObject({

@@ -41,6 +41,11 @@ export interface FakeSlackOptions {
   scopes?: readonly string[];
   /** A free workspace: canvases must be tabbed in a channel, one per channel. */
   isFreeTeam?: boolean;
+  /**
+   * How long Slack takes to answer, per method, in ms (none by default). The call is judged and
+   * recorded when it arrives, as Slack does; only the answer waits.
+   */
+  answerDelayMs?: Readonly<Record<string, number>>;
   port?: number;
 }
 
@@ -256,6 +261,10 @@ function send(res: ServerResponse, status: number, body: Json | string, headers:
 }
 
 function sendText(res: ServerResponse, status: number, text: string, contentType: string, headers: Record<string, string> = {}): void {
+  sendTextNow(res, status, text, contentType, headers);
+}
+
+function sendTextNow(res: ServerResponse, status: number, text: string, contentType: string, headers: Record<string, string>): void {
   res.writeHead(status, { 'content-type': contentType, ...headers });
   res.end(text);
 }
@@ -331,6 +340,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     now = Date.now,
     triggerValidityMs = 3000,
     maxMessageBlocksJsonChars = BLOCK_KIT_LIMITS.messageBlocksJson,
+    answerDelayMs = {},
     port = 0,
   } = options;
   let isFreeTeam = options.isFreeTeam ?? false;
@@ -957,6 +967,11 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     };
     calls.push(call);
 
+    const delayMs = answerDelayMs[method] ?? 0;
+    const sendText = (res: ServerResponse, status: number, text: string, contentType: string, headers: Record<string, string>) => {
+      if (delayMs > 0) setTimeout(() => sendTextNow(res, status, text, contentType, headers), delayMs);
+      else sendTextNow(res, status, text, contentType, headers);
+    };
     const answer = (status: number, response: Json | string, headers: Record<string, string> = {}) => {
       call.status = status;
       if (typeof response === 'string') {
