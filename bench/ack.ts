@@ -31,15 +31,15 @@ export type AckOptions = {
 
 type Target = 'baseline' | 'stack' | 'ours';
 const TARGETS: readonly Target[] = ['baseline', 'stack', 'ours'];
-type Kind = { key: 'command' | 'button' | 'submission'; label: string; make: (triggerId: string, id: string) => SlackRequestBody };
+type Kind = { key: 'command' | 'button' | 'submission'; label: string; opensModal: boolean; make: (triggerId: string, id: string) => SlackRequestBody };
 
 /** A submission saves a plan before its ack, so it may take longer than an empty ack; the others may not. */
 const P99_RATIO_TARGETS: Record<Kind['key'], number> = { command: 2, button: 2, submission: 3 };
 
 const KINDS: Kind[] = [
-  { key: 'command', label: 'slash command /content (opens a modal)', make: (triggerId) => contentCommand(triggerId) },
-  { key: 'button', label: 'button new_plan (opens a modal)', make: (triggerId) => newPlanButton(triggerId) },
-  { key: 'submission', label: 'view_submission (saves a plan)', make: (_triggerId, id) => planSubmission(`V0ACK${id}`) },
+  { key: 'command', label: 'slash command /content (opens a modal)', opensModal: true, make: (triggerId) => contentCommand(triggerId) },
+  { key: 'button', label: 'button new_plan (opens a modal)', opensModal: true, make: (triggerId) => newPlanButton(triggerId) },
+  { key: 'submission', label: 'view_submission (saves a plan)', opensModal: false, make: (_triggerId, id) => planSubmission(`V0ACK${id}`) },
 ];
 
 export async function runAckBenchmark(context: RunContext, options: AckOptions): Promise<BenchOutcome> {
@@ -79,7 +79,7 @@ export async function runAckBenchmark(context: RunContext, options: AckOptions):
     for (const kind of KINDS) {
       for (const target of TARGETS) {
         await client.burst(servers[target].url, batch(kind, warmup), Math.min(10, concurrency));
-        if (target === 'ours' && kind.key !== 'submission') opensExpected += warmup;
+        if (target === 'ours' && kind.opensModal) opensExpected += warmup;
       }
     }
     await sleep(1_000);
@@ -104,7 +104,7 @@ export async function runAckBenchmark(context: RunContext, options: AckOptions):
           const parentCpu = process.cpuUsage();
           const cpuBefore = cpuSnapshot();
           const send = () => client.burst(server.url, measured, concurrency);
-          if (target === 'ours' && kind.key !== 'submission') opensExpected += requests;
+          if (target === 'ours' && kind.opensModal) opensExpected += requests;
           const results = target === 'ours' && round === 1 ? await profiled(context, server, `${label}-${kind.key}`, send) : await send();
           const stats = await server.stats();
           const parent = process.cpuUsage(parentCpu);
@@ -131,7 +131,7 @@ export async function runAckBenchmark(context: RunContext, options: AckOptions):
           if (target === 'ours') {
             results.forEach((result, index) => {
               const triggerId = triggerIds.get(measured[index]!);
-              if (triggerId && kind.key !== 'submission') sentAtByTrigger.set(triggerId, { kind: kind.key, sentAtEpochMs: result.sentAtEpochMs });
+              if (triggerId && kind.opensModal) sentAtByTrigger.set(triggerId, { kind: kind.key, sentAtEpochMs: result.sentAtEpochMs });
             });
           }
           const key = `${kind.key}:${target}`;

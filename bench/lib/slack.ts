@@ -9,8 +9,8 @@ import { AUTHOR, ORIGIN_CHANNEL, PLAN_CHANNEL, SIGNING_SECRET, TEAM } from './co
 /** `startedAt`: performance.now() in the load client when the request left; `sentAtEpochMs` the same on the wall clock. */
 export type Timed = { ms: number; startedAt: number; sentAtEpochMs: number; status: number; body: string; error?: string };
 
-/** The most requests the benchmarks keep in flight to one server. */
-export const MAX_CONCURRENCY = 50;
+/** The most requests the benchmarks keep in flight to one server (the ack benchmark's 50). */
+const MAX_CONCURRENCY = 50;
 
 // One connection per request in flight, at most: with no limit, a request sent the moment another
 // finished often found that connection not yet released and opened a new one, so bursts opened

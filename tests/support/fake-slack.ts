@@ -261,10 +261,6 @@ function send(res: ServerResponse, status: number, body: Json | string, headers:
 }
 
 function sendText(res: ServerResponse, status: number, text: string, contentType: string, headers: Record<string, string> = {}): void {
-  sendTextNow(res, status, text, contentType, headers);
-}
-
-function sendTextNow(res: ServerResponse, status: number, text: string, contentType: string, headers: Record<string, string>): void {
   res.writeHead(status, { 'content-type': contentType, ...headers });
   res.end(text);
 }
@@ -968,16 +964,16 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     calls.push(call);
 
     const delayMs = answerDelayMs[method] ?? 0;
-    const sendText = (res: ServerResponse, status: number, text: string, contentType: string, headers: Record<string, string>) => {
-      if (delayMs > 0) setTimeout(() => sendTextNow(res, status, text, contentType, headers), delayMs);
-      else sendTextNow(res, status, text, contentType, headers);
+    const sendAnswer = (status: number, text: string, contentType: string, headers: Record<string, string>) => {
+      if (delayMs > 0) setTimeout(() => sendText(res, status, text, contentType, headers), delayMs);
+      else sendText(res, status, text, contentType, headers);
     };
     const answer = (status: number, response: Json | string, headers: Record<string, string> = {}) => {
       call.status = status;
       if (typeof response === 'string') {
         call.outcome = 'http_error';
         call.error = `http_${status}`;
-        return sendText(res, status, response, 'text/plain; charset=utf-8', headers);
+        return sendAnswer(status, response, 'text/plain; charset=utf-8', headers);
       }
       call.outcome = status === 429 ? 'rate_limited' : response.ok === true ? 'ok' : 'error';
       call.error = response.ok === true ? undefined : String(response.error);
@@ -986,7 +982,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       const text = JSON.stringify(response);
       let recorded: Json | undefined;
       Object.defineProperty(call, 'response', { enumerable: true, configurable: true, get: () => (recorded ??= JSON.parse(text) as Json) });
-      sendText(res, status, text, 'application/json; charset=utf-8', headers);
+      sendAnswer(status, text, 'application/json; charset=utf-8', headers);
     };
 
     if (fields === 'invalid_json') return answer(200, fail('invalid_json'));
