@@ -66,8 +66,9 @@ export async function startWorker({
       pollInterval,
       preset: { worker: { completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
       logger: toGraphileLogger(logger),
-    }).catch(async (error: unknown) => {
-      await pool.end();
+    }).catch((error: unknown) => {
+      // Not awaited: a restart should not wait for a failed attempt's connections to close.
+      void pool.end().catch(() => undefined);
       throw error;
     });
     const heartbeat = poolId ? startHeartbeat({ sql, poolId, logger, intervalMs: heartbeatIntervalMs, staleAfterMs }) : undefined;
@@ -119,11 +120,10 @@ export async function startWorker({
  * The runner's connections, in a pool of our own. graphile-worker neither waits for the pool it makes
  * to end nor keeps listening for its errors, so the app could stop its embedded Postgres under open
  * connections and exit with code 1 on their errors. `end()` resolves once every connection is closed:
- * pg's `pool.end()` resolves when it has asked them to close, not when they have.
+ * pg's `pool.end()` resolves when it has asked them to close, not when they have. A connection never
+ * released or a server that never answers holds it for `closeTimeoutMs` at most.
  */
-const CLOSE_TIMEOUT_MS = 5_000;
-
-function makeRunnerPool(connectionString: string, logger: Logger): { pool: pg.Pool; end(): Promise<void> } {
+export function makeRunnerPool(connectionString: string, logger: Logger, { closeTimeoutMs = 5_000 }: { closeTimeoutMs?: number } = {}): { pool: pg.Pool; end(): Promise<void> } {
   const pool = new pg.Pool({ connectionString, max: 10 });
   const onError = (error: Error) => logger.warn({ err: error, component: 'worker' }, 'a job runner connection failed');
   let open = 0;
@@ -141,10 +141,9 @@ function makeRunnerPool(connectionString: string, logger: Logger): { pool: pg.Po
     pool,
     end: async () => {
       const closed = open === 0 ? Promise.resolve() : new Promise<void>((resolve) => (allClosed = resolve));
-      await pool.end();
-      // A server that never answers must not hold the shutdown.
-      const gaveUp = await Promise.race([closed.then(() => false), sleep(CLOSE_TIMEOUT_MS, true, { ref: false })]);
-      if (gaveUp) logger.warn({ component: 'worker', open }, 'job runner connections still open after 5 s; stopping anyway');
+      const ended = Promise.all([pool.end(), closed]).then(() => false);
+      const gaveUp = await Promise.race([ended, sleep(closeTimeoutMs, true, { ref: false })]);
+      if (gaveUp) logger.warn({ component: 'worker', open, closeTimeoutMs }, 'job runner connections still open; stopping anyway');
     },
   };
 }

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { startWorker } from '../../src/jobs/runner.ts';
+import { makeRunnerPool, startWorker } from '../../src/jobs/runner.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 
 let database: TestDatabase;
@@ -54,4 +54,19 @@ test.each([1, 2, 3, 4, 5])('after stop() resolves, Postgres ending every connect
   await database.sql`select pg_terminate_backend(pid) from pg_stat_activity where application_name = ${applicationName}`;
   await new Promise((resolve) => setTimeout(resolve, 300));
   expect(warnings).toEqual([]);
+});
+
+test('ending the runner pool gives up after its timeout when a connection is never released', async () => {
+  const warnings: string[] = [];
+  const logger = pino({ level: 'warn' }, new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      warnings.push((JSON.parse(chunk.toString()) as { msg: string }).msg);
+      done();
+    },
+  }));
+  const { pool, end } = makeRunnerPool(database.url, logger, { closeTimeoutMs: 300 });
+  const leaked = await pool.connect();
+  await end();
+  expect(warnings).toEqual(['job runner connections still open; stopping anyway']);
+  leaked.release();
 });
