@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { and, desc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { AppError } from '../errors.ts';
 import { INITIAL_PLAN_STATUS, type PlanStatus } from '../domain/plan-states.ts';
@@ -23,7 +23,8 @@ export type NewPlanFields = Pick<
  * app: the first numbers the plan and applies the hourly limit in one atomic update of the
  * workspace's counter row (so simultaneous submissions cannot slip past the limit, and a refused or
  * repeated one takes no number); the second saves the plan, its audit row and its jobs together. If
- * the second fails, its number stays unused.
+ * the second fails, its number stays unused. The plan's id comes from its workspace and sourceKey
+ * (`planIdFor`), so the first statement finds a repeat by primary key.
  */
 export async function createPlan(
   db: Database,
@@ -45,9 +46,9 @@ export async function createPlan(
   },
 ): Promise<{ plan: Pick<Plan, 'id' | 'number'>; isNew: boolean }> {
   const minute = unixMinute(now);
-  const [counter] = await takePlanNumber(db).execute({ teamId, sourceKey, hourlyLimit, minute: String(minute), oldestMinute: minute - WINDOW_MINUTES + 1 });
+  const id = planIdFor(teamId, sourceKey);
+  const [counter] = await takePlanNumber(db).execute({ id, teamId, hourlyLimit, minute: String(minute), oldestMinute: minute - WINDOW_MINUTES + 1 });
   if (!counter) return existingOrRateLimited(db, { teamId, sourceKey, hourlyLimit, now });
-  const id = randomUUID();
   try {
     const [saved] = await savePlan(db).execute({
       ...fields(settingsFromJson(teamId, counter.settings)),
@@ -69,6 +70,21 @@ export async function createPlan(
 const placeholder = sql.placeholder;
 
 /**
+ * The id of the plan made from `sourceKey` in a workspace: a name-based UUID (version 5, RFC 9562),
+ * the same for every repeat of one submission.
+ */
+export function planIdFor(teamId: string, sourceKey: string): string {
+  const hash = createHash('sha1').update(PLAN_ID_NAMESPACE).update(`${teamId}\n${sourceKey}`).digest();
+  hash[6] = (hash[6]! & 0x0f) | 0x50;
+  hash[8] = (hash[8]! & 0x3f) | 0x80;
+  const hex = hash.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** The namespace of plan ids: a random UUID fixed once for this app, as its 16 bytes. */
+const PLAN_ID_NAMESPACE = Buffer.from('5c1e0b7a8f3d4e2b9a6c0d1e2f3a4b5c', 'hex');
+
+/**
  * The workspace's next plan number, taken only while fewer than `hourlyLimit` plans were started in
  * this minute and the 59 before it, and no plan has `sourceKey` yet. The check and the increment
  * are one statement on the counter row: a racing submission waits for the row and is then judged on
@@ -86,7 +102,9 @@ const takePlanNumber = preparedPerDatabase((db) => {
   const keptMinutes = sql`(select coalesce(jsonb_object_agg(key, value), '{}'::jsonb) from jsonb_each(${planCounters.startsPerMinute}) where ${inWindow})`;
   const startsInWindow = sql`(select coalesce(sum(value::int), 0) from jsonb_each_text(${planCounters.startsPerMinute}) where ${inWindow})`;
   const thisMinute = sql`${placeholder('minute')}::text`;
-  const isRepeated = sql`exists (select 1 from ${contentPlans} where ${contentPlans.teamId} = ${placeholder('teamId')} and ${contentPlans.sourceKey} = ${placeholder('sourceKey')})`;
+  // By primary key, the one index on the id: by (team_id, source_key), a database whose statistics
+  // were never gathered could plan it on (team_id, created_at) and read all of the workspace's plans.
+  const isRepeated = sql`exists (select 1 from ${contentPlans} where ${contentPlans.id} = ${placeholder('id')})`;
   return db
     .insert(planCounters)
     .values({ teamId: placeholder('teamId'), lastNumber: 1, startsPerMinute: sql`jsonb_build_object(${thisMinute}, 1)` })

@@ -1,11 +1,12 @@
 import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, expect, test } from 'vitest';
 import { makeDatabase } from '../../src/db/client.ts';
-import { createPlan, startPlans, type NewPlanFields } from '../../src/db/plans.ts';
+import { createPlan, startPlans } from '../../src/db/plans.ts';
 import { LEFT_IN_OUTBOX_AFTER_MS, makePlanStarter, makeStartWaitingPlans } from '../../src/jobs/plan-starter.ts';
 import { newPlanJobs } from '../../src/jobs/queue.ts';
 import type { JobHelpers } from 'graphile-worker';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { newPlanFields } from '../support/plan-fields.ts';
 
 const TEAM = 'T_OUTBOX';
 const logger = pino({ level: 'silent' });
@@ -20,20 +21,7 @@ beforeEach(async () => {
   await database.sql`delete from graphile_worker._private_jobs`;
 });
 
-const FIELDS: NewPlanFields = {
-  authorId: 'U_AUTHOR',
-  topic: 'Outbox topic',
-  keyphrase: 'outbox',
-  keywords: [],
-  audience: null,
-  tone: null,
-  channels: ['blog'],
-  competitorUrls: [],
-  brief: null,
-  skipResearch: false,
-  postChannelId: 'C_PLANS',
-  settings: {},
-};
+const FIELDS = newPlanFields({ topic: 'Outbox topic', keyphrase: 'outbox' });
 
 async function savePlan(): Promise<string> {
   submissions += 1;
