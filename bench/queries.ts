@@ -88,7 +88,7 @@ export async function runQueriesBenchmark(context: RunContext, { submissions = 1
   // Saving is two single-statement writes (number + limit + settings, then plan + audit + outbox); any
   // multi-statement transaction around them would be counted whole instead.
   const savingStatements = [...perSubmission]
-    .filter(([text]) => /insert into "plan_counters"|with "new_plan"/.test(text))
+    .filter(([text]) => /insert into "plan_counters"|insert into "content_plans"/.test(text))
     .reduce((sum, [, n]) => sum + n, 0);
   const saving = Math.max(savingStatements / submissions, ...submissionTransactions.map((statements) => statements.length));
   context.log(

@@ -9,6 +9,7 @@ import { isDatabaseReachable, makeDatabase, type DatabaseHandle } from './db/cli
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.ts';
 import { makeInstallationStore } from './db/installations.ts';
 import { migrateDatabase } from './db/migrate.ts';
+import { makePlanSaver } from './db/plan-saver.ts';
 import { startSettingsCache } from './db/settings-cache.ts';
 import { isAppError } from './errors.ts';
 import { makePlanStarter } from './jobs/plan-starter.ts';
@@ -161,6 +162,7 @@ export async function startApp({
     let receiver: HonoSlackReceiver | undefined;
     if (config.role !== 'worker') {
       const bolt = makeBoltApp({ config, logger, receiver: (receiver = makeReceiver(config, logger)), installationStore, slackIdentity });
+      const planSaver = makePlanSaver(database.db);
       const planStarter = makePlanStarter({ db: database.db, logger });
       const settingsCache = await startSettingsCache({ db: database.db, sql: database.sql });
       stops.push(() => settingsCache.stop());
@@ -170,6 +172,7 @@ export async function startApp({
         db: database.db,
         logger,
         enqueue,
+        planSaver,
         planStarter,
         settingsCache,
         envApprovers: config.slack.approvers,

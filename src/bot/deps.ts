@@ -2,6 +2,7 @@ import type { NetworksConfig } from '../config.ts';
 import type { Logger } from 'pino';
 import type { EncryptionKeys } from '../crypto.ts';
 import type { Database } from '../db/client.ts';
+import type { PlanSaver } from '../db/plan-saver.ts';
 import type { SettingsCache } from '../db/settings-cache.ts';
 import type { PlanStarter } from '../jobs/plan-starter.ts';
 import type { EnqueueJob } from '../jobs/queue.ts';
@@ -14,6 +15,8 @@ export type BotDeps = {
   db: Database;
   logger: Logger;
   enqueue: EnqueueJob;
+  /** Saves a submitted plan before the submission's ack, with the others of its workspace that arrive meanwhile. */
+  planSaver: PlanSaver;
   /** Queues a new plan's first jobs after the submission's ack. */
   planStarter: PlanStarter;
   /** Workspace settings in memory, dropped on every change: only for prefilling the plan modal. */

@@ -21,29 +21,27 @@ export function addJobSql(task: string, payload: unknown, options: EnqueueOption
   )).id`;
 }
 
-/** A job to enqueue, as data: a statement can add a list of these through one parameter (`jobSpecsJson`). */
+/** A job to enqueue, as data: a statement can add a list of these through one parameter (`jobSpecsRows` as JSON). */
 export type JobSpec = { task: string; payload: unknown; options?: Omit<EnqueueOptions, 'jobKeyMode'> };
 
 export function addJobSpecSql({ task, payload, options }: JobSpec): SQL {
   return addJobSql(task, payload, options);
 }
 
-/** The JSON that `addJobsFromOutboxSql` reads back (jsonb_to_recordset of these columns). */
-export function jobSpecsJson(jobs: readonly JobSpec[]): string {
-  return JSON.stringify(
-    jobs.map(({ task, payload, options = {} }) => ({
-      task,
-      payload,
-      queue_name: options.queueName ?? null,
-      run_at: options.runAt?.toISOString() ?? null,
-      max_attempts: options.maxAttempts ?? null,
-      job_key: options.jobKey ?? null,
-    })),
-  );
+/** The rows that `addJobsFromOutboxSql` reads back as JSON (jsonb_to_recordset of these columns). */
+export function jobSpecsRows(jobs: readonly JobSpec[]) {
+  return jobs.map(({ task, payload, options = {} }) => ({
+    task,
+    payload,
+    queue_name: options.queueName ?? null,
+    run_at: options.runAt?.toISOString() ?? null,
+    max_attempts: options.maxAttempts ?? null,
+    job_key: options.jobKey ?? null,
+  }));
 }
 
 /**
- * SQL that adds every job listed in the `jobs` column (from `jobSpecsJson`) of `rows` with one call
+ * SQL that adds every job listed in the `jobs` column (`jobSpecsRows` as JSON) of `rows` with one call
  * of graphile-worker's `add_jobs`, and selects how many it added, `added`. With no job it selects no
  * row and makes no call: each call costs about a millisecond of the database's time, however many
  * jobs it adds.

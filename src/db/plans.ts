@@ -3,7 +3,7 @@ import { and, desc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { AppError } from '../errors.ts';
 import { INITIAL_PLAN_STATUS, type PlanStatus } from '../domain/plan-states.ts';
 import { preparedPerDatabase, type Database, type Executor } from './client.ts';
-import { addJobsFromOutboxSql, jobSpecsJson, type JobSpec } from './jobs-sql.ts';
+import { addJobsFromOutboxSql, jobSpecsRows, type JobSpec } from './jobs-sql.ts';
 import { settingsFromJson, workspaceSettingsJsonSql, type WorkspaceSettings } from './settings.ts';
 import { contentPlans, planCounters, planJobOutbox } from './schema.ts';
 
@@ -13,6 +13,18 @@ export type NewPlanFields = Pick<
   typeof contentPlans.$inferSelect,
   'authorId' | 'topic' | 'keyphrase' | 'keywords' | 'audience' | 'tone' | 'channels' | 'competitorUrls' | 'brief' | 'skipResearch' | 'postChannelId' | 'settings'
 >;
+
+/** One submission of the plan form, as `createPlan` and `makePlanSaver` take it. */
+export type PlanRequest = {
+  teamId: string;
+  sourceKey: string;
+  /** The plan's fields, given the workspace's settings (read in the statement that numbers the plan). */
+  fields: (settings: WorkspaceSettings) => NewPlanFields;
+  firstJobs: (plan: { id: string; teamId: string }) => JobSpec[];
+  hourlyLimit: number;
+  now: Date;
+};
+export type CreatedPlan = { plan: Pick<Plan, 'id' | 'number'>; isNew: boolean };
 
 /**
  * Saves a plan, its audit row and its first jobs, which wait in the outbox until `startPlans` adds
@@ -26,45 +38,60 @@ export type NewPlanFields = Pick<
  * the second fails, its number stays unused. The plan's id comes from its workspace and sourceKey
  * (`planIdFor`), so the first statement finds a repeat by primary key.
  */
-export async function createPlan(
-  db: Database,
-  {
-    teamId,
-    sourceKey,
-    fields,
-    firstJobs,
-    hourlyLimit,
-    now,
-  }: {
-    teamId: string;
-    sourceKey: string;
-    /** The plan's fields, given the workspace's settings (read in the statement that numbers the plan). */
-    fields: (settings: WorkspaceSettings) => NewPlanFields;
-    firstJobs: (plan: { id: string; teamId: string }) => JobSpec[];
-    hourlyLimit: number;
-    now: Date;
-  },
-): Promise<{ plan: Pick<Plan, 'id' | 'number'>; isNew: boolean }> {
-  const minute = unixMinute(now);
-  const id = planIdFor(teamId, sourceKey);
-  const [counter] = await takePlanNumber(db).execute({ id, teamId, hourlyLimit, minute: String(minute), oldestMinute: minute - WINDOW_MINUTES + 1 });
-  if (!counter) return existingOrRateLimited(db, { teamId, sourceKey, hourlyLimit, now });
+export async function createPlan(db: Database, request: PlanRequest): Promise<CreatedPlan> {
+  const { teamId, sourceKey, hourlyLimit, now } = request;
+  const numbered = await numberPlans(db, { teamId, ids: [planIdFor(teamId, sourceKey)], hourlyLimit, now });
+  if (!numbered) return existingOrRateLimited(db, { teamId, sourceKey, hourlyLimit, now });
   try {
-    const [saved] = await savePlan(db).execute({
-      ...fields(settingsFromJson(teamId, counter.settings)),
-      id,
-      teamId,
-      sourceKey,
-      number: counter.number,
-      jobs: jobSpecsJson(firstJobs({ id, teamId })),
-    });
+    const [saved] = await savePlans(db, [request], numbered);
     if (!saved) throw new AppError('INTERNAL', 'could not save the plan');
-    return { plan: saved, isNew: true };
+    return saved;
   } catch (error) {
     const raced = isUniqueViolation(error) ? await findPlanBySourceKey(db, teamId, sourceKey) : undefined;
     if (raced) return { plan: raced, isNew: false };
     throw error;
   }
+}
+
+/**
+ * Creates the plans of several submissions to one workspace, which `createPlan` would create one by
+ * one, with the same two statements as one. Resolves once they are numbered, to their save: all of
+ * them are numbered, or none is and it resolves to undefined (one is a repeat, or together they would
+ * pass the hourly limit), and the caller then creates each with `createPlan`. The requests share the
+ * first one's workspace, hourly limit and time, and have distinct sourceKeys.
+ */
+export async function createPlans(db: Database, requests: readonly [PlanRequest, ...PlanRequest[]]): Promise<{ saved: Promise<CreatedPlan[]> } | undefined> {
+  const { teamId, hourlyLimit, now } = requests[0];
+  const numbered = await numberPlans(db, { teamId, ids: requests.map((request) => planIdFor(teamId, request.sourceKey)), hourlyLimit, now });
+  return numbered && { saved: savePlans(db, requests, numbered) };
+}
+
+type NumberedPlans = { teamId: string; ids: readonly string[]; firstNumber: number; settings: WorkspaceSettings };
+
+async function numberPlans(
+  db: Database,
+  { teamId, ids, hourlyLimit, now }: { teamId: string; ids: readonly string[]; hourlyLimit: number; now: Date },
+): Promise<NumberedPlans | undefined> {
+  const minute = unixMinute(now);
+  const [counter] = await takePlanNumbers(db).execute({ ids, count: ids.length, teamId, hourlyLimit, minute: String(minute), oldestMinute: minute - WINDOW_MINUTES + 1 });
+  return counter && { teamId, ids, firstNumber: counter.lastNumber - ids.length + 1, settings: settingsFromJson(teamId, counter.settings) };
+}
+
+async function savePlans(db: Database, requests: readonly PlanRequest[], { teamId, ids, firstNumber, settings }: NumberedPlans): Promise<CreatedPlan[]> {
+  const rows = requests.map((request, index) => {
+    const id = ids[index]!;
+    const plan: SubmittedPlan = { ...request.fields(settings), id, teamId, sourceKey: request.sourceKey, number: firstNumber + index };
+    const row: Record<string, unknown> = { [OUTBOX_JOBS]: jobSpecsRows(request.firstJobs({ id, teamId })) };
+    for (const key of SUBMITTED_COLUMNS) row[contentPlans[key].name] = plan[key];
+    return row;
+  });
+  const saved = await savePlanRows(db).execute({ plans: JSON.stringify(rows) });
+  const byId = new Map(saved.map((plan) => [plan.id, plan]));
+  return ids.map((id) => {
+    const plan = byId.get(id);
+    if (!plan) throw new AppError('INTERNAL', 'could not save the plan');
+    return { plan, isNew: true };
+  });
 }
 
 const placeholder = sql.placeholder;
@@ -85,43 +112,44 @@ export function planIdFor(teamId: string, sourceKey: string): string {
 const PLAN_ID_NAMESPACE = Buffer.from('5c1e0b7a8f3d4e2b9a6c0d1e2f3a4b5c', 'hex');
 
 /**
- * The workspace's next plan number, taken only while fewer than `hourlyLimit` plans were started in
- * this minute and the 59 before it, and no plan has `sourceKey` yet. The check and the increment
- * are one statement on the counter row: a racing submission waits for the row and is then judged on
- * its new contents. The window is kept as counts per minute, so the locked update is as cheap with a
- * limit of 10,000 as with 30.
+ * The workspace's next `count` plan numbers, taken only while the plans of `ids` fit in the hourly
+ * limit (`hourlyLimit` plans in this minute and the 59 before it) and none of them is saved yet. The
+ * check and the increment are one statement on the counter row: a racing submission waits for the
+ * row and is then judged on its new contents. The window is kept as counts per minute, so the locked
+ * update is as cheap with a limit of 10,000 as with 30.
  *
  * The row stays locked until the commit, so the update commits without waiting for its WAL to reach
  * the disk (synchronous_commit off, for this transaction only): a burst of one workspace's
  * submissions is then about five times faster. Nothing is lost that was promised: the save that
  * follows commits synchronously, and flushing its commit flushes this earlier one too, so a saved
- * plan's number is always durable. A crash in between loses only a number no plan used.
+ * plan's number is always durable. A crash in between loses only numbers no plan used.
  */
-const takePlanNumber = preparedPerDatabase((db) => {
+const takePlanNumbers = preparedPerDatabase((db) => {
+  const count = sql`${placeholder('count')}::int`;
   const inWindow = sql`${placeholder('oldestMinute')}::bigint <= key::bigint`;
   const keptMinutes = sql`(select coalesce(jsonb_object_agg(key, value), '{}'::jsonb) from jsonb_each(${planCounters.startsPerMinute}) where ${inWindow})`;
   const startsInWindow = sql`(select coalesce(sum(value::int), 0) from jsonb_each_text(${planCounters.startsPerMinute}) where ${inWindow})`;
   const thisMinute = sql`${placeholder('minute')}::text`;
   // By primary key, the one index on the id: by (team_id, source_key), a database whose statistics
   // were never gathered could plan it on (team_id, created_at) and read all of the workspace's plans.
-  const isRepeated = sql`exists (select 1 from ${contentPlans} where ${contentPlans.id} = ${placeholder('id')})`;
+  const isRepeated = sql`exists (select 1 from ${contentPlans} where ${contentPlans.id} = any(${placeholder('ids')}::uuid[]))`;
   return db
     .insert(planCounters)
-    .values({ teamId: placeholder('teamId'), lastNumber: 1, startsPerMinute: sql`jsonb_build_object(${thisMinute}, 1)` })
+    .select(sql`select ${placeholder('teamId')}::text, ${count}, jsonb_build_object(${thisMinute}, ${count}) where ${count} <= ${placeholder('hourlyLimit')}::int and not ${isRepeated}`)
     .onConflictDoUpdate({
       target: planCounters.teamId,
       set: {
-        lastNumber: sql`${planCounters.lastNumber} + 1`,
-        startsPerMinute: sql`${keptMinutes} || jsonb_build_object(${thisMinute}, coalesce((${planCounters.startsPerMinute} ->> ${thisMinute})::int, 0) + 1)`,
+        lastNumber: sql`${planCounters.lastNumber} + ${count}`,
+        startsPerMinute: sql`${keptMinutes} || jsonb_build_object(${thisMinute}, coalesce((${planCounters.startsPerMinute} ->> ${thisMinute})::int, 0) + ${count})`,
       },
-      setWhere: sql`${startsInWindow} < ${placeholder('hourlyLimit')} and not ${isRepeated}`,
+      setWhere: sql`${startsInWindow} + ${count} <= ${placeholder('hourlyLimit')}::int`,
     })
     .returning({
-      number: planCounters.lastNumber,
+      lastNumber: planCounters.lastNumber,
       settings: workspaceSettingsJsonSql(sql`${placeholder('teamId')}`),
       commitsWithoutWaiting: sql<string>`set_config('synchronous_commit', 'off', true)`,
     })
-    .prepare('take_plan_number');
+    .prepare('take_plan_numbers');
 });
 
 const WINDOW_MINUTES = 60;
@@ -136,48 +164,54 @@ export function startsInLastHour(startsPerMinute: Record<string, number>, now: D
   return Object.entries(startsPerMinute).reduce((sum, [minute, starts]) => (Number(minute) >= oldest ? sum + starts : sum), 0);
 }
 
-/** The plan, its `plan_created` audit row and its first jobs (`jobSpecsJson`) in the outbox, in one statement. */
-const savePlan = preparedPerDatabase((db) => {
-  const newPlan = db.$with('new_plan').as(
-    db
-      .insert(contentPlans)
-      .values({
-        id: placeholder('id'),
-        teamId: placeholder('teamId'),
-        sourceKey: placeholder('sourceKey'),
-        number: placeholder('number'),
-        authorId: placeholder('authorId'),
-        topic: placeholder('topic'),
-        keyphrase: placeholder('keyphrase'),
-        keywords: placeholder('keywords'),
-        audience: placeholder('audience'),
-        tone: placeholder('tone'),
-        channels: placeholder('channels'),
-        competitorUrls: placeholder('competitorUrls'),
-        brief: placeholder('brief'),
-        skipResearch: placeholder('skipResearch'),
-        postChannelId: placeholder('postChannelId'),
-        settings: placeholder('settings'),
-        status: INITIAL_PLAN_STATUS,
-      })
-      // What the audit row is made of, and the ids the caller gets back.
-      .returning({
-        id: contentPlans.id,
-        number: contentPlans.number,
-        teamId: contentPlans.teamId,
-        authorId: contentPlans.authorId,
-        topic: contentPlans.topic,
-        channels: contentPlans.channels,
-      }),
+/** The columns a new plan gets from its submission; the others take their defaults. */
+const SUBMITTED_COLUMNS = [
+  'id',
+  'teamId',
+  'sourceKey',
+  'number',
+  'authorId',
+  'topic',
+  'keyphrase',
+  'keywords',
+  'audience',
+  'tone',
+  'channels',
+  'competitorUrls',
+  'brief',
+  'skipResearch',
+  'postChannelId',
+  'settings',
+] as const satisfies readonly (keyof NewPlanFields | 'id' | 'teamId' | 'sourceKey' | 'number')[];
+type SubmittedPlan = Pick<Plan, (typeof SUBMITTED_COLUMNS)[number]>;
+/** The key of a plan's first jobs (`jobSpecsRows`) in the rows `savePlanRows` reads. */
+const OUTBOX_JOBS = 'outbox_jobs';
+
+/**
+ * The plans given as one JSON array of rows (column name → value), their `plan_created` audit rows
+ * and their first jobs in the outbox, in one statement. New plans start in the status the column
+ * defaults to, `INITIAL_PLAN_STATUS`.
+ */
+const savePlanRows = preparedPerDatabase((db) => {
+  const columns = SUBMITTED_COLUMNS.map((key) => contentPlans[key]);
+  const names = sql.join(
+    columns.map((column) => sql.identifier(column.name)),
+    sql`, `,
   );
+  const rowType = sql.raw([...columns.map((column) => `${column.name} ${column.getSQLType()}`), `${OUTBOX_JOBS} jsonb`].join(', '));
+  const input = db.$with('input', { id: sql<string>`id`.as('id') }).as(sql`select * from jsonb_to_recordset(${placeholder('plans')}::jsonb) as input(${rowType})`);
+  const newPlans = db.$with('new_plans', { id: sql<string>`id`.as('id'), number: sql<number>`number`.as('number') }).as(sql`
+    insert into ${contentPlans} (${names}) select ${names} from input
+    returning id, number, team_id, author_id, topic, channels`);
   const audit = db.$with('new_audit', { auditId: sql<number>`audit_id`.as('audit_id') }).as(sql`
     insert into audit_log (team_id, plan_id, actor_id, action, details)
-    select team_id, id, author_id, 'plan_created', jsonb_build_object('number', number, 'topic', topic, 'channels', channels) from new_plan
+    select team_id, id, author_id, 'plan_created', jsonb_build_object('number', number, 'topic', topic, 'channels', channels) from new_plans
     returning id as audit_id`);
   const outbox = db.$with('new_outbox', { outboxPlanId: sql<string>`outbox_plan_id`.as('outbox_plan_id') }).as(sql`
-    insert into ${planJobOutbox} (plan_id, jobs) select id, ${placeholder('jobs')}::jsonb from new_plan
+    insert into ${planJobOutbox} (plan_id, jobs) select id, ${sql.identifier(OUTBOX_JOBS)} from input
     returning plan_id as outbox_plan_id`);
-  return db.with(newPlan, audit, outbox).select({ id: newPlan.id, number: newPlan.number }).from(newPlan).crossJoin(audit).crossJoin(outbox).prepare('save_plan');
+  // A data-modifying WITH query runs to completion whether or not the main query reads it.
+  return db.with(input, newPlans, audit, outbox).select({ id: newPlans.id, number: newPlans.number }).from(newPlans).prepare('save_plans');
 });
 
 /**

@@ -264,7 +264,7 @@ export const threadReplies = pgTable(
  */
 export const planJobOutbox = pgTable('plan_job_outbox', {
   planId: planIdColumn().primaryKey(),
-  /** `jobSpecsJson` of the jobs. */
+  /** `jobSpecsRows` of the jobs. */
   jobs: jsonb('jobs').notNull(),
   createdAt: createdAt(),
 });

@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import { createPlan } from '../../../db/plans.ts';
+import type { CreatedPlan } from '../../../db/plans.ts';
 import { isAppError } from '../../../errors.ts';
 import { makePlanSettings } from '../../../domain/settings.ts';
 import { newPlanJobs } from '../../../jobs/queue.ts';
@@ -23,9 +23,9 @@ export function registerPlanModalSubmission(app: App, deps: BotDeps): void {
     }
     const { input, metadata } = submission;
 
-    let saved: Awaited<ReturnType<typeof createPlan>>;
+    let saved: CreatedPlan;
     try {
-      saved = await createPlan(deps.db, {
+      saved = await deps.planSaver.save({
         teamId,
         // A retried or duplicated submission of the same modal carries the same view id.
         sourceKey: `view:${view.id}`,
