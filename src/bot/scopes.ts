@@ -7,7 +7,8 @@ export const BOT_SCOPES = {
   'canvases:write': "publishing the full draft with its sources as a canvas in the plan's channel, linked from the plan's message (without it, the link opens the draft reply)",
   'users:read': 'users.info and users.list, to tell workspace admins and owners (they decide when no approvers are named)',
   'reactions:read': 'counting reactions on published announcements',
-  'channels:history': 'after an ambiguous Slack error, finding an announcement already posted in a public channel, so it is not posted twice',
+  'channels:history':
+    'after an ambiguous Slack error, finding an announcement already posted in a public channel, and after a stopped render, a thread reply it posted, so neither is posted twice',
   'groups:history': 'the same in private channels the app is in',
   'channels:read': "conversations.info and conversations.members: whether a plan's channel is public, and which approvers are in it",
   'groups:read': 'the same in private channels: their plans are shown only to the author, approvers and admins, and approvers outside them get a DM',

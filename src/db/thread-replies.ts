@@ -19,6 +19,16 @@ export async function saveThreadReply(db: Executor, { teamId, planId, key, ts, c
   return { teamId, planId, key, ts, contentHash, permalink, updatedAt };
 }
 
+/**
+ * Records that a reply is about to be posted: a row without ts or content, which the save after the
+ * post fills in. A row still without ts tells a later render the post may have reached Slack.
+ */
+export async function markReplyPosting(db: Executor, { teamId, planId, key }: { teamId: string; planId: string; key: string }): Promise<ThreadReply> {
+  const updatedAt = new Date();
+  await db.insert(threadReplies).values({ teamId, planId, key, ts: null, contentHash: null, permalink: null, updatedAt }).onConflictDoNothing();
+  return { teamId, planId, key, ts: null, contentHash: null, permalink: null, updatedAt };
+}
+
 /** Forgets where the plan's replies were, so the next render posts them again (in the plan's new thread). */
 export async function forgetThreadReplies(db: Executor, { teamId, planId }: { teamId: string; planId: string }): Promise<void> {
   await db.delete(threadReplies).where(and(eq(threadReplies.teamId, teamId), eq(threadReplies.planId, planId)));

@@ -7,7 +7,7 @@ import { buildPlanView, CANVAS_KEY, type PlanView, type ReplySpec } from '../bot
 import type { Database } from '../db/client.ts';
 import { loadPlanSnapshot, type PlanSnapshot } from '../db/plan-snapshot.ts';
 import type { Plan } from '../db/plans.ts';
-import { saveThreadReply, type ThreadReply } from '../db/thread-replies.ts';
+import { markReplyPosting, saveThreadReply, type ThreadReply } from '../db/thread-replies.ts';
 import { HOME_RELEVANT_STATUSES } from '../domain/plan-states.ts';
 import type { JobDeps } from './deps.ts';
 import { parsePayload, planJobPayload } from './payloads.ts';
@@ -52,10 +52,17 @@ export function makeRenderPlanMessage(deps: Pick<JobDeps, 'db' | 'logger' | 'enq
 
 const hashOf = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex');
 
+/** Metadata on the plan's content replies: a post that was never recorded can be found in its thread. */
+export const PLAN_REPLY_EVENT = 'plan_reply';
+
 /**
  * Posts each reply once and later updates it in place, only when its content changed. The draft
  * reply's permalink is kept for the root message's "Read the draft". Returns whether anything changed;
  * `saved` is updated with what was recorded.
+ *
+ * A new reply's row is written without a ts before it is posted. A render that finds such a row
+ * knows an earlier one may have died between Slack's answer and the save, so it looks for the reply
+ * in the thread by its metadata and updates it, and posts only if it is not there.
  */
 export async function syncThreadReplies(
   db: Database,
@@ -68,6 +75,7 @@ export async function syncThreadReplies(
   const threadTs = plan.messageTs;
   if (!channel || !threadTs) return false;
   let changed = false;
+  let postedBefore: Promise<Map<string, string>> | undefined;
   for (const { key, reply } of specs) {
     const contentHash = hashOf(reply);
     const existing = saved.get(key);
@@ -96,11 +104,41 @@ export async function syncThreadReplies(
       await save(existing.ts, existing.permalink);
       continue;
     }
-    const posted = await slack.chat.postMessage({ channel, thread_ts: threadTs, ...message, unfurl_links: false, unfurl_media: false });
+    const unrecordedTs = existing && existing.ts === null ? (await (postedBefore ??= findPlanReplies(slack, channel, threadTs, plan.id))).get(key) : undefined;
+    if (unrecordedTs) {
+      await slack.chat.update({ channel, ts: unrecordedTs, ...message });
+      await save(unrecordedTs, isDraft ? await findPermalink(slack, channel, unrecordedTs) : null);
+      continue;
+    }
+    if (!existing) saved.set(key, await markReplyPosting(db, { teamId: plan.teamId, planId: plan.id, key }));
+    const posted = await slack.chat.postMessage({
+      channel,
+      thread_ts: threadTs,
+      ...message,
+      unfurl_links: false,
+      unfurl_media: false,
+      metadata: { event_type: PLAN_REPLY_EVENT, event_payload: { plan_id: plan.id, key } },
+    });
     if (!posted.ts) continue;
     await save(posted.ts, isDraft ? await findPermalink(slack, channel, posted.ts) : null);
   }
   return changed;
+}
+
+/** The ts of each of the plan's content replies in its thread, by reply key. */
+async function findPlanReplies(slack: WebClient, channel: string, threadTs: string, planId: string): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  let cursor: string | undefined;
+  do {
+    const page = await slack.conversations.replies({ channel, ts: threadTs, include_all_metadata: true, limit: 200, cursor });
+    for (const message of page.messages ?? []) {
+      const metadata = message.metadata as { event_type?: string; event_payload?: { plan_id?: unknown; key?: unknown } } | undefined;
+      const key = metadata?.event_payload?.key;
+      if (metadata?.event_type === PLAN_REPLY_EVENT && metadata.event_payload?.plan_id === planId && typeof key === 'string' && message.ts) found.set(key, message.ts);
+    }
+    cursor = page.response_metadata?.next_cursor || undefined;
+  } while (cursor);
+  return found;
 }
 
 async function findPermalink(slack: WebClient, channel: string, ts: string): Promise<string | null> {

@@ -286,6 +286,27 @@ describe('fake Slack Web API with a real WebClient', () => {
     expect((missing as WebAPIPlatformError).data.error).toBe('user_not_found');
   });
 
+  test('conversations.replies gives a thread, parent first and oldest first, with metadata only when asked for', async () => {
+    const parent = await client.chat.postMessage({ channel: 'C0CONTENT', text: 'Plan #1' });
+    const threadTs = parent.ts ?? '';
+    const metadata = { event_type: 'plan_reply', event_payload: { key: 'research' } };
+    await client.chat.postMessage({ channel: 'C0CONTENT', thread_ts: threadTs, text: 'Research', metadata });
+    await client.chat.postMessage({ channel: 'C0CONTENT', thread_ts: threadTs, text: 'Draft' });
+    await client.chat.postMessage({ channel: 'C0CONTENT', text: 'Another plan' });
+
+    const plain = await client.conversations.replies({ channel: 'C0CONTENT', ts: threadTs });
+    expect(plain.messages?.map((message) => message.text)).toEqual(['Plan #1', 'Research', 'Draft']);
+    expect(plain.messages?.some((message) => message.metadata !== undefined)).toBe(false);
+    const withMetadata = await client.conversations.replies({ channel: 'C0CONTENT', ts: threadTs, include_all_metadata: true, limit: 2 });
+    expect(withMetadata.messages?.map((message) => message.metadata ?? null)).toEqual([null, metadata]);
+    const rest = await client.conversations.replies({ channel: 'C0CONTENT', ts: threadTs, cursor: withMetadata.response_metadata?.next_cursor });
+    expect(rest.messages?.map((message) => message.text)).toEqual(['Draft']);
+    expect(rest.response_metadata?.next_cursor).toBe('');
+
+    const missing = await rejectionOf(client.conversations.replies({ channel: 'C0CONTENT', ts: '1.000001' }));
+    expect((missing as WebAPIPlatformError).data.error).toBe('thread_not_found');
+  });
+
   test('tokens need the xoxb- prefix (or the configured set) and unknown methods are refused', async () => {
     const userToken = await rejectionOf(makeClient({}, 'xoxp-user').auth.test());
     expect((userToken as WebAPIPlatformError).data.error).toBe('invalid_auth');

@@ -766,6 +766,29 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       return { ok: true, messages: page, has_more: found.length > limit, pin_count: 0 };
     },
 
+    // A thread: its parent first, then its replies, oldest first; metadata only when asked for.
+    'conversations.replies': (args) => {
+      const requested = str(args.channel);
+      if (requested === undefined || requested === '') return fail('channel_not_found');
+      const channel = resolveChannel(requested);
+      const denial = channelDenial(channel, ['not_in_channel', 'channel_not_found']);
+      if (denial) return denial;
+      const threadTs = str(args.ts);
+      if (threadTs === undefined || threadTs === '') return invalidArguments(['missing required field: ts']);
+      if (!messageStore.has(key(channel, threadTs))) return fail('thread_not_found');
+      const withMetadata = String(args.include_all_metadata) === 'true' || String(args.include_all_metadata) === '1';
+      const thread = [...messageStore.values()]
+        .filter((message) => message.channel === channel && (message.ts === threadTs || message.thread_ts === threadTs))
+        .sort((a, b) => Number(a.ts) - Number(b.ts));
+      const paged = pageOf(thread, args, { defaultLimit: 1000, maxLimit: 1000 });
+      if ('ok' in paged) return paged;
+      const messages = (paged.page as FakeMessage[]).map((message) => {
+        const { metadata, ...rest } = publicMessage(message);
+        return withMetadata && metadata !== undefined ? { ...rest, metadata } : rest;
+      });
+      return { ok: true, messages, has_more: paged.nextCursor !== '', response_metadata: { next_cursor: paged.nextCursor } };
+    },
+
     'conversations.members': (args) => {
       const requested = str(args.channel);
       if (requested === undefined || requested === '') return fail('channel_not_found');
