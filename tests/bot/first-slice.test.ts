@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import { ACTIONS, PLAN_MODAL } from '../../src/bot/ids.ts';
 import { planModalSubmissionView } from '../support/plan-modal-values.ts';
 import { blockActionsBody, slashCommandBody, urlVerificationBody, viewSubmissionBody } from '../support/slack-requests.ts';
-import { runPostMessageJobs } from '../support/post-message-jobs.ts';
+import { runPostMessageJobs, waitForPlansStarted } from '../support/post-message-jobs.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
 const TEAM = 'T0FAKE0001';
@@ -101,6 +101,8 @@ describe('/content', () => {
 
 describe('plan submission', () => {
   beforeEach(async () => {
+    // The last test's plans are started after their acks; truncating under that statement can deadlock.
+    await waitForPlansStarted(t);
     await t.database.sql`truncate content_plans, plan_counters, audit_log cascade`;
     await t.database.sql`delete from graphile_worker._private_jobs`;
   });

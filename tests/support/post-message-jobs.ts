@@ -13,7 +13,7 @@ import type { TestApp } from './test-app.ts';
  * first waits for the outbox to be empty.
  */
 export async function runPostMessageJobs(t: TestApp): Promise<void> {
-  await waitForEmptyOutbox(t);
+  await waitForPlansStarted(t);
   const slack = new WebClient(BOT_TOKEN, { slackApiUrl: `${t.slack.url.replace(/\/$/, '')}/`, retryConfig: { retries: 0 } });
   const task = makePostPlanMessage({
     db: t.database.db,
@@ -25,12 +25,16 @@ export async function runPostMessageJobs(t: TestApp): Promise<void> {
   await runOnce({ connectionString: t.app.databaseUrl, taskList: { [TASKS.postPlanMessage]: task }, logger: silentGraphileLogger() });
 }
 
-async function waitForEmptyOutbox(t: TestApp, timeoutMs = 5000): Promise<void> {
+/**
+ * Waits until the plan starter has moved every saved plan's first jobs out of `plan_job_outbox`, so no
+ * statement of it is still running (a test that then truncates the tables cannot deadlock with it).
+ */
+export async function waitForPlansStarted(t: TestApp, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const [row] = await t.database.sql<{ count: number }[]>`select count(*)::int as count from plan_job_outbox`;
     if (row?.count === 0) return;
-    if (Date.now() >= deadline) throw new Error(`runPostMessageJobs: ${row?.count} plan(s) still in plan_job_outbox after ${timeoutMs} ms`);
+    if (Date.now() >= deadline) throw new Error(`${row?.count} plan(s) still in plan_job_outbox after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
