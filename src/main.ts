@@ -288,9 +288,13 @@ async function main(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
   // postgres.js 3.4.9 can throw from a timer when a connection closes under a pending write
   // (porsager/postgres#1154, #1208); the query has already been rejected, so the process may go on.
-  process.on('uncaughtException', (error) => {
+  process.on('uncaughtException', (error, origin) => {
     if (isPostgresClosedSocketWrite(error)) {
       console.error(JSON.stringify({ level: 40, msg: 'ignored a postgres.js write on a closed connection', err: error.message }));
+      return;
+    }
+    if (isBareConnectionReset(error)) {
+      console.error(JSON.stringify({ level: 40, msg: 'ignored the error of a connection the server reset', err: String(error), origin }));
       return;
     }
     console.error(error);
@@ -334,6 +338,19 @@ export function describeStartupError(error: unknown): string {
   if (error instanceof Error) return `Start-up failed: ${error.stack ?? error.message}`;
   if (error === undefined || error === null) return 'Start-up failed with an empty error: run with LOG_LEVEL=debug for details.';
   return `Start-up failed: ${JSON.stringify(error)}`;
+}
+
+/**
+ * A socket's own ECONNRESET or EPIPE, with only Node's frames on its stack: a connection the server
+ * reset (Postgres stopping under the app) whose owner neither listened for its error nor awaited
+ * the query it failed. The socket is already destroyed and its owner recovers without it (the job
+ * runner restarts, postgres.js reconnects), so the process goes on; any other error still ends it.
+ */
+export function isBareConnectionReset(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const { code, syscall } = error as NodeJS.ErrnoException;
+  const frames = (error.stack ?? '').split('\n').filter((line) => line.trimStart().startsWith('at '));
+  return (code === 'ECONNRESET' || code === 'EPIPE') && (syscall === 'read' || syscall === 'write') && frames.every((frame) => frame.includes('(node:'));
 }
 
 function isPostgresClosedSocketWrite(error: unknown): error is TypeError {
