@@ -9,9 +9,9 @@ type Waiting = { request: PlanRequest; resolve: (saved: CreatedPlan) => void; re
 /**
  * One numbering statement at a time per workspace: the submissions that arrive while it runs are
  * numbered and saved together by the next (`createPlans`), and each batch's save runs while the next
- * is numbered. Under load a workspace's plans then share statements, and nobody waits for the
- * counter row in the database. A batch that cannot be numbered whole (a repeat in it, or the hourly
- * limit reached) is created one plan at a time, each with its own answer.
+ * is numbered. Under load a workspace's plans then share statements, and a process's submissions
+ * do not queue for the counter row in the database. A batch that cannot be numbered whole (a
+ * repeat in it, or the hourly limit reached) is created one plan at a time, each with its own answer.
  */
 export function makePlanSaver(db: Database): PlanSaver {
   const waitingByTeam = new Map<string, Waiting[]>();
@@ -21,32 +21,33 @@ export function makePlanSaver(db: Database): PlanSaver {
     for (const { request, resolve, reject } of batch) await createPlan(db, request).then(resolve, reject);
   };
 
-  /** Resolves once the batch is numbered, to its save; to undefined when it cannot be numbered whole. */
-  const numberTogether = async ([first, ...rest]: readonly Waiting[]): Promise<{ saved: Promise<void> } | undefined> => {
-    const batch = first ? [first, ...rest] : [];
-    if (!first || rest.length === 0 || new Set(batch.map(({ request }) => request.sourceKey)).size < batch.length) return undefined;
+  /**
+   * Numbers the batch as a whole and leaves its save running, which answers its submissions; true
+   * once that is under way (or the numbering failed, and every submission was told), false when the
+   * batch cannot be numbered whole and is to be created one plan at a time.
+   */
+  const numberTogether = async (batch: readonly Waiting[]): Promise<boolean> => {
+    const [first, ...rest] = batch.map(({ request }) => request);
+    if (!first || rest.length === 0 || new Set(batch.map(({ request }) => request.sourceKey)).size < batch.length) return false;
     let created: Awaited<ReturnType<typeof createPlans>>;
     try {
-      created = await createPlans(db, [first.request, ...rest.map(({ request }) => request)]);
+      created = await createPlans(db, [first, ...rest]);
     } catch (error) {
       for (const { reject } of batch) reject(error);
-      return { saved: Promise.resolve() };
+      return true;
     }
-    return (
-      created && {
-        saved: created.saved.then(
-          (plans) => plans.forEach((plan, index) => batch[index]!.resolve(plan)),
-          // A save refused as a whole (another process saved one of these plans first, say) is retried plan by plan.
-          () => createOneByOne(batch),
-        ),
-      }
+    if (!created) return false;
+    void created.saved.then(
+      (plans) => plans.forEach((plan, index) => batch[index]!.resolve(plan)),
+      // A save refused as a whole (another process saved one of these plans first, say) is retried plan by plan.
+      () => createOneByOne(batch),
     );
+    return true;
   };
 
   const drain = async (teamId: string) => {
     for (let batch = waitingByTeam.get(teamId); batch; batch = waitingByTeam.get(teamId)) {
       waitingByTeam.delete(teamId);
-      // A batch's save answers its submissions itself; the loop waits only until it is numbered.
       if (!(await numberTogether(batch))) await createOneByOne(batch);
     }
     draining.delete(teamId);

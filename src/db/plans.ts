@@ -43,9 +43,8 @@ export async function createPlan(db: Database, request: PlanRequest): Promise<Cr
   const numbered = await numberPlans(db, { teamId, ids: [planIdFor(teamId, sourceKey)], hourlyLimit, now });
   if (!numbered) return existingOrRateLimited(db, { teamId, sourceKey, hourlyLimit, now });
   try {
-    const [saved] = await savePlans(db, [request], numbered);
-    if (!saved) throw new AppError('INTERNAL', 'could not save the plan');
-    return saved;
+    // savePlans answers for every request or throws.
+    return (await savePlans(db, [request], numbered))[0]!;
   } catch (error) {
     const raced = isUniqueViolation(error) ? await findPlanBySourceKey(db, teamId, sourceKey) : undefined;
     if (raced) return { plan: raced, isNew: false };
